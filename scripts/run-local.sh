@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Runs Hotline locally: Azurite (data in .local/azurite) + the app in standalone mode on
+# http://127.0.0.1:7071. Installs what it needs on first run. Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+die() { echo "run-local: $*" >&2; exit 1; }
+command -v dotnet >/dev/null || die "the .NET SDK is needed: https://dot.net"
+command -v node >/dev/null || die "Node.js 20+ is needed for Azurite: https://nodejs.org"
+
+if [ ! -f node_modules/azurite/dist/src/azurite.js ]; then
+  echo "Installing Azurite (npm ci)..."
+  npm ci --no-audit --no-fund
+fi
+
+echo "Building..."
+dotnet build Hotline.sln -c Debug --nologo -v quiet -clp:ErrorsOnly
+
+keys=.local/keys
+if [ ! -f "$keys/hotline-private.pem" ]; then
+  echo "Creating a development key pair in $keys (never use it for real reports)..."
+  dotnet src/Hotline.Cli/bin/Debug/net10.0/hotline.dll keys init --dir "$keys"
+fi
+
+if [ ! -f local.settings.json ]; then
+  echo "Creating local.settings.json from local.settings.sample.json (with a fresh phone pepper)..."
+  node -e '
+    const fs = require("fs"), crypto = require("crypto");
+    const s = JSON.parse(fs.readFileSync("local.settings.sample.json", "utf8"));
+    s.Values.Hotline__PhonePepper = crypto.randomBytes(32).toString("base64");
+    fs.writeFileSync("local.settings.json", JSON.stringify(s, null, 2) + "\n", { mode: 0o600 });'
+fi
+
+mkdir -p .local/azurite
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+azurite_pid=""
+cleanup() {
+  trap - EXIT INT TERM
+  [ -n "${app_pid:-}" ] && kill "$app_pid" 2>/dev/null || true
+  [ -n "$azurite_pid" ] && kill "$azurite_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+if port_open 10000 && port_open 10001; then
+  echo "Azurite (or another storage emulator) is already listening on 10000/10001: using it."
+else
+  node node_modules/azurite/dist/src/azurite.js --disableTelemetry --skipApiVersionCheck --loose \
+    --location .local/azurite --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
+    > .local/azurite.log 2>&1 &
+  azurite_pid=$!
+  for _ in $(seq 1 100); do
+    port_open 10000 && port_open 10001 && break
+    kill -0 "$azurite_pid" 2>/dev/null || die "Azurite failed to start; see .local/azurite.log"
+    sleep 0.2
+  done
+fi
+
+cat <<TEXT
+
+  Hotline is starting (standalone mode, Azurite storage):
+    web form        http://127.0.0.1:7071/
+    health          http://127.0.0.1:7071/api/health
+    tips API        POST http://127.0.0.1:7071/api/tips
+    SMS webhook     POST http://127.0.0.1:7071/api/sms
+    settings        $root/local.settings.json
+    public key      $root/$keys/hotline-public.pem   (the app's: encrypts only)
+    private key     $root/$keys/hotline-private.pem  (responders': reads reports)
+    Azurite data    $root/.local/azurite  (log: .local/azurite.log)
+  Ctrl-C stops the app and Azurite.
+
+TEXT
+ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} \
+  dotnet src/Hotline.Functions/bin/Debug/net10.0/Hotline.Functions.dll "$@" &
+app_pid=$!
+wait "$app_pid"

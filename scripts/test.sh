@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh machine: installs Azurite (npm ci) and Debian's Chromium for the
+# browser tests if they are missing, then `dotnet test`. The tests start their own Azurite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+die() { echo "test: $*" >&2; exit 1; }
+command -v dotnet >/dev/null || die "the .NET SDK is needed: https://dot.net"
+command -v node >/dev/null || die "Node.js 20+ is needed for Azurite: https://nodejs.org"
+
+if [ ! -f node_modules/azurite/dist/src/azurite.js ] || [ ! -d node_modules/twilio ]; then
+  npm ci --no-audit --no-fund
+fi
+
+if ! command -v chromium >/dev/null; then
+  echo "Installing Debian's chromium for the browser tests..."
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+fi
+
+results=$(mktemp -d)
+set +e
+dotnet test Hotline.sln -c Release --nologo --results-directory "$results" --logger "trx;LogFileName=hotline.trx" "$@"
+status=$?
+set -e
+
+# One plain closing line: "N passed, N failed".
+trx="$results/hotline.trx"
+if [ -f "$trx" ]; then
+  passed=$(grep -o 'passed="[0-9]*"' "$trx" | head -1 | grep -o '[0-9]*')
+  failed=$(grep -o 'failed="[0-9]*"' "$trx" | head -1 | grep -o '[0-9]*')
+  echo "Tests: ${passed:-0} passed, ${failed:-0} failed"
+fi
+exit $status

@@ -1,0 +1,1 @@
+return await Hotline.Cli.CliApp.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,108 @@
+using System.Security.Cryptography;
+using Azure.Core.Cryptography;
+
+namespace Hotline.Encryption;
+
+/// <summary>
+/// The key-encryption key of client-side encryption v2: wraps each blob's fresh AES-256-GCM content
+/// key with the hotline's RSA public key (RSA-OAEP-256). Built from a public key it can only wrap;
+/// the intake side is never given more, so it cannot read what it stored.
+/// </summary>
+public sealed class RsaKeyEncryptionKey : IKeyEncryptionKey, IDisposable
+{
+    /// <summary>The only key-wrap algorithm Hotline uses.</summary>
+    public const string Algorithm = "RSA-OAEP-256";
+
+    /// <summary>Hotline's key size: RSA-3072 (about 128-bit security).</summary>
+    public const int KeySizeInBits = 3072;
+
+    private readonly RSA _rsa;
+
+    private RsaKeyEncryptionKey(RSA rsa, bool hasPrivateKey)
+    {
+        _rsa = rsa;
+        HasPrivateKey = hasPrivateKey;
+        KeyId = HotlineKeys.KeyIdOf(rsa);
+    }
+
+    /// <inheritdoc />
+    public string KeyId { get; }
+
+    /// <summary>Whether this key can unwrap (responder tools only).</summary>
+    public bool HasPrivateKey { get; }
+
+    /// <summary>A wrap-only key from a PEM public key (<c>PUBLIC KEY</c> or <c>RSA PUBLIC KEY</c>).</summary>
+    public static RsaKeyEncryptionKey FromPublicKeyPem(string pem)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(pem);
+        var rsa = HotlineKeys.ImportPem(pem);
+        try
+        {
+            // Keep the private half out of this process even if a private PEM was passed by mistake.
+            var publicOnly = RSA.Create();
+            publicOnly.ImportParameters(rsa.ExportParameters(includePrivateParameters: false));
+            HotlineKeys.EnsureStrongEnough(publicOnly);
+            return new RsaKeyEncryptionKey(publicOnly, hasPrivateKey: false);
+        }
+        finally
+        {
+            rsa.Dispose();
+        }
+    }
+
+    /// <summary>A key that can unwrap, from a PEM private key (responder tools only).</summary>
+    public static RsaKeyEncryptionKey FromPrivateKeyPem(string pem)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(pem);
+        var rsa = HotlineKeys.ImportPem(pem);
+        HotlineKeys.EnsureStrongEnough(rsa);
+        try
+        {
+            _ = rsa.ExportParameters(includePrivateParameters: true);
+        }
+        catch (CryptographicException)
+        {
+            rsa.Dispose();
+            throw new CryptographicException("The PEM holds no private key.");
+        }
+
+        return new RsaKeyEncryptionKey(rsa, hasPrivateKey: true);
+    }
+
+    /// <inheritdoc />
+    public byte[] WrapKey(string algorithm, ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default)
+    {
+        EnsureAlgorithm(algorithm);
+        return _rsa.Encrypt(key.Span, RSAEncryptionPadding.OaepSHA256);
+    }
+
+    /// <inheritdoc />
+    public Task<byte[]> WrapKeyAsync(string algorithm, ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default) =>
+        Task.FromResult(WrapKey(algorithm, key, cancellationToken));
+
+    /// <inheritdoc />
+    public byte[] UnwrapKey(string algorithm, ReadOnlyMemory<byte> encryptedKey, CancellationToken cancellationToken = default)
+    {
+        EnsureAlgorithm(algorithm);
+        if (!HasPrivateKey)
+        {
+            throw new InvalidOperationException("This key holds only the public key: it can encrypt reports but never read them.");
+        }
+
+        return _rsa.Decrypt(encryptedKey.Span, RSAEncryptionPadding.OaepSHA256);
+    }
+
+    /// <inheritdoc />
+    public Task<byte[]> UnwrapKeyAsync(string algorithm, ReadOnlyMemory<byte> encryptedKey, CancellationToken cancellationToken = default) =>
+        Task.FromResult(UnwrapKey(algorithm, encryptedKey, cancellationToken));
+
+    public void Dispose() => _rsa.Dispose();
+
+    private static void EnsureAlgorithm(string algorithm)
+    {
+        if (!string.Equals(algorithm, Algorithm, StringComparison.Ordinal))
+        {
+            throw new NotSupportedException($"Key-wrap algorithm '{algorithm}' is not supported; Hotline uses {Algorithm}.");
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+
+namespace Hotline.Storage;
+
+/// <summary>
+/// Hotline's storage account: the service clients built from <see cref="StorageConnection"/>.
+/// Queue messages are base64 (the Functions queue trigger's default <c>messageEncoding</c>).
+/// </summary>
+public sealed class HotlineStorage
+{
+    public HotlineStorage(StorageConnection connection, HotlineStorageOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        options ??= new HotlineStorageOptions();
+        Connection = connection;
+
+        var blobOptions = new BlobClientOptions();
+        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        foreach (var retry in new[] { blobOptions.Retry, queueOptions.Retry })
+        {
+            retry.MaxRetries = options.MaxRetries;
+            retry.NetworkTimeout = options.NetworkTimeout;
+        }
+
+        if (connection.ConnectionString is { } cs)
+        {
+            Blobs = new BlobServiceClient(cs, blobOptions);
+            Queues = new QueueServiceClient(cs, queueOptions);
+        }
+        else
+        {
+            Blobs = new BlobServiceClient(connection.BlobServiceUri, connection.Credential, blobOptions);
+            Queues = new QueueServiceClient(connection.QueueServiceUri, connection.Credential, queueOptions);
+        }
+    }
+
+    public StorageConnection Connection { get; }
+
+    public BlobServiceClient Blobs { get; }
+
+    public QueueServiceClient Queues { get; }
+
+    public BlobContainerClient Tips => Blobs.GetBlobContainerClient(StorageNames.TipsContainer);
+
+    public QueueClient Queue(string name) => Queues.GetQueueClient(name);
+
+    /// <summary>Creates the containers and queues Hotline uses, if they are missing.</summary>
+    public async Task EnsureCreatedAsync(IEnumerable<string> queueNames, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(queueNames);
+        await Tips.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        foreach (var queue in queueNames.Distinct(StringComparer.Ordinal))
+        {
+            await Queue(queue).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>Transport settings for <see cref="HotlineStorage"/>.</summary>
+public sealed class HotlineStorageOptions
+{
+    public int MaxRetries { get; set; } = 3;
+
+    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

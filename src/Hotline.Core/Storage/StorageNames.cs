@@ -1,0 +1,12 @@
+namespace Hotline.Storage;
+
+/// <summary>The fixed names of Hotline's containers and queues (see DESIGN.md, "Storage").</summary>
+public static class StorageNames
+{
+    public const string TipsContainer = "tips";
+    public const string TriageQueue = "triage";
+    public const string TriagePoisonQueue = TriageQueue + PoisonSuffix;
+
+    /// <summary>The Functions host's convention: a queue's poison messages go to "&lt;queue&gt;-poison".</summary>
+    public const string PoisonSuffix = "-poison";
+}

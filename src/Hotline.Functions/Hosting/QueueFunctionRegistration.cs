@@ -1,0 +1,45 @@
+namespace Hotline.Functions.Hosting;
+
+internal static partial class QueueFunctionRegistration
+{
+    /// <summary>
+    /// Registers a queue function for the host's invocation endpoint and, in standalone mode, its
+    /// listener, unless <c>AzureWebJobs__{Name}__Disabled=true</c> switches it off.
+    /// </summary>
+    public static IServiceCollection AddQueueFunction<TFunction>(this IServiceCollection services, IConfiguration configuration)
+        where TFunction : class, IQueueFunction
+    {
+        services.AddSingleton<TFunction>();
+        services.AddSingleton<IQueueFunction>(sp => sp.GetRequiredService<TFunction>());
+        if (HostingMode.IsUnderFunctionsHost(configuration))
+        {
+            return services;
+        }
+
+        services.AddSingleton<IHostedService>(sp =>
+        {
+            var function = sp.GetRequiredService<TFunction>();
+            if (HostingMode.IsFunctionDisabled(configuration, function.Name))
+            {
+                Log.Disabled(sp.GetRequiredService<ILogger<QueueListener>>(), function.Name);
+                return new DisabledListener();
+            }
+
+            return ActivatorUtilities.CreateInstance<QueueListener>(sp, function);
+        });
+        return services;
+    }
+
+    private sealed class DisabledListener : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "{FunctionName} is disabled (AzureWebJobs__{FunctionName}__Disabled): its queue listener does not run.")]
+        public static partial void Disabled(ILogger logger, string functionName);
+    }
+}

@@ -1,0 +1,3 @@
+using Hotline.Tests.Infrastructure;
+
+[assembly: AssemblyFixture(typeof(AzuriteFixture))]

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Hotline.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace Hotline.Tests.Hosting;
+
+public sealed class StartupTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task Start_NoStorageSetting_FailsNamingAzureWebJobsStorage()
+    {
+        var app = TestApp.Build(new Dictionary<string, string?>(), new LogCapture());
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("AzureWebJobsStorage", ex.Message, StringComparison.Ordinal);
+        await app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Start_MalformedQueueSetting_FailsNamingIt()
+    {
+        var settings = TestApp.BaseSettings(azurite.ConnectionString);
+        settings["AzureFunctionsJobHost:extensions:queues:maxDequeueCount"] = "0";
+        var app = TestApp.Build(settings, new LogCapture());
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("MaxDequeueCount", ex.Message, StringComparison.Ordinal);
+        await app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Executable_Standalone_ServesHealthOnUrlsAndStopsCleanly()
+    {
+        var port = FreePort();
+        using var process = StartExecutable(
+            ["--urls", $"http://127.0.0.1:{port}"],
+            new Dictionary<string, string?> { ["AzureWebJobsStorage"] = azurite.ConnectionString });
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            await Eventually.TrueAsync(
+                async () =>
+                {
+                    try
+                    {
+                        return (await http.GetAsync(new Uri("/api/health", UriKind.Relative))).StatusCode == HttpStatusCode.OK;
+                    }
+                    catch (HttpRequestException)
+                    {
+                        return false;
+                    }
+                },
+                TimeSpan.FromSeconds(30),
+                "the standalone executable should answer /api/health with 200");
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
+    public async Task Executable_MissingSetting_ExitsWithOneLineNamingIt()
+    {
+        using var process = StartExecutable(["--urls", "http://127.0.0.1:0"], new Dictionary<string, string?> { ["AzureWebJobsStorage"] = null });
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, process.ExitCode);
+        var lines = (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var line = Assert.Single(lines);
+        Assert.StartsWith("Hotline cannot start: AzureWebJobsStorage is not set", line, StringComparison.Ordinal);
+    }
+
+    internal static Process StartExecutable(string[] args, IDictionary<string, string?> environment)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Directory.CreateTempSubdirectory("hotline-app-").FullName,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Hotline.Functions.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        // Start from a clean slate: a developer's own settings must not leak into the test.
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("Hotline__", StringComparison.Ordinal) || k.StartsWith("Twilio__", StringComparison.Ordinal) || k.StartsWith("AzureWebJobs", StringComparison.Ordinal) || k == "FUNCTIONS_CUSTOMHANDLER_PORT").ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start)!;
+        if (!start.RedirectStandardOutput)
+        {
+            return process;
+        }
+
+        // Drain stdout so the app never blocks on a full pipe.
+        _ = process.StandardOutput.ReadToEndAsync();
+        return process;
+    }
+
+    internal static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,21 @@
+namespace Hotline.Tests.Infrastructure;
+
+/// <summary>One Azurite for the whole test run; tests isolate themselves by their own apps and data.</summary>
+public sealed class AzuriteFixture : IAsyncLifetime
+{
+    private Azurite? _azurite;
+
+    public Azurite Azurite => _azurite ?? throw new InvalidOperationException("Azurite has not started.");
+
+    public string ConnectionString => Azurite.ConnectionString;
+
+    public async ValueTask InitializeAsync() => _azurite = await Azurite.StartAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_azurite is not null)
+        {
+            await _azurite.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using Hotline.Functions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Hotline.Tests.Infrastructure;
+
+/// <summary>
+/// The real app (HotlineApp, the same code Program.cs runs) on Kestrel at a free loopback port,
+/// with test settings and a log capture. Tests talk to it over real HTTP.
+/// </summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    private TestApp(WebApplication app, LogCapture logs)
+    {
+        App = app;
+        Logs = logs;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        Http = new HttpClient { BaseAddress = BaseAddress };
+    }
+
+    public WebApplication App { get; }
+
+    public LogCapture Logs { get; }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Http { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    /// <summary>Settings every test app gets: storage on the given Azurite and no other dependencies.</summary>
+    public static Dictionary<string, string?> BaseSettings(string storageConnectionString) => new()
+    {
+        ["AzureWebJobsStorage"] = storageConnectionString,
+    };
+
+    public static async Task<TestApp> StartAsync(
+        IDictionary<string, string?> settings,
+        LogCapture? logs = null,
+        Action<IServiceCollection, IConfiguration>? configureServices = null,
+        CancellationToken cancellationToken = default)
+    {
+        var app = Build(settings, logs ??= new LogCapture(), configureServices);
+        await app.StartAsync(cancellationToken);
+        return new TestApp(app, logs);
+    }
+
+    /// <summary>Builds without starting: for tests that expect start-up to fail.</summary>
+    public static WebApplication Build(IDictionary<string, string?> settings, LogCapture logs, Action<IServiceCollection, IConfiguration>? configureServices = null)
+    {
+        var builder = HotlineApp.CreateBuilder(["--urls", "http://127.0.0.1:0"], b =>
+        {
+            b.Configuration.AddInMemoryCollection(settings);
+            b.Logging.AddProvider(logs);
+            b.Logging.AddFilter<LogCapture>("Hotline", LogLevel.Trace);
+            configureServices?.Invoke(b.Services, b.Configuration);
+        });
+        return HotlineApp.Build(builder);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync(CancellationToken.None);
+        await App.DisposeAsync();
+    }
+}
