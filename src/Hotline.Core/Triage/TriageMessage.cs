@@ -1,0 +1,77 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Hotline.Triage;
+
+/// <summary>How soon responders must act on a report.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<Urgency>))]
+public enum Urgency
+{
+    /// <summary>Nothing points at immediate danger.</summary>
+    [JsonStringEnumMemberName("normal")]
+    Normal = 0,
+
+    /// <summary>Signs of trafficking or exploitation, no immediate danger.</summary>
+    [JsonStringEnumMemberName("high")]
+    High = 1,
+
+    /// <summary>Immediate danger: locked in, beaten, weapons, children at risk, kidnapping, "help now".</summary>
+    [JsonStringEnumMemberName("urgent")]
+    Urgent = 2,
+}
+
+/// <summary>Where a report came in.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<Channel>))]
+public enum Channel
+{
+    [JsonStringEnumMemberName("web")]
+    Web,
+
+    [JsonStringEnumMemberName("sms")]
+    Sms,
+}
+
+/// <summary>
+/// The message on the <c>triage</c> queue: enough to page the right responders, nothing of the
+/// report itself. Responders open the report with the responder tool.
+/// </summary>
+/// <param name="TipId">The case receipt (e.g. <c>K7QF-2M9X-4TJD</c>).</param>
+/// <param name="Channel">Where the report came in.</param>
+/// <param name="Urgency">The classifier's verdict.</param>
+/// <param name="ReceivedAt">When the report arrived (UTC).</param>
+/// <param name="Language">BCP-47 tag of the report's language, or <c>und</c> when unknown.</param>
+/// <param name="ContactPaused">
+/// SMS only: the tipster texted STOP, so responders must not reply (the phone may be in someone
+/// else's hands). Absent on every other message.
+/// </param>
+public sealed record TriageMessage(
+    [property: JsonPropertyName("tipId")] string TipId,
+    [property: JsonPropertyName("channel")] Channel Channel,
+    [property: JsonPropertyName("urgency")] Urgency Urgency,
+    [property: JsonPropertyName("receivedAt")] DateTimeOffset ReceivedAt,
+    [property: JsonPropertyName("language")] string Language,
+    [property: JsonPropertyName("contactPaused"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? ContactPaused = null)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// What one alert is about: a case may be paged again when its urgency rises or its contact is
+    /// paused, but never twice for the same thing (the key of the per-responder send record).
+    /// </summary>
+    [JsonIgnore]
+    public string AlertKey => $"{TipId}/{Urgency.ToString().ToLowerInvariant()}{(ContactPaused == true ? "/contact-paused" : string.Empty)}";
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Reads a queue message; throws <see cref="JsonException"/> when it is not a triage message.</summary>
+    public static TriageMessage Parse(string json)
+    {
+        var message = JsonSerializer.Deserialize<TriageMessage>(json, Json) ?? throw new JsonException("Empty triage message.");
+        if (string.IsNullOrWhiteSpace(message.TipId) || string.IsNullOrWhiteSpace(message.Language))
+        {
+            throw new JsonException("A triage message needs tipId and language.");
+        }
+
+        return message;
+    }
+}
