@@ -1,5 +1,8 @@
 using Hotline.Functions.Health;
 using Hotline.Functions.Hosting;
+using Hotline.Functions.Intake;
+using Hotline.Functions.SubmitTip;
+using Hotline.Functions.TipForm;
 
 namespace Hotline.Functions;
 
@@ -25,6 +28,7 @@ public static class HotlineApp
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddHostedService<StorageInitializer>();
+        services.AddIntake();
         return builder;
     }
 
@@ -45,11 +49,13 @@ public static class HotlineApp
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
 
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRateLimiter();
 
-        // The Functions host's readiness probe: any answer on "/" will do until the web form lives here.
-        app.MapGet("/", () => TypedResults.Text("Hotline is running.")).ExcludeFromDescription();
+        app.MapTipForm();
+        app.MapSubmitTip();
         app.MapHealth();
         app.MapQueueFunctions();
         return app;

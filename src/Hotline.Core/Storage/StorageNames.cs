@@ -5,6 +5,9 @@ public static class StorageNames
 {
     public const string TipsContainer = "tips";
     public const string TriageQueue = "triage";
+
+    /// <summary>Unencrypted intake pointers (idempotency records, SMS conversation pointers): hashes and tip ids only.</summary>
+    public const string IntakeContainer = "intake";
     public const string TriagePoisonQueue = TriageQueue + PoisonSuffix;
 
     /// <summary>The Functions host's convention: a queue's poison messages go to "&lt;queue&gt;-poison".</summary>

@@ -38,7 +38,7 @@ public sealed class StartupTests(AzuriteFixture azurite)
         var port = FreePort();
         using var process = StartExecutable(
             ["--urls", $"http://127.0.0.1:{port}"],
-            new Dictionary<string, string?> { ["AzureWebJobsStorage"] = azurite.ConnectionString });
+            AppEnvironment(azurite.ConnectionString));
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -66,7 +66,7 @@ public sealed class StartupTests(AzuriteFixture azurite)
     [Fact]
     public async Task Executable_MissingSetting_ExitsWithOneLineNamingIt()
     {
-        using var process = StartExecutable(["--urls", "http://127.0.0.1:0"], new Dictionary<string, string?> { ["AzureWebJobsStorage"] = null });
+        using var process = StartExecutable(["--urls", "http://127.0.0.1:0"], AppEnvironment(storage: null));
         var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
@@ -75,6 +75,28 @@ public sealed class StartupTests(AzuriteFixture azurite)
         var line = Assert.Single(lines);
         Assert.StartsWith("Hotline cannot start: AzureWebJobsStorage is not set", line, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Executable_PublicKeyFileMissing_ExitsNamingTheSetting()
+    {
+        var environment = AppEnvironment(azurite.ConnectionString);
+        environment["Hotline__PublicKeyPem"] = null;
+        environment["Hotline__PublicKeyPath"] = "/nonexistent/hotline-public.pem";
+        using var process = StartExecutable(["--urls", "http://127.0.0.1:0"], environment);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.StartsWith("Hotline cannot start: Hotline__PublicKeyPath: no file at", Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+    }
+
+    /// <summary>A complete environment for the executable (as env vars, the way operators set them).</summary>
+    internal static Dictionary<string, string?> AppEnvironment(string? storage) => new()
+    {
+        ["AzureWebJobsStorage"] = storage,
+        ["Hotline__PublicKeyPem"] = TestKeys.PublicKeyPem,
+        ["Hotline__PhonePepper"] = TestKeys.PhonePepper,
+    };
 
     internal static Process StartExecutable(string[] args, IDictionary<string, string?> environment)
     {

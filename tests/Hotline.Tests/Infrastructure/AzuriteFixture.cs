@@ -13,9 +13,16 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        // The whole run's privacy check: no registered tip text or phone number in any log line.
+        var leaked = PrivacyCanaries.FoundIn(LogCapture.WholeRun.AllText).ToList();
         if (_azurite is not null)
         {
             await _azurite.DisposeAsync();
+        }
+
+        if (leaked.Count > 0)
+        {
+            throw new InvalidOperationException($"{leaked.Count} privacy canaries appeared in the run's logs, e.g. one of {leaked[0].Length} characters.");
         }
     }
 }

@@ -8,6 +8,9 @@ public sealed class LogCapture : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _lines = new();
 
+    /// <summary>Every line every test app logged in this run: scanned for canaries when the run ends.</summary>
+    public static LogCapture WholeRun { get; } = new();
+
     public IReadOnlyCollection<string> Lines => _lines;
 
     public string AllText => string.Join('\n', _lines);

@@ -37,6 +37,9 @@ public sealed class TestApp : IAsyncDisposable
     public static Dictionary<string, string?> BaseSettings(string storageConnectionString) => new()
     {
         ["AzureWebJobsStorage"] = storageConnectionString,
+        ["Hotline:PublicKeyPem"] = TestKeys.PublicKeyPem,
+        ["Hotline:PhonePepper"] = TestKeys.PhonePepper,
+        ["Hotline:RateLimit:PerMinute"] = "0",
     };
 
     public static async Task<TestApp> StartAsync(
@@ -57,6 +60,7 @@ public sealed class TestApp : IAsyncDisposable
         {
             b.Configuration.AddInMemoryCollection(settings);
             b.Logging.AddProvider(logs);
+            b.Logging.AddProvider(LogCapture.WholeRun);
             b.Logging.AddFilter<LogCapture>("Hotline", LogLevel.Trace);
             configureServices?.Invoke(b.Services, b.Configuration);
         });

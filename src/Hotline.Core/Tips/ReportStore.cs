@@ -1,0 +1,68 @@
+using System.Net;
+using Azure;
+using Azure.Core.Cryptography;
+using Azure.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using Hotline.Encryption;
+using Hotline.Storage;
+
+namespace Hotline.Tips;
+
+/// <summary>
+/// Writes report envelopes to the <c>tips</c> container with client-side encryption v2
+/// (AES-256-GCM, a fresh content key per blob, wrapped with the hotline's RSA public key).
+/// Blobs are written once (<c>If-None-Match: *</c>); their names derive from the tip id alone and
+/// they carry no metadata of ours, so nothing outside the ciphertext says anything about a report.
+/// </summary>
+public sealed class ReportStore
+{
+    private readonly BlobContainerClient _container;
+    private readonly ClientSideEncryptionOptions _encryption;
+
+    public ReportStore(HotlineStorage storage, IKeyEncryptionKey keyEncryptionKey)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(keyEncryptionKey);
+        _container = storage.Tips;
+        _encryption = new ClientSideEncryptionOptions(ClientSideEncryptionVersion.V2_0)
+        {
+            KeyEncryptionKey = keyEncryptionKey,
+            KeyWrapAlgorithm = RsaKeyEncryptionKey.Algorithm,
+        };
+    }
+
+    /// <summary>The first message of a case: <c>{TIPID}/report</c>.</summary>
+    public static string ReportBlobName(TipId id) => $"{id.Compact}/report";
+
+    /// <summary>A later message of an SMS case: <c>{TIPID}/message-0002</c>, ...</summary>
+    public static string MessageBlobName(TipId id, int sequence) => $"{id.Compact}/message-{sequence:D4}";
+
+    /// <summary>
+    /// Encrypts and stores the envelope under a new name. Returns false when a blob of that name
+    /// already exists (a retry already stored it, or an id collision): nothing is overwritten.
+    /// Returns only once the storage service has durably committed the blob.
+    /// </summary>
+    public async Task<bool> TryCreateAsync(string blobName, TipReport report, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(blobName);
+        ArgumentNullException.ThrowIfNull(report);
+        var blob = _container.GetBlobClient(blobName).WithClientSideEncryptionOptions(_encryption);
+        try
+        {
+            await blob.UploadAsync(
+                BinaryData.FromBytes(report.ToUtf8Json()),
+                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
+                cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.Conflict || ex.ErrorCode == BlobErrorCode.BlobAlreadyExists)
+        {
+            return false;
+        }
+    }
+
+    public async Task<bool> ExistsAsync(string blobName, CancellationToken cancellationToken = default) =>
+        (await _container.GetBlobClient(blobName).ExistsAsync(cancellationToken).ConfigureAwait(false)).Value;
+}

@@ -1,0 +1,179 @@
+using Hotline.Triage;
+using Microsoft.Extensions.Logging;
+
+namespace Hotline.Tips;
+
+/// <summary>What a tipster submitted, already validated by the channel.</summary>
+public sealed record TipSubmission
+{
+    public required Channel Channel { get; init; }
+
+    public required string Message { get; init; }
+
+    /// <summary>BCP-47 tag; <c>und</c> if neither given nor detected.</summary>
+    public required string Language { get; init; }
+
+    public string? Location { get; init; }
+
+    public string? Contact { get; init; }
+
+    public string? Category { get; init; }
+
+    public SmsSender? Sender { get; init; }
+
+    public SmsDetails? Sms { get; init; }
+
+    /// <summary>When set, raises the classifier's verdict to at least this (e.g. an SMS STOP mid-case).</summary>
+    public bool? ContactPaused { get; init; }
+}
+
+/// <summary>The tipster's receipt: their case id and how it was triaged.</summary>
+public sealed record IntakeReceipt(TipId TipId, Urgency Urgency, DateTimeOffset ReceivedAt);
+
+/// <summary>Storage or queue did not answer: the tipster is told to retry (503), and nothing half-done is visible.</summary>
+public sealed class IntakeUnavailableException : Exception
+{
+    public IntakeUnavailableException()
+    {
+    }
+
+    public IntakeUnavailableException(string message)
+        : base(message)
+    {
+    }
+
+    public IntakeUnavailableException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>
+/// The one intake pipeline every channel uses: classify → encrypt → write the blob once → enqueue
+/// the triage message → receipt. A receipt is only returned once the blob is durably stored and
+/// the triage message is queued. A retry with the same idempotency key finds the same tip id, never
+/// writes a second report, and enqueues again (dispatch pages each responder once per alert).
+/// </summary>
+public sealed partial class TipIntake(ReportStore reports, IntakeState state, TriageSender triage, TimeProvider time, ILogger<TipIntake> logger)
+{
+    private const int MaxIdDraws = 5;
+
+    public async Task<IntakeReceipt> SubmitAsync(TipSubmission submission, string? idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        var urgency = UrgencyClassifier.Classify(submission.Message);
+        var receivedAt = time.GetUtcNow();
+        var tipId = await StoreAsync(submission, urgency, receivedAt, idempotencyKey, cancellationToken).ConfigureAwait(false);
+        await EnqueueAsync(new TriageMessage(tipId.ToString(), submission.Channel, urgency, receivedAt, submission.Language, submission.ContactPaused == true ? true : null), cancellationToken).ConfigureAwait(false);
+        Log.Accepted(logger, tipId.ToString(), submission.Channel, urgency);
+        return new IntakeReceipt(tipId, urgency, receivedAt);
+    }
+
+    /// <summary>Sends a triage message; a failure means the tipster must hear "try again".</summary>
+    public async Task EnqueueAsync(TriageMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        try
+        {
+            await triage.EnqueueAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.EnqueueFailed(logger, message.TipId, ex.GetType().Name);
+            throw new IntakeUnavailableException("The triage queue did not accept the message.", ex);
+        }
+    }
+
+    /// <summary>Encrypts and stores one envelope under a new name; false if the name is taken.</summary>
+    public async Task<bool> TryStoreAsync(string blobName, TipReport report, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        try
+        {
+            return await reports.TryCreateAsync(blobName, report, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.StoreFailed(logger, report.TipId, ex.GetType().Name);
+            throw new IntakeUnavailableException("Storage did not accept the report.", ex);
+        }
+    }
+
+    /// <summary>Claims the tip id an idempotency key names (or a new one).</summary>
+    public async Task<(TipId Id, bool Claimed)> ClaimAsync(string scope, string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await state.ClaimAsync(scope, idempotencyKey, TipId.New(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.StoreFailed(logger, "(unassigned)", ex.GetType().Name);
+            throw new IntakeUnavailableException("Storage did not answer.", ex);
+        }
+    }
+
+    private async Task<TipId> StoreAsync(TipSubmission submission, Urgency urgency, DateTimeOffset receivedAt, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        if (idempotencyKey is not null)
+        {
+            var (id, claimed) = await ClaimAsync(submission.Channel.ToString(), idempotencyKey, cancellationToken).ConfigureAwait(false);
+            var stored = await TryStoreAsync(ReportStore.ReportBlobName(id), Envelope(submission, id, urgency, receivedAt), cancellationToken).ConfigureAwait(false);
+            if (!stored && !claimed)
+            {
+                Log.Retried(logger, id.ToString());
+            }
+
+            return id;
+        }
+
+        for (var draw = 1; ; draw++)
+        {
+            var id = TipId.New();
+            if (await TryStoreAsync(ReportStore.ReportBlobName(id), Envelope(submission, id, urgency, receivedAt), cancellationToken).ConfigureAwait(false))
+            {
+                return id;
+            }
+
+            // 60 random bits make this all but impossible; the conditional write makes it harmless.
+            Log.IdCollision(logger, draw);
+            if (draw == MaxIdDraws)
+            {
+                throw new IntakeUnavailableException("Could not draw a free tip id.");
+            }
+        }
+    }
+
+    private static TipReport Envelope(TipSubmission s, TipId id, Urgency urgency, DateTimeOffset receivedAt) => new()
+    {
+        TipId = id.ToString(),
+        Channel = s.Channel,
+        ReceivedAt = receivedAt,
+        Language = s.Language,
+        Urgency = urgency,
+        Message = s.Message,
+        Location = s.Location,
+        Contact = s.Contact,
+        Category = s.Category,
+        Sender = s.Sender,
+        Sms = s.Sms,
+    };
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Report {TipId} stored and queued (channel {Channel}, urgency {Urgency}).")]
+        public static partial void Accepted(ILogger logger, string tipId, Channel channel, Urgency urgency);
+
+        [LoggerMessage(2, LogLevel.Error, "Storing report {TipId} failed ({ErrorType}); the tipster is asked to retry.")]
+        public static partial void StoreFailed(ILogger logger, string tipId, string errorType);
+
+        [LoggerMessage(3, LogLevel.Error, "Queueing triage for {TipId} failed ({ErrorType}); the report is stored, the tipster is asked to retry.")]
+        public static partial void EnqueueFailed(ILogger logger, string tipId, string errorType);
+
+        [LoggerMessage(4, LogLevel.Information, "Report {TipId} was already stored: an idempotent retry.")]
+        public static partial void Retried(ILogger logger, string tipId);
+
+        [LoggerMessage(5, LogLevel.Warning, "Tip id collision on draw {Draw}; drawing again.")]
+        public static partial void IdCollision(ILogger logger, int draw);
+    }
+}

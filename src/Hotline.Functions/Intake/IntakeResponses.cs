@@ -1,0 +1,84 @@
+using Hotline.Functions.SubmitTip;
+using Hotline.Functions.TipForm;
+
+namespace Hotline.Functions.Intake;
+
+/// <summary>
+/// Answers for intake requests: ProblemDetails for API clients, a readable page in the tipster's
+/// language for the web form. No answer ever repeats what the tipster wrote.
+/// </summary>
+internal static class IntakeResponses
+{
+    public const int RetryAfterSeconds = 5;
+
+    public sealed record ReceiptResponse(string Receipt);
+
+    public static IResult Accepted(bool fromForm, string? language, string receipt) =>
+        fromForm
+            ? Html(FormPages.ThankYou(FormTexts.For(language), receipt), StatusCodes.Status202Accepted)
+            : TypedResults.Accepted((string?)null, new ReceiptResponse(receipt));
+
+    public static IResult Rejected(HttpRequest request, TipRejection rejection)
+    {
+        var (status, title, detail) = rejection switch
+        {
+            TipRejection.UnsupportedMediaType => (StatusCodes.Status415UnsupportedMediaType, "Unsupported content type", "Send application/json or application/x-www-form-urlencoded, in UTF-8."),
+            TipRejection.TooLarge => (StatusCodes.Status413PayloadTooLarge, "Request too large", $"The body may be at most {TipRequestReader.MaxBodyBytes / 1024} KiB."),
+            TipRejection.InvalidUtf8 => (StatusCodes.Status400BadRequest, "Invalid encoding", "The body is not valid UTF-8."),
+            TipRejection.MalformedJson => (StatusCodes.Status400BadRequest, "Malformed JSON", "The body is not valid JSON."),
+            TipRejection.WrongType => (StatusCodes.Status400BadRequest, "Wrong field type", "The body must be a JSON object whose fields message, language, location, contact and category are strings."),
+            TipRejection.MessageMissing => (StatusCodes.Status400BadRequest, "Message required", "The field 'message' must hold the report (not empty or only spaces)."),
+            TipRejection.MessageTooLong => (StatusCodes.Status400BadRequest, "Message too long", $"The field 'message' may hold at most {TipRequestReader.MaxMessageLength} characters."),
+            TipRejection.ControlCharacters => (StatusCodes.Status400BadRequest, "Control characters", "Fields may not contain control characters (tabs and line breaks are fine)."),
+            TipRejection.FieldTooLong => (StatusCodes.Status400BadRequest, "Field too long", "location may hold 500 characters, contact 200, category 64."),
+            TipRejection.InvalidLanguage => (StatusCodes.Status400BadRequest, "Invalid language", "The field 'language' must be a BCP-47 tag such as 'ar' or 'fa-IR'."),
+            TipRejection.InvalidIdempotencyKey => (StatusCodes.Status400BadRequest, "Invalid idempotency key", "Idempotency-Key must be 1-128 visible ASCII characters."),
+            _ => (StatusCodes.Status400BadRequest, "Bad request", "The request could not be read."),
+        };
+
+        if (!WantsPage(request))
+        {
+            return TypedResults.Problem(detail, statusCode: status, title: title);
+        }
+
+        var texts = FormTexts.For(FormLanguage(request));
+        var message = rejection switch
+        {
+            TipRejection.MessageMissing => texts.ErrorMessageMissing,
+            TipRejection.MessageTooLong => texts.ErrorMessageTooLong,
+            TipRejection.TooLarge => texts.ErrorTooLarge,
+            _ => texts.ErrorInvalid,
+        };
+        return Html(FormPages.Error(texts, message), status);
+    }
+
+    public static IResult Unavailable(HttpRequest request, string? language)
+    {
+        request.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var texts = FormTexts.For(language ?? FormLanguage(request));
+        return WantsPage(request)
+            ? Html(FormPages.Error(texts, texts.ErrorUnavailable), StatusCodes.Status503ServiceUnavailable)
+            : TypedResults.Problem("The report could not be stored just now; nothing was kept. Retry with the same Idempotency-Key.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Temporarily unavailable");
+    }
+
+    public static IResult TooManyRequests(HttpContext http)
+    {
+        var texts = FormTexts.For(FormLanguage(http.Request));
+        return WantsPage(http.Request)
+            ? Html(FormPages.Error(texts, texts.ErrorTooMany), StatusCodes.Status429TooManyRequests)
+            : TypedResults.Problem("Too many requests from this address; see Retry-After.", statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests");
+    }
+
+    /// <summary>A browser posting the form gets a page; everything else gets ProblemDetails.</summary>
+    private static bool WantsPage(HttpRequest request) =>
+        TipRequestReader.IsForm(request)
+        || (!TipRequestReader.IsJson(request) && request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The page language: the form's own field if the body was read that far, else Accept-Language.</summary>
+    private static string? FormLanguage(HttpRequest request) =>
+        request.HttpContext.Items.TryGetValue(FormLanguageItem, out var lang) ? lang as string : FormTexts.FromAcceptLanguage(request.Headers.AcceptLanguage)?.Language;
+
+    public const string FormLanguageItem = "hotline.form-language";
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ContentHttpResult Html(string html, int status) => TypedResults.Content(html, "text/html; charset=utf-8", statusCode: status);
+}

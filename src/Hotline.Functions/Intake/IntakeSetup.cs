@@ -1,0 +1,27 @@
+using Hotline.Encryption;
+using Hotline.Tips;
+using Microsoft.Extensions.Options;
+
+namespace Hotline.Functions.Intake;
+
+/// <summary>Registers the intake pipeline shared by the web and SMS channels.</summary>
+internal static class IntakeSetup
+{
+    public static IServiceCollection AddIntake(this IServiceCollection services)
+    {
+        services.AddOptions<HotlineOptions>()
+            .BindConfiguration(HotlineOptions.SectionName)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HotlineOptions>, HotlineOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+
+        // The intake holds the public key only: it can encrypt reports and never read them back.
+        services.AddSingleton(sp => RsaKeyEncryptionKey.FromPublicKeyPem(sp.GetRequiredService<IOptions<HotlineOptions>>().Value.ReadPublicKeyPem()));
+        services.AddSingleton(sp => new ReportStore(sp.GetRequiredService<Hotline.Storage.HotlineStorage>(), sp.GetRequiredService<RsaKeyEncryptionKey>()));
+        services.AddSingleton<IntakeState>();
+        services.AddSingleton<TriageSender>();
+        services.AddSingleton<TipIntake>();
+        services.AddIntakeRateLimiting();
+        return services;
+    }
+}

@@ -1,0 +1,65 @@
+using Hotline.Functions.Intake;
+using Hotline.Text;
+using Hotline.Tips;
+using Hotline.Triage;
+
+namespace Hotline.Functions.SubmitTip;
+
+/// <summary><c>POST /api/tips</c>: a tip from the web form or a JSON client, answered 202 with its receipt once stored.</summary>
+internal static class SubmitTipEndpoint
+{
+    public static IEndpointRouteBuilder MapSubmitTip(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/tips", SubmitAsync)
+            .WithName("SubmitTip")
+            .RequireRateLimiting(IntakeRateLimiting.PolicyName)
+            .DisableAntiforgery();
+        return app;
+    }
+
+    internal static async Task<IResult> SubmitAsync(HttpRequest request, TipIntake intake, CancellationToken cancellationToken)
+    {
+        var (fields, rejection) = await TipRequestReader.ReadAsync(request, cancellationToken);
+        if (fields is null)
+        {
+            return IntakeResponses.Rejected(request, rejection);
+        }
+
+        var submission = new TipSubmission
+        {
+            Channel = Channel.Web,
+            Message = fields.Message,
+            Language = ReportLanguage(fields),
+            Location = fields.Location,
+            Contact = fields.Contact,
+            Category = fields.Category,
+        };
+
+        IntakeReceipt receipt;
+        try
+        {
+            receipt = await intake.SubmitAsync(submission, fields.IdempotencyKey, cancellationToken);
+        }
+        catch (IntakeUnavailableException)
+        {
+            return IntakeResponses.Unavailable(request, fields.FromForm ? fields.Language : null);
+        }
+
+        return IntakeResponses.Accepted(fields.FromForm, fields.Language, receipt.TipId.ToString());
+    }
+
+    /// <summary>
+    /// A JSON client's stated language wins. The form's language field is only the page's language,
+    /// so there the text itself decides, and the page's language is the fallback.
+    /// </summary>
+    private static string ReportLanguage(TipFields fields)
+    {
+        if (!fields.FromForm && fields.Language is not null)
+        {
+            return fields.Language;
+        }
+
+        var detected = LanguageDetector.Detect(fields.Message);
+        return detected != LanguageDetector.Undetermined ? detected : fields.Language ?? LanguageDetector.Undetermined;
+    }
+}

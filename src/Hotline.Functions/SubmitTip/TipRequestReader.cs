@@ -1,0 +1,334 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Hotline.Functions.SubmitTip;
+
+/// <summary>Why a submission was refused. Each maps to a 4xx and a message that never repeats the tip.</summary>
+internal enum TipRejection
+{
+    None,
+    UnsupportedMediaType,
+    TooLarge,
+    InvalidUtf8,
+    MalformedJson,
+    WrongType,
+    MessageMissing,
+    MessageTooLong,
+    ControlCharacters,
+    FieldTooLong,
+    InvalidLanguage,
+    InvalidIdempotencyKey,
+}
+
+/// <summary>The fields of a tip as submitted, trimmed and NFC-normalised.</summary>
+internal sealed record TipFields(string Message, string? Language, string? Location, string? Contact, string? Category, string? IdempotencyKey, bool FromForm);
+
+/// <summary>
+/// Reads <c>POST /api/tips</c> bodies (JSON or urlencoded form) strictly: at most 64 KiB, valid
+/// UTF-8, no control characters, known field types. Unknown fields are ignored.
+/// </summary>
+internal static partial class TipRequestReader
+{
+    public const int MaxBodyBytes = 64 * 1024;
+    public const int MaxMessageLength = 10_000;
+    private const int MaxLocationLength = 500;
+    private const int MaxContactLength = 200;
+    private const int MaxCategoryLength = 64;
+    private const int MaxIdempotencyKeyLength = 128;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public static bool IsForm(HttpRequest request) =>
+        request.ContentType is { } type && type.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsJson(HttpRequest request) =>
+        request.ContentType is { } type && (type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) || (type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.Contains("+json", StringComparison.OrdinalIgnoreCase)));
+
+    public static async Task<(TipFields? Fields, TipRejection Rejection)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var form = IsForm(request);
+        if (!form && !IsJson(request))
+        {
+            return (null, TipRejection.UnsupportedMediaType);
+        }
+
+        if (HasNonUtf8Charset(request.ContentType!))
+        {
+            return (null, TipRejection.UnsupportedMediaType);
+        }
+
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return (null, TipRejection.TooLarge);
+        }
+
+        var bytes = await ReadBodyAsync(request.Body, cancellationToken);
+        if (bytes is null)
+        {
+            return (null, TipRejection.TooLarge);
+        }
+
+        string text;
+        try
+        {
+            text = StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            return (null, TipRejection.InvalidUtf8);
+        }
+
+        Dictionary<string, string?> values;
+        if (form)
+        {
+            var parsed = ParseForm(text);
+            if (parsed is null)
+            {
+                return (null, TipRejection.InvalidUtf8);
+            }
+
+            values = parsed;
+            request.HttpContext.Items[Intake.IntakeResponses.FormLanguageItem] = values.GetValueOrDefault("language");
+        }
+        else
+        {
+            var (json, rejection) = ParseJson(text);
+            if (json is null)
+            {
+                return (null, rejection);
+            }
+
+            values = json;
+        }
+
+        var idempotencyKey = request.Headers["Idempotency-Key"].ToString();
+        if (string.IsNullOrEmpty(idempotencyKey))
+        {
+            idempotencyKey = values.GetValueOrDefault("idempotencyKey") ?? string.Empty;
+        }
+
+        return Validate(values, idempotencyKey.Length == 0 ? null : idempotencyKey, form);
+    }
+
+    private static (TipFields?, TipRejection) Validate(Dictionary<string, string?> values, string? idempotencyKey, bool form)
+    {
+        var message = Clean(values.GetValueOrDefault("message"));
+        if (string.IsNullOrEmpty(message))
+        {
+            return (null, TipRejection.MessageMissing);
+        }
+
+        if (message.Length > MaxMessageLength)
+        {
+            return (null, TipRejection.MessageTooLong);
+        }
+
+        var location = Clean(values.GetValueOrDefault("location"));
+        var contact = Clean(values.GetValueOrDefault("contact"));
+        var category = Clean(values.GetValueOrDefault("category"));
+        var language = Clean(values.GetValueOrDefault("language"));
+        foreach (var field in new[] { message, location, contact, category, language })
+        {
+            if (field is not null && HasControlCharacters(field))
+            {
+                return (null, TipRejection.ControlCharacters);
+            }
+        }
+
+        if (location?.Length > MaxLocationLength || contact?.Length > MaxContactLength || category?.Length > MaxCategoryLength)
+        {
+            return (null, TipRejection.FieldTooLong);
+        }
+
+        if (language is not null && !IsLanguageTag(language))
+        {
+            return (null, TipRejection.InvalidLanguage);
+        }
+
+        if (idempotencyKey is not null && (idempotencyKey.Length > MaxIdempotencyKeyLength || !idempotencyKey.All(c => c is > ' ' and < '\u007F')))
+        {
+            return (null, TipRejection.InvalidIdempotencyKey);
+        }
+
+        return (new TipFields(message, language, location, contact, category, idempotencyKey, form), TipRejection.None);
+    }
+
+    private static string? Clean(string? value)
+    {
+        var trimmed = value?.Trim();
+        return string.IsNullOrEmpty(trimmed) ? null : trimmed.Normalize(NormalizationForm.FormC);
+    }
+
+    /// <summary>C0 controls except tab and line breaks, DEL, C1 controls, and unpaired surrogates.</summary>
+    private static bool HasControlCharacters(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if ((c < ' ' && c is not ('\t' or '\n' or '\r')) || c is >= '\u007F' and <= '\u009F')
+            {
+                return true;
+            }
+
+            if (char.IsHighSurrogate(c) && (i + 1 == text.Length || !char.IsLowSurrogate(text[++i])))
+            {
+                return true;
+            }
+
+            if (char.IsLowSurrogate(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsLanguageTag(string tag) => tag.Length <= 35 && LanguageTag().IsMatch(tag);
+
+    private static bool HasNonUtf8Charset(string contentType)
+    {
+        var i = contentType.IndexOf("charset=", StringComparison.OrdinalIgnoreCase);
+        if (i < 0)
+        {
+            return false;
+        }
+
+        var charset = contentType[(i + "charset=".Length)..].Split(';', 2)[0].Trim().Trim('"');
+        return !string.Equals(charset, "utf-8", StringComparison.OrdinalIgnoreCase) && !string.Equals(charset, "utf8", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Reads at most <see cref="MaxBodyBytes"/>; null when the body is longer (whatever Content-Length said).</summary>
+    private static async Task<byte[]?> ReadBodyAsync(Stream body, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static (Dictionary<string, string?>?, TipRejection) ParseJson(string text)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException)
+        {
+            return (null, TipRejection.MalformedJson);
+        }
+
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (null, TipRejection.WrongType);
+            }
+
+            var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+            foreach (var property in doc.RootElement.EnumerateObject())
+            {
+                if (property.Name is not ("message" or "language" or "location" or "contact" or "category" or "idempotencyKey"))
+                {
+                    continue;
+                }
+
+                switch (property.Value.ValueKind)
+                {
+                    case JsonValueKind.String:
+                        values[property.Name] = property.Value.GetString();
+                        break;
+                    case JsonValueKind.Null:
+                        values[property.Name] = null;
+                        break;
+                    default:
+                        return (null, TipRejection.WrongType);
+                }
+            }
+
+            return (values, TipRejection.None);
+        }
+    }
+
+    /// <summary>
+    /// application/x-www-form-urlencoded with strict UTF-8 after percent-decoding (the framework's
+    /// reader would silently keep malformed escapes). First value of a repeated field wins.
+    /// </summary>
+    private static Dictionary<string, string?>? ParseForm(string text)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var pair in text.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            var name = Decode(eq < 0 ? pair : pair[..eq]);
+            var value = Decode(eq < 0 ? string.Empty : pair[(eq + 1)..]);
+            if (name is null || value is null)
+            {
+                return null;
+            }
+
+            values.TryAdd(name, value);
+        }
+
+        return values;
+    }
+
+    private static string? Decode(string encoded)
+    {
+        try
+        {
+            return DecodeStrict(encoded);
+        }
+        catch (Exception ex) when (ex is DecoderFallbackException or EncoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    private static string DecodeStrict(string encoded)
+    {
+        var bytes = new List<byte>(encoded.Length);
+        for (var i = 0; i < encoded.Length; i++)
+        {
+            var c = encoded[i];
+            if (c == '+')
+            {
+                bytes.Add((byte)' ');
+            }
+            else if (c == '%' && i + 2 < encoded.Length && byte.TryParse(encoded.AsSpan(i + 1, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var b))
+            {
+                bytes.Add(b);
+                i += 2;
+            }
+            else if (c == '%')
+            {
+                throw new DecoderFallbackException("A malformed percent escape.");
+            }
+            else
+            {
+                // Keep surrogate pairs together: each half alone is not encodable.
+                var length = char.IsHighSurrogate(c) && i + 1 < encoded.Length ? 2 : 1;
+                bytes.AddRange(StrictUtf8.GetBytes(encoded.Substring(i, length)));
+                i += length - 1;
+            }
+        }
+
+        return StrictUtf8.GetString(bytes.ToArray());
+    }
+
+    [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
+    private static partial Regex LanguageTag();
+}

@@ -1,0 +1,186 @@
+namespace Hotline.Functions.TipForm;
+
+/// <summary>The web form's words, per language. Right-to-left languages set <see cref="RightToLeft"/>.</summary>
+internal sealed record FormTexts(
+    string Language,
+    string NativeName,
+    bool RightToLeft,
+    string Title,
+    string Intro,
+    string Emergency,
+    string WhatHappens,
+    string MessageLabel,
+    string MessageHint,
+    string LocationLabel,
+    string ContactLabel,
+    string ContactHint,
+    string Submit,
+    string QuickExit,
+    string ThankYouTitle,
+    string ReceiptIntro,
+    string ReceiptKeep,
+    string ErrorTitle,
+    string ErrorBack,
+    string ErrorMessageMissing,
+    string ErrorMessageTooLong,
+    string ErrorInvalid,
+    string ErrorTooLarge,
+    string ErrorTooMany,
+    string ErrorUnavailable)
+{
+    public string Direction => RightToLeft ? "rtl" : "ltr";
+
+    public static IReadOnlyList<FormTexts> All { get; } =
+    [
+        new("en", "English", false,
+            "Report human trafficking — safely and anonymously",
+            "Tell us what you saw or what is happening to you or someone else. You do not need an account or your name.",
+            "In immediate danger? Call 112 (emergency number in Europe).",
+            "Your report is encrypted as soon as it arrives. Only the hotline's responders can read it. We do not store your IP address and this page sets no cookies.",
+            "What is happening? Where, who, since when?",
+            "Write in any language.",
+            "Place (town, street, border crossing) — optional",
+            "How can we reach you safely? — optional",
+            "Only if it is safe. Leave empty to stay anonymous.",
+            "Send report",
+            "Leave this site quickly",
+            "Thank you. Your report is safe with us.",
+            "Your case number:",
+            "Write it down or remember it. Quote it if you contact us again. It does not reveal who you are.",
+            "Your report was not sent",
+            "Go back and try again. Your text is still in the form if you use your browser's back button.",
+            "Please write your report before sending.",
+            "Your report is too long (at most 10,000 characters).",
+            "Something in the form could not be read. Please check it and send again.",
+            "The report is too large to send.",
+            "Too many reports from this connection. Please wait a minute and try again.",
+            "We could not store your report just now. Please try again in a moment."),
+        new("ar", "العربية", true,
+            "أبلغ عن الاتجار بالبشر — بأمان ودون الكشف عن هويتك",
+            "أخبرنا بما رأيته أو بما يحدث لك أو لشخص آخر. لا تحتاج إلى حساب ولا إلى ذكر اسمك.",
+            "في خطر مباشر؟ اتصل بالرقم 112 (رقم الطوارئ في أوروبا).",
+            "يُشفَّر بلاغك فور وصوله، ولا يستطيع قراءته إلا فريق الاستجابة في الخط الساخن. لا نحفظ عنوان IP الخاص بك ولا تضع هذه الصفحة أي ملفات تعريف ارتباط.",
+            "ماذا يحدث؟ أين، ومن، ومنذ متى؟",
+            "اكتب بأي لغة.",
+            "المكان (المدينة، الشارع، المعبر الحدودي) — اختياري",
+            "كيف يمكننا التواصل معك بأمان؟ — اختياري",
+            "فقط إذا كان ذلك آمنًا. اتركه فارغًا لتبقى مجهول الهوية.",
+            "أرسل البلاغ",
+            "غادر هذا الموقع بسرعة",
+            "شكرًا لك. بلاغك في أمان لدينا.",
+            "رقم قضيتك:",
+            "اكتبه أو احفظه. اذكره إذا تواصلت معنا مرة أخرى. لا يكشف هويتك.",
+            "لم يُرسَل بلاغك",
+            "ارجع وحاول مرة أخرى. نصّك ما زال في النموذج إذا استخدمت زر الرجوع في المتصفح.",
+            "يرجى كتابة بلاغك قبل الإرسال.",
+            "بلاغك طويل جدًا (10000 حرف كحد أقصى).",
+            "تعذّرت قراءة شيء في النموذج. يرجى التحقق منه والإرسال مرة أخرى.",
+            "البلاغ أكبر من أن يُرسَل.",
+            "بلاغات كثيرة من هذا الاتصال. يرجى الانتظار دقيقة ثم المحاولة مرة أخرى.",
+            "تعذّر حفظ بلاغك الآن. يرجى المحاولة مرة أخرى بعد قليل."),
+        new("fa", "فارسی", true,
+            "گزارش قاچاق انسان — امن و بدون نام",
+            "به ما بگویید چه دیده‌اید یا چه اتفاقی برای شما یا کس دیگری می‌افتد. به حساب کاربری یا نام خود نیازی ندارید.",
+            "در خطر فوری هستید؟ با ۱۱۲ تماس بگیرید (شماره اضطراری در اروپا).",
+            "گزارش شما به محض رسیدن رمزگذاری می‌شود و فقط پاسخ‌دهندگان خط کمک می‌توانند آن را بخوانند. ما نشانی IP شما را ذخیره نمی‌کنیم و این صفحه هیچ کوکی‌ای نمی‌گذارد.",
+            "چه اتفاقی می‌افتد؟ کجا، چه کسی، از چه زمانی؟",
+            "به هر زبانی بنویسید.",
+            "مکان (شهر، خیابان، گذرگاه مرزی) — اختیاری",
+            "چگونه می‌توانیم به‌طور امن با شما تماس بگیریم؟ — اختیاری",
+            "فقط اگر امن است. برای ناشناس ماندن خالی بگذارید.",
+            "ارسال گزارش",
+            "سریع از این سایت خارج شوید",
+            "سپاسگزاریم. گزارش شما نزد ما امن است.",
+            "شماره پرونده شما:",
+            "آن را یادداشت کنید یا به خاطر بسپارید. اگر دوباره با ما تماس گرفتید آن را بگویید. این شماره هویت شما را فاش نمی‌کند.",
+            "گزارش شما ارسال نشد",
+            "برگردید و دوباره تلاش کنید. اگر از دکمه بازگشت مرورگر استفاده کنید، متن شما هنوز در فرم است.",
+            "لطفاً پیش از ارسال، گزارش خود را بنویسید.",
+            "گزارش شما بیش از حد طولانی است (حداکثر ۱۰٬۰۰۰ نویسه).",
+            "بخشی از فرم خوانده نشد. لطفاً آن را بررسی کنید و دوباره بفرستید.",
+            "گزارش برای ارسال بیش از حد بزرگ است.",
+            "گزارش‌های زیادی از این اتصال. لطفاً یک دقیقه صبر کنید و دوباره تلاش کنید.",
+            "در حال حاضر نتوانستیم گزارش شما را ذخیره کنیم. لطفاً کمی بعد دوباره تلاش کنید."),
+        new("uk", "Українська", false,
+            "Повідомте про торгівлю людьми — безпечно й анонімно",
+            "Розкажіть, що ви бачили або що відбувається з вами чи з кимось іншим. Обліковий запис чи ваше ім'я не потрібні.",
+            "У безпосередній небезпеці? Телефонуйте 112 (екстрений номер у Європі).",
+            "Ваше повідомлення шифрується одразу після надходження. Прочитати його можуть лише працівники гарячої лінії. Ми не зберігаємо вашу IP-адресу, а ця сторінка не встановлює файлів cookie.",
+            "Що відбувається? Де, хто, відколи?",
+            "Пишіть будь-якою мовою.",
+            "Місце (місто, вулиця, пункт пропуску) — необов'язково",
+            "Як безпечно з вами зв'язатися? — необов'язково",
+            "Лише якщо це безпечно. Залиште порожнім, щоб лишатися анонімним.",
+            "Надіслати повідомлення",
+            "Швидко залишити сайт",
+            "Дякуємо. Ваше повідомлення в безпеці.",
+            "Номер вашої справи:",
+            "Запишіть або запам'ятайте його. Назвіть його, якщо зв'яжетеся з нами знову. Він не розкриває, хто ви.",
+            "Ваше повідомлення не надіслано",
+            "Поверніться й спробуйте ще раз. Якщо скористаєтеся кнопкою «Назад» браузера, ваш текст залишиться у формі.",
+            "Будь ласка, напишіть повідомлення перед надсиланням.",
+            "Повідомлення задовге (щонайбільше 10 000 символів).",
+            "Не вдалося прочитати частину форми. Перевірте її та надішліть знову.",
+            "Повідомлення завелике для надсилання.",
+            "Забагато повідомлень з цього з'єднання. Зачекайте хвилину й спробуйте ще раз.",
+            "Зараз не вдалося зберегти ваше повідомлення. Спробуйте ще раз за мить."),
+        new("fr", "Français", false,
+            "Signaler la traite des êtres humains — en sécurité et anonymement",
+            "Dites-nous ce que vous avez vu ou ce qui vous arrive, à vous ou à quelqu'un d'autre. Pas besoin de compte ni de votre nom.",
+            "En danger immédiat ? Appelez le 112 (numéro d'urgence en Europe).",
+            "Votre signalement est chiffré dès son arrivée. Seuls les intervenants de la ligne peuvent le lire. Nous ne conservons pas votre adresse IP et cette page ne dépose aucun cookie.",
+            "Que se passe-t-il ? Où, qui, depuis quand ?",
+            "Écrivez dans n'importe quelle langue.",
+            "Lieu (ville, rue, poste-frontière) — facultatif",
+            "Comment vous joindre en sécurité ? — facultatif",
+            "Seulement si c'est sans danger. Laissez vide pour rester anonyme.",
+            "Envoyer le signalement",
+            "Quitter ce site rapidement",
+            "Merci. Votre signalement est en sécurité chez nous.",
+            "Votre numéro de dossier :",
+            "Notez-le ou retenez-le. Citez-le si vous nous recontactez. Il ne révèle pas qui vous êtes.",
+            "Votre signalement n'a pas été envoyé",
+            "Revenez en arrière et réessayez. Votre texte est encore dans le formulaire si vous utilisez le bouton retour du navigateur.",
+            "Veuillez écrire votre signalement avant de l'envoyer.",
+            "Votre signalement est trop long (10 000 caractères au maximum).",
+            "Une partie du formulaire n'a pas pu être lue. Vérifiez-le et renvoyez-le.",
+            "Le signalement est trop volumineux pour être envoyé.",
+            "Trop de signalements depuis cette connexion. Attendez une minute et réessayez.",
+            "Nous n'avons pas pu enregistrer votre signalement pour l'instant. Réessayez dans un moment."),
+    ];
+
+    public static FormTexts English => All[0];
+
+    /// <summary>The texts for a requested language (<c>ar</c>, <c>fa-IR</c>, ...), English when there are none.</summary>
+    public static FormTexts For(string? language)
+    {
+        if (string.IsNullOrWhiteSpace(language))
+        {
+            return English;
+        }
+
+        var primary = language.Split('-', 2)[0];
+        return All.FirstOrDefault(t => string.Equals(t.Language, primary, StringComparison.OrdinalIgnoreCase)) ?? English;
+    }
+
+    /// <summary>The first supported language of an Accept-Language header, if any.</summary>
+    public static FormTexts? FromAcceptLanguage(string? header)
+    {
+        if (string.IsNullOrWhiteSpace(header))
+        {
+            return null;
+        }
+
+        foreach (var part in header.Split(','))
+        {
+            var tag = part.Split(';', 2)[0].Trim().Split('-', 2)[0];
+            var match = All.FirstOrDefault(t => string.Equals(t.Language, tag, StringComparison.OrdinalIgnoreCase));
+            if (match is not null)
+            {
+                return match;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,201 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using Hotline.Encryption;
+using Hotline.Tests.Infrastructure;
+using Hotline.Tips;
+using Hotline.Triage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hotline.Tests.Intake;
+
+/// <summary>POST /api/tips against a real Azurite, over real HTTP, read back the way responders read.</summary>
+public sealed class SubmitTipTests(OwnAzurite storage) : IClassFixture<OwnAzurite>, IAsyncLifetime
+{
+    private TestApp? _app;
+
+    private TestApp App => _app!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        var settings = TestApp.BaseSettings(storage.ConnectionString);
+        settings["AzureWebJobs:DispatchTriage:Disabled"] = "true";
+        settings["AzureWebJobs:DispatchTriagePoison:Disabled"] = "true";
+        _app = await TestApp.StartAsync(settings, cancellationToken: Ct);
+        await storage.DrainAsync("triage", Ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task SubmitTip_Json_Returns202ReceiptAndStoresOnlyCiphertext()
+    {
+        var text = PrivacyCanaries.Register("They keep twelve women in the basement at Rruga e Durresit 14, canary " + Guid.NewGuid());
+
+        using var response = await App.Http.PostAsJsonAsync("/api/tips", new { message = text, language = "en", location = "Tirana", contact = "Signal only" }, Ct);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var receipt = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("receipt").GetString();
+        Assert.True(TipId.TryParse(receipt, out var id));
+        Assert.Matches("^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$", receipt);
+
+        // Raw bytes as stored: nothing of the tip, no metadata of ours, the blob name is the id alone.
+        var blob = new BlobClient(storage.ConnectionString, "tips", ReportStore.ReportBlobName(id.Value));
+        var raw = (await blob.DownloadContentAsync(Ct)).Value;
+        Assert.DoesNotContain("basement", Encoding.UTF8.GetString(raw.Content.ToArray()), StringComparison.Ordinal);
+        Assert.DoesNotContain("Tirana", Encoding.UTF8.GetString(raw.Content.ToArray()), StringComparison.Ordinal);
+        Assert.Equal(["encryptiondata"], raw.Details.Metadata.Keys.Select(k => k.ToLowerInvariant()));
+        Assert.Contains(TestKeys.KeyId, raw.Details.Metadata.Values.Single(), StringComparison.Ordinal);
+        Assert.Contains("\"Protocol\":\"2.0\"", raw.Details.Metadata.Values.Single(), StringComparison.Ordinal);
+        Assert.Equal($"{id.Value.Compact}/report", blob.Name);
+
+        // Read back as a responder: the standard SDK and the private key.
+        var report = await TestKeys.DecryptReportAsync(storage.ConnectionString, blob.Name, Ct);
+        Assert.Equal(text, report.Message);
+        Assert.Equal(receipt, report.TipId);
+        Assert.Equal(Channel.Web, report.Channel);
+        Assert.Equal("en", report.Language);
+        Assert.Equal("Tirana", report.Location);
+        Assert.Equal("Signal only", report.Contact);
+        Assert.Equal(TipReport.CurrentSchemaVersion, report.SchemaVersion);
+
+        Assert.Empty(PrivacyCanaries.FoundIn(App.Logs.AllText));
+    }
+
+    [Fact]
+    public async Task SubmitTip_Json_QueuesTriageMessageWithExactlyFiveFields()
+    {
+        using var response = await App.Http.PostAsJsonAsync("/api/tips", new { message = PrivacyCanaries.Register("Help now, they locked us in the farm house " + Guid.NewGuid()) }, Ct);
+        var receipt = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("receipt").GetString();
+
+        var message = Assert.Single(await storage.DrainAsync("triage", Ct));
+        using var json = JsonDocument.Parse(message.Body.ToString());
+        Assert.Equal(["channel", "language", "receivedAt", "tipId", "urgency"], json.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(receipt, json.RootElement.GetProperty("tipId").GetString());
+        Assert.Equal("web", json.RootElement.GetProperty("channel").GetString());
+        Assert.Equal("urgent", json.RootElement.GetProperty("urgency").GetString());
+        Assert.Equal("en", json.RootElement.GetProperty("language").GetString());
+        Assert.True(DateTimeOffset.UtcNow - json.RootElement.GetProperty("receivedAt").GetDateTimeOffset() < TimeSpan.FromMinutes(5));
+    }
+
+    [Fact]
+    public async Task SubmitTip_ArabicForm_Returns202PageWithReceiptInArabic()
+    {
+        var text = PrivacyCanaries.Register("أخذوا جوازات سفرنا ويجبروننا على العمل في المزرعة " + Guid.NewGuid());
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string> { ["message"] = text, ["language"] = "ar", ["idempotencyKey"] = Guid.NewGuid().ToString("N") });
+
+        using var response = await App.Http.PostAsync(new Uri("/api/tips", UriKind.Relative), content, Ct);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("<html lang=\"ar\" dir=\"rtl\">", html, StringComparison.Ordinal);
+        var receipt = System.Text.RegularExpressions.Regex.Match(html, "id=\"receipt\">([0-9A-Z-]{14})<").Groups[1].Value;
+        Assert.True(TipId.TryParse(receipt, out var id));
+        Assert.DoesNotContain(text, html, StringComparison.Ordinal);
+
+        var report = await TestKeys.DecryptReportAsync(storage.ConnectionString, ReportStore.ReportBlobName(id.Value), Ct);
+        Assert.Equal(text, report.Message);
+        Assert.Equal("ar", report.Language);
+        Assert.Equal(Urgency.Urgent, report.Urgency);
+    }
+
+    [Fact]
+    public async Task SubmitTip_SameIdempotencyKeyTwice_StoresOneReportWithOneReceipt()
+    {
+        var key = Guid.NewGuid().ToString();
+        var body = new { message = PrivacyCanaries.Register("Workers at the car wash are not paid " + Guid.NewGuid()) };
+
+        var receipts = new List<string?>();
+        for (var i = 0; i < 2; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/tips") { Content = JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", key);
+            using var response = await App.Http.SendAsync(request, Ct);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            receipts.Add((await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("receipt").GetString());
+        }
+
+        Assert.Equal(receipts[0], receipts[1]);
+        var id = ParseReceipt(receipts[0]);
+        Assert.Equal([ReportStore.ReportBlobName(id)], await BlobNamesAsync(id));
+    }
+
+    [Fact]
+    public async Task SubmitTip_QueueMissingAfterBlobWritten_Returns503ThenRetryEnqueuesWithoutSecondReport()
+    {
+        var key = Guid.NewGuid().ToString();
+        var body = new { message = PrivacyCanaries.Register("Children sell flowers at night for a man " + Guid.NewGuid()) };
+        await storage.Queue("triage").DeleteAsync(Ct);
+
+        using (var first = new HttpRequestMessage(HttpMethod.Post, "/api/tips") { Content = JsonContent.Create(body) })
+        {
+            first.Headers.Add("Idempotency-Key", key);
+            using var response = await App.Http.SendAsync(first, Ct);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.NotNull(response.Headers.RetryAfter);
+        }
+
+        await storage.Queue("triage").CreateAsync(cancellationToken: Ct);
+        using var retry = new HttpRequestMessage(HttpMethod.Post, "/api/tips") { Content = JsonContent.Create(body) };
+        retry.Headers.Add("Idempotency-Key", key);
+        using var retried = await App.Http.SendAsync(retry, Ct);
+
+        Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
+        var receipt = (await retried.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("receipt").GetString();
+        var queued = Assert.Single(await storage.DrainAsync("triage", Ct));
+        Assert.Equal(receipt, TriageMessage.Parse(queued.Body.ToString()).TipId);
+        var id = ParseReceipt(receipt);
+        Assert.Equal([ReportStore.ReportBlobName(id)], await BlobNamesAsync(id));
+    }
+
+    [Fact]
+    public async Task IntakeKey_PublicOnly_CannotDecryptWhatItStored()
+    {
+        using var response = await App.Http.PostAsJsonAsync("/api/tips", new { message = PrivacyCanaries.Register("A van takes women across at night " + Guid.NewGuid()) }, Ct);
+        var id = ParseReceipt((await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("receipt").GetString());
+
+        var intakeKey = App.Services.GetRequiredService<RsaKeyEncryptionKey>();
+        Assert.False(intakeKey.HasPrivateKey);
+
+        // The intake's own key, offered as the resolver for a download, cannot unwrap the content key.
+        var options = new Azure.Storage.Blobs.Specialized.SpecializedBlobClientOptions
+        {
+            ClientSideEncryption = new Azure.Storage.ClientSideEncryptionOptions(Azure.Storage.ClientSideEncryptionVersion.V2_0)
+            {
+                KeyResolver = new RsaKeyResolver([intakeKey]),
+                KeyWrapAlgorithm = RsaKeyEncryptionKey.Algorithm,
+            },
+        };
+        var blob = new BlobClient(storage.ConnectionString, "tips", ReportStore.ReportBlobName(id), options);
+        await Assert.ThrowsAnyAsync<InvalidOperationException>(() => blob.DownloadContentAsync(Ct));
+    }
+
+    internal static TipId ParseReceipt(string? receipt)
+    {
+        Assert.True(TipId.TryParse(receipt, out var id), "not a receipt: " + receipt);
+        return id.Value;
+    }
+
+    private async Task<List<string>> BlobNamesAsync(TipId id)
+    {
+        var names = new List<string>();
+        await foreach (var blob in new BlobContainerClient(storage.ConnectionString, "tips").GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, id.Compact + "/", Ct))
+        {
+            names.Add(blob.Name);
+        }
+
+        return names;
+    }
+}
