@@ -197,7 +197,8 @@ internal static partial class TipRequestReader
         }
 
         var charset = contentType[(i + "charset=".Length)..].Split(';', 2)[0].Trim().Trim('"');
-        return !string.Equals(charset, "utf-8", StringComparison.OrdinalIgnoreCase) && !string.Equals(charset, "utf8", StringComparison.OrdinalIgnoreCase);
+        // US-ASCII is a subset of UTF-8: accept it too.
+        return charset.ToUpperInvariant() is not ("UTF-8" or "UTF8" or "US-ASCII" or "ASCII");
     }
 
     /// <summary>Reads at most <see cref="MaxBodyBytes"/>; null when the body is longer (whatever Content-Length said).</summary>
@@ -249,7 +250,16 @@ internal static partial class TipRequestReader
                 switch (property.Value.ValueKind)
                 {
                     case JsonValueKind.String:
-                        values[property.Name] = property.Value.GetString();
+                        try
+                        {
+                            values[property.Name] = property.Value.GetString();
+                        }
+                        catch (InvalidOperationException)
+                        {
+                            // An escaped lone surrogate ("\ud800") is valid JSON but not text.
+                            return (null, TipRejection.ControlCharacters);
+                        }
+
                         break;
                     case JsonValueKind.Null:
                         values[property.Name] = null;

@@ -95,8 +95,8 @@ internal static class FormPages
         *{box-sizing:border-box}
         html{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans Arabic",Tahoma,sans-serif;font-size:18px;line-height:1.5;color:#1b1b1b;background:#fff}
         body{margin:0 auto;max-width:40rem;padding:0 1rem 2rem}
-        header{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;justify-content:space-between;padding:.75rem 0;border-bottom:1px solid #ddd}
-        .quick-exit{order:2;display:inline-block;padding:.6rem 1rem;background:#b00020;color:#fff;font-weight:700;text-decoration:none;border-radius:.4rem}
+        header{position:sticky;top:0;z-index:1;background:#fff;display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;justify-content:space-between;padding:.5rem 0;border-bottom:1px solid #ddd}
+        .quick-exit{display:inline-block;padding:.6rem 1rem;background:#b00020;color:#fff;font-weight:700;text-decoration:none;border-radius:.4rem;box-shadow:0 2px 6px rgba(0,0,0,.3)}
         .quick-exit:focus,.quick-exit:hover{background:#7a0016;outline:3px solid #000}
         .languages ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem .75rem}
         .languages a{color:#0b4f9c}
@@ -110,7 +110,7 @@ internal static class FormPages
         button{margin-top:1.25rem;width:100%;padding:.8rem;font:inherit;font-weight:700;background:#0b4f9c;color:#fff;border:0;border-radius:.4rem;cursor:pointer}
         button:focus,button:hover{background:#073a73;outline:3px solid #000}
         .privacy{margin-top:1.5rem;color:#444;font-size:.9rem}
-        .receipt{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:2rem;letter-spacing:.1em;font-weight:700;text-align:center;padding:.75rem;border:2px dashed #0b4f9c;border-radius:.4rem}
+        .receipt{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:1.6rem;white-space:nowrap;letter-spacing:.1em;font-weight:700;text-align:center;padding:.75rem;border:2px dashed #0b4f9c;border-radius:.4rem}
         .error{color:#b00020;font-weight:600}
         """;
 

@@ -1,0 +1,108 @@
+using Hotline.Tests.Infrastructure;
+using Hotline.Tests.Intake;
+using Hotline.Tips;
+using Microsoft.Playwright;
+
+namespace Hotline.Tests.Browser;
+
+/// <summary>The web form in a real browser, as a tipster on a small phone would use it.</summary>
+public sealed class WebFormBrowserTests(AzuriteFixture azurite, BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
+{
+    private TestApp? _app;
+
+    private TestApp App => _app!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() => _app = await TestApp.StartAsync(TestApp.BaseSettings(azurite.ConnectionString), cancellationToken: Ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task WebForm_ArabicWithJavaScriptOff_SubmitsAndShowsReceiptRightToLeftWithoutCookies()
+    {
+        await using var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            JavaScriptEnabled = false,
+            ViewportSize = new ViewportSize { Width = 360, Height = 740 },
+            Locale = "ar-SY",
+        });
+        var page = await context.NewPageAsync();
+        var requested = new List<string>();
+        page.Request += (_, request) => requested.Add(request.Url);
+        var text = PrivacyCanaries.Register("يحتجزون عمالاً في مزرعة قرب الحدود ويأخذون جوازاتهم " + Guid.NewGuid());
+
+        await page.GotoAsync(new Uri(App.BaseAddress, "/").ToString());
+
+        // Accept-Language picks Arabic; the layout runs right to left.
+        Assert.Equal("ar", await page.Locator("html").GetAttributeAsync("lang"));
+        Assert.Equal("rtl", await page.Locator("html").GetAttributeAsync("dir"));
+        var heading = await page.Locator("h1").BoundingBoxAsync();
+        var exit = await page.Locator("#quick-exit").BoundingBoxAsync();
+        Assert.NotNull(heading);
+        Assert.NotNull(exit);
+        Assert.True(heading.X + heading.Width > 300, "an RTL heading hugs the right edge");
+        Assert.True(await page.Locator("#quick-exit").IsVisibleAsync());
+
+        await page.Locator("#message").FillAsync(text);
+        await page.Locator("#location").FillAsync("إدلب");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "webform-ar.png"), FullPage = true });
+        await Task.WhenAll(
+            page.WaitForURLAsync("**/api/tips", new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded }),
+            page.Locator("button[type=submit]").ClickAsync());
+
+        var receipt = await page.Locator("#receipt").InnerTextAsync();
+        var id = SubmitTipTests.ParseReceipt(receipt);
+        Assert.Equal("rtl", await page.Locator("html").GetAttributeAsync("dir"));
+        Assert.Contains("شكرًا لك", await page.Locator("h1").InnerTextAsync(), StringComparison.Ordinal);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "webform-ar-receipt.png"), FullPage = true });
+
+        Assert.Empty(await context.CookiesAsync());
+        Assert.All(requested, url => Assert.StartsWith(App.BaseAddress.ToString(), url, StringComparison.Ordinal));
+
+        var report = await TestKeys.DecryptReportAsync(azurite.ConnectionString, ReportStore.ReportBlobName(id), Ct);
+        Assert.Equal(text, report.Message);
+        Assert.Equal("إدلب", report.Location);
+        Assert.Equal("ar", report.Language);
+        Assert.Empty(PrivacyCanaries.FoundIn(App.Logs.AllText));
+    }
+
+    [Fact]
+    public async Task QuickExit_WithJavaScript_ReplacesThePageSoBackDoesNotReturn()
+    {
+        await using var context = await browser.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+
+        // The neutral site is answered locally: this machine reaches no other host.
+        await page.RouteAsync("https://www.bbc.com/**", route => route.FulfillAsync(new RouteFulfillOptions { Body = "<title>Weather</title>neutral", ContentType = "text/html" }));
+        await page.GotoAsync("about:blank");
+        await page.GotoAsync(new Uri(App.BaseAddress, "/api/tips/form?lang=uk").ToString());
+
+        await page.Locator("#quick-exit").ClickAsync();
+        await page.WaitForURLAsync("https://www.bbc.com/**");
+        await page.GoBackAsync();
+
+        Assert.DoesNotContain("/api/tips/form", page.Url, StringComparison.Ordinal);
+        Assert.Empty(await context.CookiesAsync());
+    }
+
+    [Fact]
+    public async Task QuickExit_WithJavaScriptOff_StillLeaves()
+    {
+        await using var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = false });
+        var page = await context.NewPageAsync();
+        await page.RouteAsync("https://www.bbc.com/**", route => route.FulfillAsync(new RouteFulfillOptions { Body = "neutral", ContentType = "text/html" }));
+        await page.GotoAsync(new Uri(App.BaseAddress, "/api/tips/form?lang=fa").ToString());
+
+        await page.Locator("#quick-exit").ClickAsync();
+        await page.WaitForURLAsync("https://www.bbc.com/**");
+
+        Assert.StartsWith("https://www.bbc.com/", page.Url, StringComparison.Ordinal);
+    }
+}
