@@ -15,6 +15,7 @@ public static class HotlineApp
         // Functions host; local.settings.json is looked up in the working directory, as Core Tools do.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddFunctionsFiles(Directory.GetCurrentDirectory());
+        KeyVaultConfigurationSource.AddIfConfigured(builder.Configuration);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         AddPrivacyLogFilters(builder.Logging);
         configure?.Invoke(builder);
