@@ -1,3 +1,4 @@
+using Hotline.Functions.DispatchTriage;
 using Hotline.Functions.Health;
 using Hotline.Functions.Hosting;
 
@@ -25,6 +26,7 @@ public static class HotlineApp
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddHostedService<StorageInitializer>();
+        services.AddTriageDispatch(builder.Configuration);
         return builder;
     }
 
