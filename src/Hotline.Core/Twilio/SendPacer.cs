@@ -4,7 +4,7 @@ namespace Hotline.Twilio;
 /// Spaces outgoing requests at least <c>1 / rate</c> apart, process-wide. A token bucket would
 /// do on average, but it refills on a timer tick and so lets two sends through back to back
 /// across a tick; Twilio's long-code limit is per second, and a queued-up burst at Twilio delays
-/// exactly the urgent alert that came last. Every attempt (retries included) takes a slot.
+/// exactly the urgent alert that came last. Each send takes one slot.
 /// </summary>
 public sealed class SendPacer
 {
@@ -39,7 +39,7 @@ public sealed class SendPacer
     }
 }
 
-/// <summary>Puts each attempt through the <see cref="SendPacer"/>; sits inside the retry handler.</summary>
+/// <summary>Puts each send through the <see cref="SendPacer"/>; sits outside the retry handler.</summary>
 public sealed class PacingHandler(SendPacer pacer) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

@@ -12,6 +12,10 @@ public static class TwilioServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="TwilioSmsClient"/>, its validated options (section <c>Twilio</c>), the
     /// process-wide <see cref="SendPacer"/> and an HttpClient with the alert resilience pipeline.
+    /// The factory's request logging is removed: its scope carries the full request URL whatever
+    /// the log level, and scopes reach Application Insights (for webhooks the URL is the secret).
+    /// The pacer sits outside the retries: it spaces sends, and waiting for a slot must not eat
+    /// into an attempt's timeout; retries are spaced by their own back-off.
     /// </summary>
     public static IServiceCollection AddTwilioSms(this IServiceCollection services, IConfiguration configuration)
     {
@@ -23,8 +27,9 @@ public static class TwilioServiceCollectionExtensions
         services.TryAddSingleton(sp => new SendPacer(sp.GetRequiredService<IOptions<TwilioOptions>>().Value.MessagesPerSecond, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<TwilioSmsClient>();
         services.AddHttpClient(TwilioSmsClient.HttpClientName)
-            .AddAlertResilience("twilio")
-            .AddHttpMessageHandler(sp => new PacingHandler(sp.GetRequiredService<SendPacer>()));
+            .RemoveAllLoggers()
+            .AddHttpMessageHandler(sp => new PacingHandler(sp.GetRequiredService<SendPacer>()))
+            .AddAlertResilience("twilio");
         return services;
     }
 
@@ -45,6 +50,7 @@ public static class TwilioServiceCollectionExtensions
     /// </summary>
     public static IHttpClientBuilder AddAlertResilience(this IHttpClientBuilder builder, string pipelineName)
     {
+        ArgumentNullException.ThrowIfNull(builder);
         builder.AddResilienceHandler(pipelineName, static (pipeline, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<HttpDeliveryOptions>>().Value;

@@ -58,14 +58,16 @@ internal sealed record AlertWording(
 /// Alert wording and layout. Every SMS alert to a responder is padded to one fixed length for its
 /// alphabet, so its size (and segment count, which carriers and phone bills show) says nothing about
 /// urgency, channel or whether contact was paused. Padding is spaces at the end of the line before
-/// the last one, so a carrier trimming trailing space cannot undo it.
+/// the last one, so a carrier trimming trailing space cannot undo it. A wording is wholly GSM-7 or
+/// wholly not (French avoids ê and ç for this): one variant slipping into UCS-2 would change its
+/// segment count and give away what the padding hides.
 /// </summary>
 internal static class AlertText
 {
     /// <summary>GSM-7 alerts: two concatenated segments of 153 characters.</summary>
     public const int GsmLength = 306;
 
-    /// <summary>UCS-2 alerts (Arabic, Ukrainian, accented French): five concatenated segments of 67.</summary>
+    /// <summary>UCS-2 alerts (Arabic, Ukrainian): five concatenated segments of 67.</summary>
     public const int Ucs2Length = 335;
 
     public const string DefaultLanguage = "en";
@@ -79,9 +81,9 @@ internal static class AlertText
         ["en"] = new("en", "HOTLINE ALERT", "HOTLINE: AN ALERT COULD NOT BE DELIVERED", "Urgency", "normal", "high", "URGENT",
             "Channel", "web form", "SMS", "Receipt", "Received", "Language",
             "unknown", "Tipster asked not to be contacted - do not reply.", "Open the responder tool."),
-        ["fr"] = new("fr", "ALERTE HOTLINE", "HOTLINE : UNE ALERTE N'A PAS PU ÊTRE ENVOYÉE", "Urgence", "normale", "élevée", "URGENTE",
+        ["fr"] = new("fr", "ALERTE HOTLINE", "HOTLINE : ALERTE NON DÉLIVRÉE", "Urgence", "normale", "élevée", "URGENTE",
             "Canal", "formulaire web", "SMS", "Récépissé", "Arrivé le", "Langue",
-            "inconnu", "La personne a demandé à ne pas être contactée - ne répondez pas.", "Ouvrez l'outil des intervenants."),
+            "inconnu", "La personne a demandé qu'on ne la contacte pas - ne répondez pas.", "Ouvrez l'outil des intervenants."),
         ["ar"] = new("ar", "تنبيه الخط الساخن", "الخط الساخن: تعذّر توصيل تنبيه", "الأولوية", "عادية", "مرتفعة", "عاجلة",
             "القناة", "نموذج الويب", "رسالة نصية", "رقم الإيصال", "وقت الاستلام", "اللغة",
             "غير معروف", "طلب المُبلّغ عدم التواصل معه - لا ترد.", "افتح أداة المستجيبين."),

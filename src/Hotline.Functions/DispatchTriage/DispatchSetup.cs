@@ -26,7 +26,9 @@ internal static partial class DispatchSetup
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RosterOptions>, RosterValidator>());
 
+        // No factory logging: its scope holds the webhook URL, which is a secret (see AddTwilioSms).
         services.AddHttpClient(WebhookAlertClient.HttpClientName)
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
             .AddAlertResilience("alert-webhooks");
         services.TryAddSingleton<WebhookAlertClient>();
