@@ -8,7 +8,7 @@ namespace Hotline.Functions.DispatchTriage;
 /// (<c>POST /DispatchTriage</c> from the Functions host, or the standalone listener); throwing
 /// fails the invocation, so the message is retried and finally lands in <c>triage-poison</c>.
 /// </summary>
-internal sealed class DispatchTriageFunction(TriageDispatcher dispatcher) : IQueueFunction
+internal sealed class DispatchTriageFunction(IServiceProvider services) : IQueueFunction
 {
     public const string FunctionName = "DispatchTriage";
 
@@ -18,6 +18,9 @@ internal sealed class DispatchTriageFunction(TriageDispatcher dispatcher) : IQue
 
     public string BindingName => "message";
 
+    // Resolved on first run, not at construction: MapQueueFunctions builds every function while the
+    // endpoints are mapped, before start-up validation, and the dispatcher's storage would turn a
+    // clear "setting X is missing" into an error from inside the container.
     public Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken) =>
-        dispatcher.DispatchAlertAsync(message, cancellationToken);
+        services.GetRequiredService<TriageDispatcher>().DispatchAlertAsync(message, cancellationToken);
 }

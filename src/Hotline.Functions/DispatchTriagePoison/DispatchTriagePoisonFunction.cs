@@ -10,7 +10,7 @@ namespace Hotline.Functions.DispatchTriagePoison;
 /// to open the case in the responder tool. If even this fails, the message is retried and finally
 /// left in <c>triage-poison-poison</c>, with an error in the log.
 /// </summary>
-internal sealed class DispatchTriagePoisonFunction(TriageDispatcher dispatcher) : IQueueFunction
+internal sealed class DispatchTriagePoisonFunction(IServiceProvider services) : IQueueFunction
 {
     public const string FunctionName = "DispatchTriagePoison";
 
@@ -20,6 +20,9 @@ internal sealed class DispatchTriagePoisonFunction(TriageDispatcher dispatcher) 
 
     public string BindingName => "message";
 
+    // Resolved on first run, not at construction: MapQueueFunctions builds every function while the
+    // endpoints are mapped, before start-up validation, and the dispatcher's storage would turn a
+    // clear "setting X is missing" into an error from inside the container.
     public Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken) =>
-        dispatcher.DispatchUndeliveredNoticeAsync(message, cancellationToken);
+        services.GetRequiredService<TriageDispatcher>().DispatchUndeliveredNoticeAsync(message, cancellationToken);
 }
