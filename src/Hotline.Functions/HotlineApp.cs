@@ -1,3 +1,4 @@
+using Hotline.Functions.DispatchTriage;
 using Hotline.Functions.Health;
 using Hotline.Functions.Hosting;
 using Hotline.Functions.Intake;
@@ -30,6 +31,7 @@ public static class HotlineApp
             .ValidateOnStart();
         services.AddHostedService<StorageInitializer>();
         services.AddIntake();
+        services.AddTriageDispatch(builder.Configuration);
         return builder;
     }
 

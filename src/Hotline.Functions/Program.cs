@@ -8,14 +8,19 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (OptionsValidationException ex)
+catch (Exception ex) when (StartupFailures(ex) is { Count: > 0 } failures)
 {
-    // One line that names the setting: what an operator sees in the host log or the terminal.
-    await Console.Error.WriteLineAsync("Hotline cannot start: " + string.Join(" ", ex.Failures));
+    // One line that names every bad setting: what an operator sees in the host log or the terminal.
+    await Console.Error.WriteLineAsync("Hotline cannot start: " + string.Join(" ", failures));
     return 2;
 }
-catch (StartupException ex)
+
+// Several option types can fail at once (the host then throws an AggregateException): report them all.
+static List<string> StartupFailures(Exception ex) => ex switch
 {
-    await Console.Error.WriteLineAsync("Hotline cannot start: " + ex.Message);
-    return 2;
-}
+    OptionsValidationException options => [.. options.Failures],
+    StartupException startup => [startup.Message],
+    AggregateException aggregate when aggregate.InnerExceptions.All(e => e is OptionsValidationException or StartupException) =>
+        [.. aggregate.InnerExceptions.SelectMany(StartupFailures)],
+    _ => [],
+};

@@ -90,12 +90,34 @@ public sealed class StartupTests(AzuriteFixture azurite)
         Assert.StartsWith("Hotline cannot start: Hotline__PublicKeyPath: no file at", Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Executable_SeveralBadSettings_NamesThemAllOnOneLine()
+    {
+        var environment = AppEnvironment(azurite.ConnectionString);
+        environment["Hotline__PhonePepper"] = "short";
+        environment["Responders__0__Name"] = "Amina";
+        environment["Responders__0__Phone"] = "0770 0900";
+        using var process = StartExecutable(["--urls", "http://127.0.0.1:0"], environment);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, process.ExitCode);
+        var line = Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("Hotline__PhonePepper", line, StringComparison.Ordinal);
+        Assert.Contains("Responders__0__Phone", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("0770 0900", line, StringComparison.Ordinal);
+    }
+
     /// <summary>A complete environment for the executable (as env vars, the way operators set them).</summary>
     internal static Dictionary<string, string?> AppEnvironment(string? storage) => new()
     {
         ["AzureWebJobsStorage"] = storage,
         ["Hotline__PublicKeyPem"] = TestKeys.PublicKeyPem,
         ["Hotline__PhonePepper"] = TestKeys.PhonePepper,
+
+        // The shared Azurite's triage queue belongs to the intake tests: this process must not drain it.
+        ["AzureWebJobs__DispatchTriage__Disabled"] = "true",
+        ["AzureWebJobs__DispatchTriagePoison__Disabled"] = "true",
     };
 
     internal static Process StartExecutable(string[] args, IDictionary<string, string?> environment)

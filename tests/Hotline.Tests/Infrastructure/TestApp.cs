@@ -33,13 +33,19 @@ public sealed class TestApp : IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
-    /// <summary>Settings every test app gets: storage on the given Azurite and no other dependencies.</summary>
+    /// <summary>
+    /// Settings every test app gets: storage on the given Azurite and no other dependencies. The
+    /// dispatch listeners are off: the "triage" queue is shared by every app on one Azurite, and a
+    /// test app must not take (and page for) another test's messages. Dispatch tests turn them on.
+    /// </summary>
     public static Dictionary<string, string?> BaseSettings(string storageConnectionString) => new()
     {
         ["AzureWebJobsStorage"] = storageConnectionString,
         ["Hotline:PublicKeyPem"] = TestKeys.PublicKeyPem,
         ["Hotline:PhonePepper"] = TestKeys.PhonePepper,
         ["Hotline:RateLimit:PerMinute"] = "0",
+        ["AzureWebJobs:DispatchTriage:Disabled"] = "true",
+        ["AzureWebJobs:DispatchTriagePoison:Disabled"] = "true",
     };
 
     public static async Task<TestApp> StartAsync(

@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using Hotline.Triage;
+
+namespace Hotline.Functions.DispatchTriage;
+
+public enum AlertKind
+{
+    /// <summary>A new case (or a case whose urgency rose or whose contact was paused).</summary>
+    Alert,
+
+    /// <summary>An alert that could not be delivered and ended in <c>triage-poison</c>.</summary>
+    Undelivered,
+}
+
+/// <summary>
+/// Everything an alert may say. Built from the triage message, which itself holds no content:
+/// there is no field here through which tip text or a tipster's number could reach a responder's phone.
+/// </summary>
+public sealed partial record AlertFacts(
+    AlertKind Kind, string Receipt, Urgency? Urgency, Channel? Channel, DateTimeOffset? ReceivedAt, string? Language, bool ContactPaused, string LedgerKey)
+{
+    /// <summary>Longest receipt and language tag an alert carries: keeps every alert in one length class.</summary>
+    public const int MaxReceiptLength = 32;
+    public const int MaxLanguageLength = 16;
+
+    /// <summary>True when the message's fields can go into an alert and a blob name as they are.</summary>
+    public static bool IsWellFormed(TriageMessage message) =>
+        Token().IsMatch(message.TipId) && message.TipId.Length <= MaxReceiptLength
+        && Token().IsMatch(message.Language) && message.Language.Length <= MaxLanguageLength;
+
+    public static AlertFacts ForAlert(TriageMessage m) =>
+        new(AlertKind.Alert, m.TipId, m.Urgency, m.Channel, m.ReceivedAt, m.Language, m.ContactPaused == true, m.AlertKey);
+
+    public static AlertFacts ForUndelivered(TriageMessage m) =>
+        new(AlertKind.Undelivered, m.TipId, m.Urgency, m.Channel, m.ReceivedAt, m.Language, m.ContactPaused == true, m.AlertKey + "/undelivered");
+
+    /// <summary>A poison message that is not even a triage message: only its queue id is known.</summary>
+    public static AlertFacts ForUnreadable(string messageId)
+    {
+        var id = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(messageId)))[..16];
+        return new(AlertKind.Undelivered, "?", null, null, null, null, false, $"unreadable-{id}/undelivered");
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9-]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex Token();
+}
+
+/// <summary>An alert's wording in one language.</summary>
+internal sealed record AlertWording(
+    string Tag, string Title, string UndeliveredTitle, string UrgencyLabel, string Normal, string High, string Urgent,
+    string ChannelLabel, string WebForm, string Sms, string ReceiptLabel, string ReceivedLabel, string LanguageLabel,
+    string Unknown, string Paused, string Pointer);
+
+/// <summary>
+/// Alert wording and layout. Every SMS alert to a responder is padded to one fixed length for its
+/// alphabet, so its size (and segment count, which carriers and phone bills show) says nothing about
+/// urgency, channel or whether contact was paused. Padding is spaces at the end of the line before
+/// the last one, so a carrier trimming trailing space cannot undo it. A wording is wholly GSM-7 or
+/// wholly not (French avoids ê and ç for this): one variant slipping into UCS-2 would change its
+/// segment count and give away what the padding hides.
+/// </summary>
+internal static class AlertText
+{
+    /// <summary>GSM-7 alerts: two concatenated segments of 153 characters.</summary>
+    public const int GsmLength = 306;
+
+    /// <summary>UCS-2 alerts (Arabic, Ukrainian): five concatenated segments of 67.</summary>
+    public const int Ucs2Length = 335;
+
+    public const string DefaultLanguage = "en";
+
+    // GSM 03.38 basic character set (no escape table: those count double).
+    private const string Gsm7 =
+        "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+
+    public static IReadOnlyDictionary<string, AlertWording> Wordings { get; } = new Dictionary<string, AlertWording>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["en"] = new("en", "HOTLINE ALERT", "HOTLINE: AN ALERT COULD NOT BE DELIVERED", "Urgency", "normal", "high", "URGENT",
+            "Channel", "web form", "SMS", "Receipt", "Received", "Language",
+            "unknown", "Tipster asked not to be contacted - do not reply.", "Open the responder tool."),
+        ["fr"] = new("fr", "ALERTE HOTLINE", "HOTLINE : ALERTE NON DÉLIVRÉE", "Urgence", "normale", "élevée", "URGENTE",
+            "Canal", "formulaire web", "SMS", "Récépissé", "Arrivé le", "Langue",
+            "inconnu", "La personne a demandé qu'on ne la contacte pas - ne répondez pas.", "Ouvrez l'outil des intervenants."),
+        ["ar"] = new("ar", "تنبيه الخط الساخن", "الخط الساخن: تعذّر توصيل تنبيه", "الأولوية", "عادية", "مرتفعة", "عاجلة",
+            "القناة", "نموذج الويب", "رسالة نصية", "رقم الإيصال", "وقت الاستلام", "اللغة",
+            "غير معروف", "طلب المُبلّغ عدم التواصل معه - لا ترد.", "افتح أداة المستجيبين."),
+        ["uk"] = new("uk", "СПОВІЩЕННЯ ГАРЯЧОЇ ЛІНІЇ", "ГАРЯЧА ЛІНІЯ: СПОВІЩЕННЯ НЕ ДОСТАВЛЕНО", "Терміновість", "звичайна", "висока", "НЕГАЙНО",
+            "Канал", "вебформа", "SMS", "Квитанція", "Отримано", "Мова",
+            "невідомо", "Заявник просив не контактувати з ним - не відповідайте.", "Відкрийте інструмент реагування."),
+    };
+
+    /// <summary>The responder's first listed language that has a wording; English otherwise.</summary>
+    public static AlertWording WordingFor(Responder? responder)
+    {
+        foreach (var language in responder?.Languages ?? [])
+        {
+            if (Wordings.TryGetValue(Responder.Primary(language), out var wording))
+            {
+                return wording;
+            }
+        }
+
+        return Wordings[DefaultLanguage];
+    }
+
+    /// <summary>The alert's lines, the fixed pointer last.</summary>
+    public static List<string> Lines(AlertFacts facts, AlertWording w)
+    {
+        var urgency = facts.Urgency switch
+        {
+            Urgency.Urgent => w.Urgent,
+            Urgency.High => w.High,
+            Urgency.Normal => w.Normal,
+            _ => w.Unknown,
+        };
+        var channel = facts.Channel switch
+        {
+            Channel.Sms => w.Sms,
+            Channel.Web => w.WebForm,
+            _ => w.Unknown,
+        };
+        var lines = new List<string>
+        {
+            facts.Kind == AlertKind.Alert ? w.Title : w.UndeliveredTitle,
+            $"{w.UrgencyLabel}: {urgency}",
+            $"{w.ChannelLabel}: {channel}",
+            $"{w.ReceiptLabel}: {facts.Receipt}",
+            $"{w.ReceivedLabel}: {(facts.ReceivedAt is { } at ? at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : w.Unknown)}",
+            $"{w.LanguageLabel}: {facts.Language ?? w.Unknown}",
+        };
+        if (facts.ContactPaused)
+        {
+            lines.Add(w.Paused);
+        }
+
+        lines.Add(w.Pointer);
+        return lines;
+    }
+
+    /// <summary>The SMS body: the lines, padded to the length class of their alphabet.</summary>
+    public static string Sms(AlertFacts facts, AlertWording wording)
+    {
+        var lines = Lines(facts, wording);
+        var text = string.Join('\n', lines);
+        var padding = TargetLength(text) - text.Length;
+        if (padding > 0)
+        {
+            lines[^2] += new string(' ', padding);
+        }
+
+        return string.Join('\n', lines);
+    }
+
+    /// <summary>The webhook/console text: the same lines, unpadded (a chat message's size is not on a phone bill).</summary>
+    public static string Plain(AlertFacts facts, AlertWording wording) => string.Join('\n', Lines(facts, wording));
+
+    public static int TargetLength(string text) => IsGsm7(text) ? GsmLength : Ucs2Length;
+
+    public static bool IsGsm7(string text) => text.All(c => Gsm7.Contains(c, StringComparison.Ordinal));
+
+    public static WebhookAlert Webhook(AlertFacts facts, AlertWording wording) => new(
+        facts.Kind == AlertKind.Alert ? "alert" : "undelivered",
+        facts.Urgency?.ToString().ToLowerInvariant(),
+        facts.Channel?.ToString().ToLowerInvariant(),
+        facts.Receipt,
+        facts.ReceivedAt?.ToUniversalTime(),
+        facts.Language,
+        facts.ContactPaused,
+        wording.Pointer,
+        Plain(facts, wording));
+}
+
+/// <summary>The webhook body: the SMS's facts, plus <c>text</c> that Teams and Slack incoming webhooks display.</summary>
+public sealed record WebhookAlert(
+    [property: JsonPropertyName("kind")] string Kind,
+    [property: JsonPropertyName("urgency")] string? Urgency,
+    [property: JsonPropertyName("channel")] string? Channel,
+    [property: JsonPropertyName("receipt")] string Receipt,
+    [property: JsonPropertyName("receivedAt")] DateTimeOffset? ReceivedAt,
+    [property: JsonPropertyName("language")] string? Language,
+    [property: JsonPropertyName("contactPaused")] bool ContactPaused,
+    [property: JsonPropertyName("pointer")] string NextStep,
+    [property: JsonPropertyName("text")] string Text);

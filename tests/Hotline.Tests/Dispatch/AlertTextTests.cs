@@ -1,0 +1,106 @@
+using Hotline.Functions.DispatchTriage;
+using Hotline.Triage;
+
+namespace Hotline.Tests.Dispatch;
+
+public sealed class AlertTextTests
+{
+    private static readonly string LongestReceipt = new('K', AlertFacts.MaxReceiptLength);
+    private static readonly string LongestLanguage = "zh-Hant-" + new string('x', AlertFacts.MaxLanguageLength - 8);
+
+    public static TheoryData<string> Languages => new(AlertText.Wordings.Keys);
+
+    [Theory]
+    [MemberData(nameof(Languages))]
+    public void AlertText_EveryVariant_HasOneLengthPerLanguage(string language)
+    {
+        var wording = AlertText.Wordings[language];
+        var classes = new HashSet<(int Length, bool Gsm7)>();
+        foreach (var kind in Enum.GetValues<AlertKind>())
+        {
+            foreach (var urgency in new Urgency?[] { null, Urgency.Normal, Urgency.High, Urgency.Urgent })
+            {
+                foreach (var channel in new Channel?[] { null, Channel.Web, Channel.Sms })
+                {
+                    foreach (var paused in new[] { false, true })
+                    {
+                        foreach (var (receipt, lang, at) in new[] { ("K7QF-2M9X-4TJD", "ar", (DateTimeOffset?)DateTimeOffset.UnixEpoch), (LongestReceipt, LongestLanguage, null), ("?", null, null) })
+                        {
+                            var facts = new AlertFacts(kind, receipt, urgency, channel, at, lang, paused, "key");
+                            var sms = AlertText.Sms(facts, wording);
+                            Assert.True(sms.Length == AlertText.TargetLength(sms), $"{language} {kind} {urgency} {channel} {paused}: {sms.Length} chars, over the class");
+                            classes.Add((sms.Length, AlertText.IsGsm7(sms)));
+                        }
+                    }
+                }
+            }
+        }
+
+        // One length and one alphabet: the same segment count whatever the alert says.
+        Assert.Single(classes);
+    }
+
+    [Fact]
+    public void AlertText_EnglishAndArabic_UseTheirAlphabetsLengthClass()
+    {
+        var facts = new AlertFacts(AlertKind.Alert, "K7QF-2M9X-4TJD", Urgency.Normal, Channel.Web, DateTimeOffset.UnixEpoch, "en", false, "key");
+
+        Assert.Equal(AlertText.GsmLength, AlertText.Sms(facts, AlertText.Wordings["en"]).Length);
+        Assert.Equal(AlertText.Ucs2Length, AlertText.Sms(facts, AlertText.Wordings["ar"]).Length);
+        Assert.EndsWith("\nOpen the responder tool.", AlertText.Sms(facts, AlertText.Wordings["en"]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AlertText_ResponderLanguages_PickTheFirstWithAWordingElseEnglish()
+    {
+        Assert.Equal("uk", AlertText.WordingFor(Responder(["de", "uk-UA", "ar"])).Tag);
+        Assert.Equal("en", AlertText.WordingFor(Responder(["de"])).Tag);
+        Assert.Equal("en", AlertText.WordingFor(Responder([])).Tag);
+    }
+
+    [Fact]
+    public void AlertFacts_ReceiptWithOddCharacters_IsNotWellFormed()
+    {
+        var good = new TriageMessage("K7QF-2M9X-4TJD", Channel.Web, Urgency.High, DateTimeOffset.UnixEpoch, "und");
+
+        Assert.True(AlertFacts.IsWellFormed(good));
+        Assert.False(AlertFacts.IsWellFormed(good with { TipId = "../x" }));
+        Assert.False(AlertFacts.IsWellFormed(good with { TipId = new string('K', 33) }));
+        Assert.False(AlertFacts.IsWellFormed(good with { Language = "en\nCall +4477" }));
+    }
+
+    [Fact]
+    public void AlertRouting_NormalAlert_FirstOnlyReadersOfTheLanguageFirst()
+    {
+        var roster = new[] { Responder(["en"], "A"), Responder(["fr", "ar"], "B"), Responder(["ar"], "C", Urgency.Urgent) };
+
+        var plan = AlertRouting.Plan(roster, Urgency.Normal, "ar-SY", Urgency.Urgent);
+
+        Assert.True(plan.FirstReachedOnly);
+        Assert.Equal(["B", "A"], plan.Responders.Select(r => r.Name));
+    }
+
+    [Fact]
+    public void AlertRouting_UrgentAlert_EveryoneWhoseMinUrgencyAllows()
+    {
+        var roster = new[] { Responder(["en"], "A", Urgency.High), Responder([], "B"), Responder([], "C", Urgency.Urgent) };
+
+        Assert.Equal(["A", "B", "C"], AlertRouting.Plan(roster, Urgency.Urgent, "en", Urgency.Urgent).Responders.Select(r => r.Name));
+        Assert.False(AlertRouting.Plan(roster, Urgency.High, "en", Urgency.High).FirstReachedOnly);
+        Assert.Equal(["A", "B"], AlertRouting.Plan(roster, Urgency.High, "en", Urgency.High).Responders.Select(r => r.Name));
+    }
+
+    [Fact]
+    public void AlertRouting_NobodyTakesTheUrgency_FallsBackToTheRoster()
+    {
+        var roster = new[] { Responder([], "A", Urgency.Urgent) };
+
+        var plan = AlertRouting.Plan(roster, Urgency.Normal, "en", Urgency.Urgent);
+
+        Assert.True(plan.IgnoredMinUrgency);
+        Assert.Equal(["A"], plan.Responders.Select(r => r.Name));
+    }
+
+    private static Responder Responder(string[] languages, string name = "A", Urgency min = Urgency.Normal) =>
+        new("Responders__0", name, "+447700900101", null, languages, min);
+}
