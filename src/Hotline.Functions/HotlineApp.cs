@@ -2,6 +2,7 @@ using Hotline.Functions.DispatchTriage;
 using Hotline.Functions.Health;
 using Hotline.Functions.Hosting;
 using Hotline.Functions.Intake;
+using Hotline.Functions.SmsInbound;
 using Hotline.Functions.SubmitTip;
 using Hotline.Functions.TipForm;
 
@@ -59,6 +60,7 @@ public static class HotlineApp
 
         app.MapTipForm();
         app.MapSubmitTip();
+        app.MapSmsInbound();
         app.MapHealth();
         app.MapQueueFunctions();
         return app;

@@ -10,8 +10,9 @@ namespace Hotline.Tips;
 
 /// <summary>
 /// Small unencrypted pointers the intake keeps beside the reports, in the <c>intake</c> container:
-/// which tip id an idempotency key (or a Twilio MessageSid) already got. Names are SHA-256
-/// hashes of the keys and contents are tip ids, so nothing here says anything about a report.
+/// which tip id an idempotency key or a Twilio MessageSid already got, and which case an SMS
+/// pseudonym is in. Names are hashes or pseudonyms; contents are tip ids, sequence numbers and
+/// labels, never anything a tipster wrote.
 /// </summary>
 public sealed class IntakeState
 {
@@ -31,23 +32,65 @@ public sealed class IntakeState
     {
         ArgumentException.ThrowIfNullOrEmpty(scope);
         ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
-        var blob = _container.GetBlobClient("idempotency/" + Hash(scope + "\n" + idempotencyKey));
-        try
+        var (value, claimed) = await ClaimRecordAsync(IdempotencyRecordName(scope, idempotencyKey), BinaryData.FromString(candidate.Compact), cancellationToken).ConfigureAwait(false);
+        return TipId.TryParse(value.ToString(), out var id)
+            ? (id.Value, claimed)
+            : throw new InvalidDataException("An idempotency record holds no tip id.");
+    }
+
+    /// <summary>Creates the record unless it exists; returns what is stored and whether this call created it.</summary>
+    public async Task<(BinaryData Value, bool Claimed)> ClaimRecordAsync(string name, BinaryData candidate, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var blob = _container.GetBlobClient(name);
+        if (await TryWriteAsync(blob, candidate, new BlobRequestConditions { IfNoneMatch = ETag.All }, cancellationToken).ConfigureAwait(false))
         {
-            await blob.UploadAsync(
-                BinaryData.FromString(candidate.Compact),
-                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
-                cancellationToken).ConfigureAwait(false);
             return (candidate, true);
         }
-        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.Conflict || ex.ErrorCode == BlobErrorCode.BlobAlreadyExists)
+
+        return ((await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content, false);
+    }
+
+    /// <summary>Reads a record with its ETag, or (null, null) when there is none.</summary>
+    public async Task<(BinaryData? Value, ETag? ETag)> GetAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        try
         {
-            var existing = (await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content.ToString();
-            return TipId.TryParse(existing, out var id)
-                ? (id.Value, false)
-                : throw new InvalidDataException("An idempotency record holds no tip id.");
+            var result = (await _container.GetBlobClient(name).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value;
+            return (result.Content, result.Details.ETag);
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
+        {
+            return (null, null);
         }
     }
 
+    /// <summary>
+    /// Writes a record only if it is unchanged since it was read (<paramref name="etag"/>), or does not
+    /// exist yet (null): false when someone else wrote first, and the caller reads again.
+    /// </summary>
+    public Task<bool> TrySaveAsync(string name, BinaryData value, ETag? etag, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var conditions = etag is { } e ? new BlobRequestConditions { IfMatch = e } : new BlobRequestConditions { IfNoneMatch = ETag.All };
+        return TryWriteAsync(_container.GetBlobClient(name), value, conditions, cancellationToken);
+    }
+
+    public static string IdempotencyRecordName(string scope, string key) => "idempotency/" + Hash(scope + "\n" + key);
+
     internal static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
+
+    private static async Task<bool> TryWriteAsync(BlobClient blob, BinaryData value, BlobRequestConditions conditions, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await blob.UploadAsync(value, new BlobUploadOptions { Conditions = conditions }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
+        {
+            return false;
+        }
+    }
 }

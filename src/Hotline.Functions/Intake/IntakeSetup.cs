@@ -1,4 +1,5 @@
 using Hotline.Encryption;
+using Hotline.Sms;
 using Hotline.Tips;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +22,8 @@ internal static class IntakeSetup
         services.AddSingleton<IntakeState>();
         services.AddSingleton<TriageSender>();
         services.AddSingleton<TipIntake>();
+        services.AddSingleton(sp => new PhonePseudonym(sp.GetRequiredService<IOptions<HotlineOptions>>().Value.PhonePepper!));
+        services.AddSingleton<SmsIntake>();
         services.AddIntakeRateLimiting();
         return services;
     }

@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
+using Hotline.Functions.Intake;
+
 namespace Hotline.Functions.SubmitTip;
 
 /// <summary>Why a submission was refused. Each maps to a 4xx and a message that never repeats the tip.</summary>
@@ -38,8 +40,6 @@ internal static partial class TipRequestReader
     private const int MaxCategoryLength = 64;
     private const int MaxIdempotencyKeyLength = 128;
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     public static bool IsForm(HttpRequest request) =>
         request.ContentType is { } type && type.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
 
@@ -64,18 +64,13 @@ internal static partial class TipRequestReader
             return (null, TipRejection.TooLarge);
         }
 
-        var bytes = await ReadBodyAsync(request.Body, cancellationToken);
+        var bytes = await RequestBody.ReadAsync(request.Body, MaxBodyBytes, cancellationToken);
         if (bytes is null)
         {
             return (null, TipRejection.TooLarge);
         }
 
-        string text;
-        try
-        {
-            text = StrictUtf8.GetString(bytes);
-        }
-        catch (DecoderFallbackException)
+        if (RequestBody.DecodeUtf8(bytes) is not { } text)
         {
             return (null, TipRejection.InvalidUtf8);
         }
@@ -83,7 +78,7 @@ internal static partial class TipRequestReader
         Dictionary<string, string?> values;
         if (form)
         {
-            var parsed = ParseForm(text);
+            var parsed = RequestBody.ParseForm(text);
             if (parsed is null)
             {
                 return (null, TipRejection.InvalidUtf8);
@@ -201,25 +196,6 @@ internal static partial class TipRequestReader
         return charset.ToUpperInvariant() is not ("UTF-8" or "UTF8" or "US-ASCII" or "ASCII");
     }
 
-    /// <summary>Reads at most <see cref="MaxBodyBytes"/>; null when the body is longer (whatever Content-Length said).</summary>
-    private static async Task<byte[]?> ReadBodyAsync(Stream body, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
-
     private static (Dictionary<string, string?>?, TipRejection) ParseJson(string text)
     {
         JsonDocument doc;
@@ -271,72 +247,6 @@ internal static partial class TipRequestReader
 
             return (values, TipRejection.None);
         }
-    }
-
-    /// <summary>
-    /// application/x-www-form-urlencoded with strict UTF-8 after percent-decoding (the framework's
-    /// reader would silently keep malformed escapes). First value of a repeated field wins.
-    /// </summary>
-    private static Dictionary<string, string?>? ParseForm(string text)
-    {
-        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var pair in text.Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var eq = pair.IndexOf('=', StringComparison.Ordinal);
-            var name = Decode(eq < 0 ? pair : pair[..eq]);
-            var value = Decode(eq < 0 ? string.Empty : pair[(eq + 1)..]);
-            if (name is null || value is null)
-            {
-                return null;
-            }
-
-            values.TryAdd(name, value);
-        }
-
-        return values;
-    }
-
-    private static string? Decode(string encoded)
-    {
-        try
-        {
-            return DecodeStrict(encoded);
-        }
-        catch (Exception ex) when (ex is DecoderFallbackException or EncoderFallbackException)
-        {
-            return null;
-        }
-    }
-
-    private static string DecodeStrict(string encoded)
-    {
-        var bytes = new List<byte>(encoded.Length);
-        for (var i = 0; i < encoded.Length; i++)
-        {
-            var c = encoded[i];
-            if (c == '+')
-            {
-                bytes.Add((byte)' ');
-            }
-            else if (c == '%' && i + 2 < encoded.Length && byte.TryParse(encoded.AsSpan(i + 1, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var b))
-            {
-                bytes.Add(b);
-                i += 2;
-            }
-            else if (c == '%')
-            {
-                throw new DecoderFallbackException("A malformed percent escape.");
-            }
-            else
-            {
-                // Keep surrogate pairs together: each half alone is not encodable.
-                var length = char.IsHighSurrogate(c) && i + 1 < encoded.Length ? 2 : 1;
-                bytes.AddRange(StrictUtf8.GetBytes(encoded.Substring(i, length)));
-                i += length - 1;
-            }
-        }
-
-        return StrictUtf8.GetString(bytes.ToArray());
     }
 
     [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]

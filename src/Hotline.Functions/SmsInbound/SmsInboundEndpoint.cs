@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Xml.Linq;
+using Hotline.Functions.Intake;
+using Hotline.Sms;
+using Hotline.Text;
+using Hotline.Tips;
+using Hotline.Triage;
+using Hotline.Twilio;
+using Microsoft.Extensions.Options;
+
+namespace Hotline.Functions.SmsInbound;
+
+/// <summary>
+/// <c>POST /api/sms</c>: Twilio's inbound-SMS webhook. Only requests signed with the account's auth
+/// token over the public webhook URL are read (403 otherwise, nothing stored). The answer is TwiML:
+/// a short reply in the tipster's language with the case number.
+/// </summary>
+internal static partial class SmsInboundEndpoint
+{
+    private const int MaxBodyBytes = 64 * 1024;
+    private const int MaxMedia = 10;
+
+    public static IEndpointRouteBuilder MapSmsInbound(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/sms", ReceiveAsync).WithName("SmsInbound").DisableAntiforgery();
+        return app;
+    }
+
+    internal static async Task<IResult> ReceiveAsync(HttpRequest request, SmsIntake sms, IOptions<TwilioOptions> twilioOptions, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger(typeof(SmsInboundEndpoint));
+        var twilio = twilioOptions.Value;
+        if (!(request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) ?? false))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        var bytes = await RequestBody.ReadAsync(request.Body, MaxBodyBytes, cancellationToken);
+        if (bytes is null)
+        {
+            return TypedResults.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var form = RequestBody.DecodeUtf8(bytes) is { } text ? RequestBody.ParseForm(text) : null;
+        if (form is null)
+        {
+            return TypedResults.BadRequest();
+        }
+
+        if (string.IsNullOrWhiteSpace(twilio.AuthToken) || string.IsNullOrWhiteSpace(twilio.WebhookBaseUrl))
+        {
+            Log.NotConfigured(logger);
+            return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        // Signed over the URL Twilio called: the public base plus the path and query as received.
+        var url = twilio.WebhookBaseUrl.TrimEnd('/') + request.Path + request.QueryString;
+        var parameters = form.Select(p => new KeyValuePair<string, string>(p.Key, p.Value ?? string.Empty));
+        if (!TwilioSignature.IsValid(twilio.AuthToken, url, parameters, request.Headers["X-Twilio-Signature"]))
+        {
+            Log.BadSignature(logger, request.Headers.ContainsKey("X-Twilio-Signature"));
+            return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        if (twilio.IsConfigured && form.GetValueOrDefault("AccountSid") is { } accountSid && !string.Equals(accountSid, twilio.AccountSid, StringComparison.Ordinal))
+        {
+            Log.OtherAccount(logger);
+            return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        var messageSid = form.GetValueOrDefault("MessageSid") ?? form.GetValueOrDefault("SmsSid");
+        var from = form.GetValueOrDefault("From");
+        if (string.IsNullOrWhiteSpace(messageSid) || string.IsNullOrWhiteSpace(from))
+        {
+            return TypedResults.BadRequest();
+        }
+
+        // FromCity, FromState, FromZip, FromCountry and the To* fields are never read: they locate the tipster.
+        var body = (form.GetValueOrDefault("Body") ?? string.Empty).Trim();
+        var media = ReadMedia(form);
+        var (command, argument) = SmsKeywords.Parse(body);
+        try
+        {
+            switch (command)
+            {
+                case SmsCommand.Help:
+                    return TwiML(SmsReplies.For(await sms.GetLanguageAsync(from, cancellationToken)).Help);
+                case SmsCommand.Language:
+                    return await ChooseLanguageAsync(sms, from, argument, cancellationToken);
+                case SmsCommand.None when body.Length == 0 && media.Count == 0:
+                    // Nothing to store; say so, so a tipster whose text was lost can send it again.
+                    return TwiML(SmsReplies.For(await sms.GetLanguageAsync(from, cancellationToken)).Empty);
+                case SmsCommand.Stop or SmsCommand.Start:
+                    // Twilio answers opt-out and opt-in words itself and blocks our replies: record, say nothing.
+                    await sms.ReceiveAsync(new InboundSms(messageSid, from, body, media), SmsKeywords.Kind(command), cancellationToken);
+                    return TwiML(null);
+                default:
+                    var receipt = await sms.ReceiveAsync(new InboundSms(messageSid, from, body, media), SmsKind.Message, cancellationToken);
+                    return TwiML(Acknowledgement(receipt!));
+            }
+        }
+        catch (IntakeUnavailableException)
+        {
+            // Not stored: a 503 makes Twilio retry (with connection overrides, see README), and the
+            // same MessageSid then finishes what this request started.
+            request.HttpContext.Response.Headers.RetryAfter = IntakeResponses.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            return TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    internal static string Acknowledgement(SmsReceipt receipt)
+    {
+        var replies = SmsReplies.For(receipt.Language);
+        var text = string.Format(CultureInfo.InvariantCulture, receipt.NewCase ? replies.Received : replies.Added, receipt.TipId);
+        return receipt.Urgency == Urgency.Urgent ? text + replies.Danger : text;
+    }
+
+    private static async Task<IResult> ChooseLanguageAsync(SmsIntake sms, string from, string argument, CancellationToken cancellationToken)
+    {
+        var chosen = argument.Length == 0 ? null : SmsReplies.Choose(argument);
+        if (chosen is null)
+        {
+            return TwiML(SmsReplies.Menu);
+        }
+
+        await sms.SetLanguageAsync(from, chosen.Language, cancellationToken);
+        return TwiML(chosen.LanguageSet);
+    }
+
+    private static List<string> ReadMedia(Dictionary<string, string?> form)
+    {
+        var count = int.TryParse(form.GetValueOrDefault("NumMedia"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 0, MaxMedia) : 0;
+        var urls = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            if (form.GetValueOrDefault($"MediaUrl{i}") is { Length: > 0 } url)
+            {
+                urls.Add(url);
+            }
+        }
+
+        return urls;
+    }
+
+    /// <summary>A TwiML answer; XElement escapes the text. Null answers with an empty Response (no reply).</summary>
+    private static Microsoft.AspNetCore.Http.HttpResults.ContentHttpResult TwiML(string? message)
+    {
+        var response = new XElement("Response");
+        if (message is not null)
+        {
+            response.Add(new XElement("Message", message));
+        }
+
+        var xml = new XDocument(new XDeclaration("1.0", "utf-8", null), response);
+        return TypedResults.Text(xml.Declaration + xml.ToString(SaveOptions.DisableFormatting), "application/xml; charset=utf-8");
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "SMS webhook refused: Twilio__AuthToken and Twilio__WebhookBaseUrl must be set to check Twilio's signature.")]
+        public static partial void NotConfigured(ILogger logger);
+
+        [LoggerMessage(2, LogLevel.Warning, "SMS webhook refused: signature {Presence}.")]
+        private static partial void BadSignature(ILogger logger, string presence);
+
+        public static void BadSignature(ILogger logger, bool present) => BadSignature(logger, present ? "invalid" : "missing");
+
+        [LoggerMessage(3, LogLevel.Warning, "SMS webhook refused: signed for another Twilio account.")]
+        public static partial void OtherAccount(ILogger logger);
+    }
+}
