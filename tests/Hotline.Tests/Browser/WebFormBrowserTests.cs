@@ -84,9 +84,10 @@ public sealed class WebFormBrowserTests(AzuriteFixture azurite, BrowserFixture b
         await page.GotoAsync("about:blank");
         await page.GotoAsync(new Uri(App.BaseAddress, "/api/tips/form?lang=uk").ToString());
 
-        await page.Locator("#quick-exit").ClickAsync();
-        await page.WaitForURLAsync("https://www.bbc.com/**");
-        await page.GoBackAsync();
+        await Task.WhenAll(
+            page.WaitForURLAsync("https://www.bbc.com/**", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit }),
+            page.Locator("#quick-exit").ClickAsync());
+        await page.GoBackAsync(new PageGoBackOptions { WaitUntil = WaitUntilState.Commit });
 
         Assert.DoesNotContain("/api/tips/form", page.Url, StringComparison.Ordinal);
         Assert.Empty(await context.CookiesAsync());
@@ -100,8 +101,9 @@ public sealed class WebFormBrowserTests(AzuriteFixture azurite, BrowserFixture b
         await page.RouteAsync("https://www.bbc.com/**", route => route.FulfillAsync(new RouteFulfillOptions { Body = "neutral", ContentType = "text/html" }));
         await page.GotoAsync(new Uri(App.BaseAddress, "/api/tips/form?lang=fa").ToString());
 
-        await page.Locator("#quick-exit").ClickAsync();
-        await page.WaitForURLAsync("https://www.bbc.com/**");
+        await Task.WhenAll(
+            page.WaitForURLAsync("https://www.bbc.com/**", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit }),
+            page.Locator("#quick-exit").ClickAsync());
 
         Assert.StartsWith("https://www.bbc.com/", page.Url, StringComparison.Ordinal);
     }
