@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues;
+using Hotline.Encryption;
+using Hotline.Functions;
+using Hotline.Tests.Dispatch;
+using Hotline.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+// Hotline load harness: a real Azurite, the real app (standalone, in process, on Kestrel) and a
+// local stand-in for Twilio's API, all on loopback. It measures
+//   accept:  POST /api/tips until the 202 (validate, classify, encrypt, write blob, enqueue)
+//   alert:   POST /api/tips until the responder's alert request reaches the Twilio stand-in
+// and, as the baseline in the same run against the same Azurite, a bare blob write plus queue send
+// of the same size (what any durable intake must do at least). Reported as percentiles and ratios.
+//
+//   dotnet run -c Release --project benchmarks/Hotline.LoadTest -- [--tips 200] [--concurrency 4] [--idle 8]
+var tips = IntArg("--tips", 200);
+var concurrency = IntArg("--concurrency", 4);
+var idleTips = IntArg("--idle", 8);
+var message = "They took our passports and we work at the farm near the border without pay. " + new string('x', 400);
+
+await using var azurite = await Azurite.StartAsync();
+await using var twilio = await TwilioStub.StartAsync();
+var (_, publicPem, _) = HotlineKeys.Generate();
+var builder = HotlineApp.CreateBuilder(["--urls", "http://127.0.0.1:0"], b =>
+{
+    b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["AzureWebJobsStorage"] = azurite.ConnectionString,
+        ["Hotline:PublicKeyPem"] = publicPem,
+        ["Hotline:PhonePepper"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+        ["Hotline:RateLimit:PerMinute"] = "0",
+        ["Twilio:AccountSid"] = TwilioStub.AccountSid,
+        ["Twilio:AuthToken"] = TwilioStub.AuthToken,
+        ["Twilio:PhoneNumber"] = TwilioStub.FromNumber,
+        ["Twilio:ApiBaseUrl"] = twilio.BaseAddress.ToString(),
+        ["Twilio:MessagesPerSecond"] = "1000",
+        ["Responders:0:Name"] = "On call",
+        ["Responders:0:Phone"] = "+447700900555",
+    });
+    b.Logging.ClearProviders();
+});
+await using var app = HotlineApp.Build(builder);
+await app.StartAsync();
+var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+using var http = new HttpClient { BaseAddress = new Uri(address) };
+
+Console.WriteLine($"Hotline load harness: {tips} tips at concurrency {concurrency}, then {idleTips} tips after an idle queue; {Environment.ProcessorCount} cores.");
+
+// Warm-up: JIT, connections, containers.
+await RunTipsAsync(20, concurrency);
+var baseline = await BaselineAsync(tips, concurrency);
+var (accept, alert) = await RunTipsAsync(tips, concurrency);
+var (idleAccept, idleAlert) = await RunIdleAsync(idleTips);
+
+Console.WriteLine();
+Console.WriteLine("| measurement | n | p50 ms | p95 ms | p99 ms | p50 / baseline p50 |");
+Console.WriteLine("| --- | --- | --- | --- | --- | --- |");
+Row("baseline: blob write + queue send", baseline, baseline);
+Row("accept: POST /api/tips -> 202", accept, baseline);
+Row("alert: POST /api/tips -> alert at Twilio", alert, baseline);
+Row("alert after an idle queue", idleAlert, baseline);
+Console.WriteLine();
+Console.WriteLine($"tip -> first alert p99 under load: {Percentile(alert, 0.99):F0} ms; after an idle queue: max {idleAlert.Max():F0} ms (target: under 2000 ms).");
+await app.StopAsync();
+return 0;
+
+async Task<(List<double> Accept, List<double> Alert)> RunTipsAsync(int count, int parallel)
+{
+    var acceptMs = new List<double>();
+    var alertMs = new List<double>();
+    await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (_, ct) =>
+    {
+        var (a, l) = await OneTipAsync(ct);
+        lock (acceptMs)
+        {
+            acceptMs.Add(a);
+            alertMs.Add(l);
+        }
+    });
+    return (acceptMs, alertMs);
+}
+
+async Task<(List<double> Accept, List<double> Alert)> RunIdleAsync(int count)
+{
+    var acceptMs = new List<double>();
+    var alertMs = new List<double>();
+    for (var i = 0; i < count; i++)
+    {
+        // Long enough for the listener to back off to host.json's maxPollingInterval.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var (a, l) = await OneTipAsync(CancellationToken.None);
+        acceptMs.Add(a);
+        alertMs.Add(l);
+    }
+
+    return (acceptMs, alertMs);
+}
+
+async Task<(double Accept, double Alert)> OneTipAsync(CancellationToken ct)
+{
+    var clock = Stopwatch.StartNew();
+    using var response = await http.PostAsJsonAsync("/api/tips", new { message, language = "en" }, ct);
+    response.EnsureSuccessStatusCode();
+    var acceptMs = clock.Elapsed.TotalMilliseconds;
+    var receipt = (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("receipt").GetString()!;
+    var deadline = TimeSpan.FromSeconds(30);
+    while (!twilio.Requests.Any(r => r.SmsBody?.Contains(receipt, StringComparison.Ordinal) == true))
+    {
+        if (clock.Elapsed > deadline)
+        {
+            throw new TimeoutException("No alert for " + receipt);
+        }
+
+        await Task.Delay(5, ct);
+    }
+
+    return (acceptMs, clock.Elapsed.TotalMilliseconds);
+}
+
+async Task<List<double>> BaselineAsync(int count, int parallel)
+{
+    var container = new BlobContainerClient(azurite.ConnectionString, "baseline");
+    await container.CreateIfNotExistsAsync();
+    var queue = new QueueClient(azurite.ConnectionString, "baseline", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+    await queue.CreateIfNotExistsAsync();
+    var payload = BinaryData.FromString(message);
+    var times = new List<double>();
+    await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (i, ct) =>
+    {
+        var clock = Stopwatch.StartNew();
+        await container.GetBlobClient(Guid.NewGuid().ToString("N")).UploadAsync(payload, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, ct);
+        await queue.SendMessageAsync("{\"tipId\":\"x\"}", ct);
+        lock (times)
+        {
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+    });
+    return times;
+}
+
+void Row(string name, List<double> values, List<double> baselineValues) =>
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| {name} | {values.Count} | {Percentile(values, 0.50):F1} | {Percentile(values, 0.95):F1} | {Percentile(values, 0.99):F1} | {Percentile(values, 0.50) / Percentile(baselineValues, 0.50):F2}x |"));
+
+static double Percentile(List<double> values, double p)
+{
+    var sorted = values.Order().ToList();
+    return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+}
+
+int IntArg(string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var v) && v > 0 ? v : fallback;
+}
