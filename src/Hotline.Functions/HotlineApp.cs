@@ -5,6 +5,7 @@ using Hotline.Functions.Intake;
 using Hotline.Functions.SmsInbound;
 using Hotline.Functions.SubmitTip;
 using Hotline.Functions.TipForm;
+using Microsoft.Extensions.Options;
 
 namespace Hotline.Functions;
 
@@ -25,11 +26,12 @@ public static class HotlineApp
 
         var services = builder.Services;
         services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, FunctionsJsonContext.Default));
         services.AddHotlineStorage(builder.Configuration);
         services.AddOptions<QueueTriggerOptions>()
             .BindConfiguration(QueueTriggerOptions.SectionName)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<QueueTriggerOptions>, QueueTriggerOptionsValidator>();
         services.AddHostedService<StorageInitializer>();
         services.AddIntake();
         services.AddTriageDispatch(builder.Configuration);

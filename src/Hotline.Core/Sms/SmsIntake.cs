@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Hotline.Text;
 using Hotline.Tips;
 using Hotline.Triage;
@@ -43,7 +43,6 @@ public sealed partial class SmsIntake(
     ILogger<SmsIntake> logger)
 {
     private const int MaxPointerAttempts = 8;
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     /// <summary>Stores one SMS in its case. Null for STOP/START from a number with no case (nothing to mark).</summary>
     public async Task<SmsReceipt?> ReceiveAsync(InboundSms sms, SmsKind kind, CancellationToken cancellationToken = default)
@@ -55,7 +54,7 @@ public sealed partial class SmsIntake(
         var (existing, _) = await Call(() => state.GetAsync(recordName, cancellationToken)).ConfigureAwait(false);
         if (existing is not null)
         {
-            var record = Read<MessageRecord>(existing);
+            var record = Read(StoredJsonContext.Default.MessageRecord, existing);
             Log.Redelivered(logger, record.TipId, record.Sequence);
             return await CompleteAsync(sms, kind, pseudonym, record, duplicate: true, cancellationToken).ConfigureAwait(false);
         }
@@ -66,7 +65,7 @@ public sealed partial class SmsIntake(
         for (var attempt = 1; attempt <= MaxPointerAttempts; attempt++)
         {
             var (data, etag) = await Call(() => state.GetAsync(PointerName(pseudonym), cancellationToken)).ConfigureAwait(false);
-            var pointer = data is null ? null : Read<ConversationPointer>(data);
+            var pointer = data is null ? null : Read(StoredJsonContext.Default.ConversationPointer, data);
             var record = NextRecord(pointer, kind, urgency, detected, now);
             if (record is null)
             {
@@ -80,13 +79,13 @@ public sealed partial class SmsIntake(
                 pointer?.Language ?? (detected == LanguageDetector.Undetermined ? null : detected),
                 (Urgency)Math.Max((int)(pointer?.TipId == record.TipId ? pointer.MaxUrgency : Urgency.Normal), (int)record.Urgency),
                 kind switch { SmsKind.Stop => true, SmsKind.Start => false, _ => pointer?.TipId == record.TipId && pointer.ContactPaused });
-            if (!await Call(() => state.TrySaveAsync(PointerName(pseudonym), Write(updated), etag, cancellationToken)).ConfigureAwait(false))
+            if (!await Call(() => state.TrySaveAsync(PointerName(pseudonym), Write(updated, StoredJsonContext.Default.ConversationPointer), etag, cancellationToken)).ConfigureAwait(false))
             {
                 continue; // another message of this number moved the case on: read it again
             }
 
-            var (stored, claimed) = await Call(() => state.ClaimRecordAsync(recordName, Write(record), cancellationToken)).ConfigureAwait(false);
-            var winner = claimed ? record : Read<MessageRecord>(stored);
+            var (stored, claimed) = await Call(() => state.ClaimRecordAsync(recordName, Write(record, StoredJsonContext.Default.MessageRecord), cancellationToken)).ConfigureAwait(false);
+            var winner = claimed ? record : Read(StoredJsonContext.Default.MessageRecord, stored);
             return await CompleteAsync(sms, kind, pseudonym, winner, duplicate: !claimed, cancellationToken).ConfigureAwait(false);
         }
 
@@ -97,7 +96,7 @@ public sealed partial class SmsIntake(
     public async Task<string?> GetLanguageAsync(string from, CancellationToken cancellationToken = default)
     {
         var (data, _) = await Call(() => state.GetAsync(PointerName(pseudonyms.Of(from)), cancellationToken)).ConfigureAwait(false);
-        return data is null ? null : Read<ConversationPointer>(data).Language;
+        return data is null ? null : Read(StoredJsonContext.Default.ConversationPointer, data).Language;
     }
 
     /// <summary>Remembers the language a number chose with LANG, for this and later cases.</summary>
@@ -109,8 +108,8 @@ public sealed partial class SmsIntake(
             var (data, etag) = await Call(() => state.GetAsync(name, cancellationToken)).ConfigureAwait(false);
             var pointer = data is null
                 ? new ConversationPointer(null, 0, time.GetUtcNow(), language, Urgency.Normal, false)
-                : Read<ConversationPointer>(data) with { Language = language };
-            if (await Call(() => state.TrySaveAsync(name, Write(pointer), etag, cancellationToken)).ConfigureAwait(false))
+                : Read(StoredJsonContext.Default.ConversationPointer, data) with { Language = language };
+            if (await Call(() => state.TrySaveAsync(name, Write(pointer, StoredJsonContext.Default.ConversationPointer), etag, cancellationToken)).ConfigureAwait(false))
             {
                 return;
             }
@@ -179,9 +178,9 @@ public sealed partial class SmsIntake(
 
     private static string PointerName(string pseudonym) => "conversations/" + pseudonym;
 
-    private static BinaryData Write<T>(T value) => BinaryData.FromObjectAsJson(value, Json);
+    private static BinaryData Write<T>(T value, JsonTypeInfo<T> json) => BinaryData.FromObjectAsJson(value, json);
 
-    private static T Read<T>(BinaryData data) => data.ToObjectFromJson<T>(Json) ?? throw new InvalidDataException("An empty intake record.");
+    private static T Read<T>(JsonTypeInfo<T> json, BinaryData data) => data.ToObjectFromJson(json) ?? throw new InvalidDataException("An empty intake record.");
 
     private static async Task<T> Call<T>(Func<Task<T>> storageCall)
     {
@@ -196,10 +195,10 @@ public sealed partial class SmsIntake(
     }
 
     /// <summary>The case an SMS pseudonym is in (no content, no number).</summary>
-    private sealed record ConversationPointer(string? TipId, int Sequence, DateTimeOffset LastAt, string? Language, Urgency MaxUrgency, bool ContactPaused);
+    internal sealed record ConversationPointer(string? TipId, int Sequence, DateTimeOffset LastAt, string? Language, Urgency MaxUrgency, bool ContactPaused);
 
     /// <summary>What one MessageSid became: enough to answer a Twilio retry the same way and finish what it started.</summary>
-    private sealed record MessageRecord(string TipId, int Sequence, Urgency Urgency, string Language, bool Alert, bool? ContactPaused, DateTimeOffset ReceivedAt, bool NewCase);
+    internal sealed record MessageRecord(string TipId, int Sequence, Urgency Urgency, string Language, bool Alert, bool? ContactPaused, DateTimeOffset ReceivedAt, bool NewCase);
 
     private static partial class Log
     {

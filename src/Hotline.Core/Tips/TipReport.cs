@@ -12,12 +12,6 @@ public sealed record TipReport
 {
     public const int CurrentSchemaVersion = 1;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        WriteIndented = false,
-    };
-
     [JsonPropertyName("schemaVersion")]
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
 
@@ -56,10 +50,10 @@ public sealed record TipReport
     [JsonPropertyName("sms")]
     public SmsDetails? Sms { get; init; }
 
-    public byte[] ToUtf8Json() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+    public byte[] ToUtf8Json() => JsonSerializer.SerializeToUtf8Bytes(this, StoredJsonContext.Default.TipReport);
 
     public static TipReport FromUtf8Json(ReadOnlySpan<byte> json) =>
-        JsonSerializer.Deserialize<TipReport>(json, Json) ?? throw new JsonException("Empty report.");
+        JsonSerializer.Deserialize(json, StoredJsonContext.Default.TipReport) ?? throw new JsonException("Empty report.");
 }
 
 /// <summary>The SMS sender: the number (only ever inside the encrypted envelope) and its pseudonym.</summary>

@@ -52,8 +52,6 @@ public sealed record TriageMessage(
     [property: JsonPropertyName("language")] string Language,
     [property: JsonPropertyName("contactPaused"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? ContactPaused = null)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>
     /// What one alert is about: a case may be paged again when its urgency rises or its contact is
     /// paused, but never twice for the same thing (the key of the per-responder send record).
@@ -61,12 +59,12 @@ public sealed record TriageMessage(
     [JsonIgnore]
     public string AlertKey => $"{TipId}/{Urgency.ToString().ToLowerInvariant()}{(ContactPaused == true ? "/contact-paused" : string.Empty)}";
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => JsonSerializer.Serialize(this, HotlineJsonContext.Default.TriageMessage);
 
     /// <summary>Reads a queue message; throws <see cref="JsonException"/> when it is not a triage message.</summary>
     public static TriageMessage Parse(string json)
     {
-        var message = JsonSerializer.Deserialize<TriageMessage>(json, Json) ?? throw new JsonException("Empty triage message.");
+        var message = JsonSerializer.Deserialize(json, HotlineJsonContext.Default.TriageMessage) ?? throw new JsonException("Empty triage message.");
         if (string.IsNullOrWhiteSpace(message.TipId) || string.IsNullOrWhiteSpace(message.Language))
         {
             throw new JsonException("A triage message needs tipId and language.");

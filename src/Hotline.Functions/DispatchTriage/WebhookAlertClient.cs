@@ -13,8 +13,6 @@ internal sealed class WebhookAlertClient(IHttpClientFactory httpClientFactory)
 {
     public const string HttpClientName = "alert-webhooks";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>Posts the alert; returns the final status (after retries on 408/429/5xx); throws on network failures and timeouts.</summary>
     public async Task<HttpStatusCode> PostAsync(Uri url, WebhookAlert alert, CancellationToken cancellationToken)
     {
@@ -22,7 +20,7 @@ internal sealed class WebhookAlertClient(IHttpClientFactory httpClientFactory)
         ArgumentNullException.ThrowIfNull(alert);
 
         // Buffered content: the retry handler re-sends the same request.
-        using var content = new StringContent(JsonSerializer.Serialize(alert, Json), Encoding.UTF8, "application/json");
+        using var content = new StringContent(JsonSerializer.Serialize(alert, FunctionsJsonContext.Default.WebhookAlert), Encoding.UTF8, "application/json");
         var http = httpClientFactory.CreateClient(HttpClientName);
         using var response = await http.PostAsync(url, content, cancellationToken);
         return response.StatusCode;

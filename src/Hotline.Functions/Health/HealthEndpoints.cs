@@ -30,7 +30,7 @@ public static partial class HealthEndpoints
             Log.Unhealthy(loggers.CreateLogger(typeof(HealthEndpoints)), report.Blob, report.Queue);
         }
 
-        return TypedResults.Json(report, statusCode: report.Status == "healthy" ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        return TypedResults.Json(report, FunctionsJsonContext.Default.HealthReport, statusCode: report.Status == "healthy" ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task<bool> ProbeAsync(Func<Task> probe)

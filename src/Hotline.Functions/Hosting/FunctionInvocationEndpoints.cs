@@ -45,12 +45,12 @@ public static partial class FunctionInvocationEndpoints
         try
         {
             await function.RunAsync(message, cancellationToken);
-            return TypedResults.Json(InvocationResponse.Succeeded(), statusCode: StatusCodes.Status200OK);
+            return TypedResults.Json(InvocationResponse.Succeeded(), FunctionsJsonContext.Default.InvocationResponse, statusCode: StatusCodes.Status200OK);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             Log.InvocationFailed(logger, ex, function.Name, message.Id, message.DequeueCount);
-            return TypedResults.Json(InvocationResponse.Failed($"{function.Name} failed ({ex.GetType().Name})."), statusCode: StatusCodes.Status500InternalServerError);
+            return TypedResults.Json(InvocationResponse.Failed($"{function.Name} failed ({ex.GetType().Name})."), FunctionsJsonContext.Default.InvocationResponse, statusCode: StatusCodes.Status500InternalServerError);
         }
     }
 
@@ -89,7 +89,7 @@ public static partial class FunctionInvocationEndpoints
         {
             try
             {
-                text = JsonSerializer.Deserialize<string>(text) ?? string.Empty;
+                text = JsonSerializer.Deserialize(text, FunctionsJsonContext.Default.String) ?? string.Empty;
             }
             catch (JsonException)
             {

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Hotline.Functions.Hosting;
 
 internal static partial class QueueFunctionRegistration
@@ -6,7 +8,7 @@ internal static partial class QueueFunctionRegistration
     /// Registers a queue function for the host's invocation endpoint and, in standalone mode, its
     /// listener, unless <c>AzureWebJobs__{Name}__Disabled=true</c> switches it off.
     /// </summary>
-    public static IServiceCollection AddQueueFunction<TFunction>(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddQueueFunction<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TFunction>(this IServiceCollection services, IConfiguration configuration)
         where TFunction : class, IQueueFunction
     {
         services.AddSingleton<TFunction>();

@@ -1,4 +1,5 @@
-using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using Microsoft.Extensions.Options;
 
 namespace Hotline.Functions.Hosting;
 
@@ -12,22 +13,47 @@ public sealed class QueueTriggerOptions
     public const string SectionName = "AzureFunctionsJobHost:extensions:queues";
 
     /// <summary>Deliveries before a failing message moves to the poison queue.</summary>
-    [Range(1, 100)]
     public int MaxDequeueCount { get; set; } = 5;
 
     /// <summary>How long a failed message stays invisible before its retry.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.Zero;
 
     /// <summary>Messages fetched and run in parallel per poll.</summary>
-    [Range(1, 32)]
     public int BatchSize { get; set; } = 16;
 
     /// <summary>The longest wait between polls of an empty queue.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long a message being processed stays hidden from other listeners (the host's lease).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan MessageLease { get; set; } = TimeSpan.FromMinutes(2);
+}
+
+/// <summary>
+/// Checks the queue settings at start-up, each failure naming its setting. Written out rather than
+/// data annotations, whose TimeSpan ranges need reflection (not trimming- or Native AOT-safe).
+/// </summary>
+public sealed class QueueTriggerOptionsValidator : IValidateOptions<QueueTriggerOptions>
+{
+    private const string Prefix = "AzureFunctionsJobHost__extensions__queues__";
+
+    public ValidateOptionsResult Validate(string? name, QueueTriggerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        Check(failures, nameof(options.MaxDequeueCount), options.MaxDequeueCount, 1, 100);
+        Check(failures, nameof(options.VisibilityTimeout), options.VisibilityTimeout, TimeSpan.Zero, TimeSpan.FromDays(7));
+        Check(failures, nameof(options.BatchSize), options.BatchSize, 1, 32);
+        Check(failures, nameof(options.MaxPollingInterval), options.MaxPollingInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
+        Check(failures, nameof(options.MessageLease), options.MessageLease, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Check<T>(List<string> failures, string setting, T value, T min, T max)
+        where T : IComparable<T>, IFormattable
+    {
+        if (value.CompareTo(min) < 0 || value.CompareTo(max) > 0)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{Prefix}{setting} (host.json extensions.queues) must be between {min} and {max}."));
+        }
+    }
 }
