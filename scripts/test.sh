@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test on a fresh machine: installs Azurite (npm ci) and Debian's Chromium for the
-# browser tests if they are missing, then `dotnet test`. The tests start their own Azurite.
+# Runs every test on a fresh machine: installs Azurite (npm ci), Debian's Chromium for the
+# browser tests and clang for the Native AOT publish test if they are missing, then `dotnet test`.
+# The tests start their own Azurite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,12 +13,16 @@ if [ ! -f node_modules/azurite/dist/src/azurite.js ] || [ ! -d node_modules/twil
   npm ci --no-audit --no-fund
 fi
 
-if ! command -v chromium >/dev/null; then
-  echo "Installing Debian's chromium for the browser tests..."
+apt_packages=()
+command -v chromium >/dev/null || apt_packages+=(chromium)
+# The publish test builds the Native AOT executable: it links with clang (or gcc) and needs objcopy (binutils).
+{ command -v clang >/dev/null || command -v gcc >/dev/null; } && command -v objcopy >/dev/null || apt_packages+=(clang)
+if [ ${#apt_packages[@]} -gt 0 ]; then
+  echo "Installing Debian's ${apt_packages[*]} (browser tests, Native AOT publish)..."
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${apt_packages[@]}" >/dev/null
 fi
 
 results=$(mktemp -d)
