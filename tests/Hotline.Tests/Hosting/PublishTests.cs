@@ -2,18 +2,28 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using System.Xml.Linq;
+using Hotline.Tests.Dispatch;
 using Hotline.Tests.Infrastructure;
+using Hotline.Tests.Intake;
+using Hotline.Tips;
+using Hotline.Triage;
 
 namespace Hotline.Tests.Hosting;
 
 /// <summary>
 /// What the Functions host gets: `dotnet publish` output with host.json, the function folders and
-/// a self-contained executable that host.json names, started the way the host starts it.
+/// the Native AOT executable that host.json names, started the way the host starts it and taken
+/// through a tip, its triage invocation and an SMS (its own Azurite: it reads the triage queue).
 /// </summary>
-public sealed class PublishTests(AzuriteFixture azurite)
+public sealed class PublishTests(OwnAzurite azurite) : IClassFixture<OwnAzurite>
 {
+    private const string TwilioPublicBase = "https://hotline.example.org";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
     [Fact]
-    public async Task Publish_SelfContainedExecutable_StartsUnderTheCustomHandlerContract()
+    public async Task Publish_NativeExecutable_StartsUnderTheCustomHandlerContract()
     {
         var work = Directory.CreateTempSubdirectory("hotline-publish-");
         try
@@ -33,12 +43,16 @@ public sealed class PublishTests(AzuriteFixture azurite)
                 Assert.True(File.Exists(Path.Combine(output, function, "function.json")), function + "/function.json is not published");
             }
 
-            // Self-contained single file: no framework-dependent app beside it, and nothing that holds settings or keys.
+            // Native AOT: one executable, no framework-dependent app or symbols beside it, and nothing that holds settings or keys.
             Assert.False(File.Exists(Path.Combine(output, "Hotline.Functions.dll")), "publish should produce one self-contained file");
+            Assert.Empty(Directory.GetFiles(output, "*.dll", SearchOption.AllDirectories));
+            Assert.Empty(Directory.GetFiles(output, "*.pdb", SearchOption.AllDirectories));
+            Assert.Empty(Directory.GetFiles(output, "*.dbg", SearchOption.AllDirectories));
             Assert.Empty(Directory.GetFiles(output, "local.settings*.json", SearchOption.AllDirectories));
             Assert.Empty(Directory.GetFiles(output, "*.pem", SearchOption.AllDirectories));
 
             await RunAsTheFunctionsHostWouldAsync(executable, output);
+            await MissingSettingExitsWithOneLineAsync(executable, output);
         }
         finally
         {
@@ -46,20 +60,49 @@ public sealed class PublishTests(AzuriteFixture azurite)
         }
     }
 
-    private async Task RunAsTheFunctionsHostWouldAsync(string executable, string appRoot)
+    private static ProcessStartInfo StartInfo(string executable, string appRoot, IDictionary<string, string?> environment)
     {
-        var port = StartupTests.FreePort();
         var start = new ProcessStartInfo(executable) { WorkingDirectory = appRoot, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("DOTNET_", StringComparison.Ordinal) || k.StartsWith("Hotline__", StringComparison.Ordinal) || k.StartsWith("Twilio__", StringComparison.Ordinal) || k.StartsWith("AzureWebJobs", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(key);
         }
 
-        foreach (var (key, value) in StartupTests.AppEnvironment(azurite.ConnectionString))
+        foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
         }
 
+        return start;
+    }
+
+    private static async Task MissingSettingExitsWithOneLineAsync(string executable, string appRoot)
+    {
+        using var process = Process.Start(StartInfo(executable, appRoot, StartupTests.AppEnvironment(storage: null)))!;
+        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
+        var stderr = process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        await stdout;
+
+        Assert.Equal(2, process.ExitCode);
+        var line = Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("Hotline cannot start: AzureWebJobsStorage is not set", line, StringComparison.Ordinal);
+    }
+
+    private async Task RunAsTheFunctionsHostWouldAsync(string executable, string appRoot)
+    {
+        var port = StartupTests.FreePort();
+        await using var twilio = await TwilioStub.StartAsync();
+        var environment = StartupTests.AppEnvironment(azurite.ConnectionString);
+        environment["Twilio__AccountSid"] = TwilioStub.AccountSid;
+        environment["Twilio__AuthToken"] = TwilioStub.AuthToken;
+        environment["Twilio__PhoneNumber"] = TwilioStub.FromNumber;
+        environment["Twilio__WebhookBaseUrl"] = TwilioPublicBase;
+        environment["Twilio__ApiBaseUrl"] = twilio.BaseAddress.ToString();
+        environment["Responders__0__Name"] = "Night desk";
+        environment["Responders__0__Phone"] = "+447700900201";
+        environment["Responders__0__WebhookUrl"] = twilio.WebhookUrl("night-desk").ToString();
+        var start = StartInfo(executable, appRoot, environment);
         start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         using var process = Process.Start(start)!;
@@ -77,9 +120,13 @@ public sealed class PublishTests(AzuriteFixture azurite)
                     {
                         return (await http.GetAsync(new Uri("/", UriKind.Relative))).IsSuccessStatusCode;
                     }
+                    catch (HttpRequestException) when (!process.HasExited)
+                    {
+                        return false;
+                    }
                     catch (HttpRequestException)
                     {
-                        Assert.False(process.HasExited, "the published executable exited early");
+                        Assert.Fail("the published executable exited early: " + await stderr);
                         return false;
                     }
                 },
@@ -94,6 +141,19 @@ public sealed class PublishTests(AzuriteFixture azurite)
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
             Assert.Equal(JsonValueKind.Array, body.RootElement.GetProperty("Logs").ValueKind);
+
+            var tipId = await SubmitTipAndInvokeItsTriageAsync(http);
+
+            // The triage invocation paged the roster: an SMS through Twilio and the webhook's JSON, both naming the case.
+            Assert.Contains(twilio.Sms, r => r.To == "+447700900201" && r.SmsBody!.Contains(tipId, StringComparison.Ordinal));
+            var webhook = Assert.Single(twilio.Webhooks);
+            using (var alert = JsonDocument.Parse(webhook.Body))
+            {
+                Assert.Equal(tipId, alert.RootElement.GetProperty("receipt").GetString());
+                Assert.Equal("urgent", alert.RootElement.GetProperty("urgency").GetString());
+            }
+
+            await ReceiveSmsAsync(http);
         }
         finally
         {
@@ -102,6 +162,64 @@ public sealed class PublishTests(AzuriteFixture azurite)
             var logs = await stdout + await stderr;
             Assert.DoesNotContain("Unhandled exception", logs, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>A JSON tip and a form tip: stored encrypted (the private key reads them back) and queued; the host then invokes DispatchTriage.</summary>
+    private async Task<string> SubmitTipAndInvokeItsTriageAsync(HttpClient http)
+    {
+        var text = "They took our passports and locked us in " + Guid.NewGuid();
+        using var json = new StringContent(JsonSerializer.Serialize(new { message = text, location = "Idlib", language = "en" }), Encoding.UTF8, "application/json");
+        using var accepted = await http.PostAsync(new Uri("/api/tips", UriKind.Relative), json, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        using var receipt = JsonDocument.Parse(await accepted.Content.ReadAsStringAsync(Ct));
+        var id = SubmitTipTests.ParseReceipt(receipt.RootElement.GetProperty("receipt").GetString());
+
+        var report = await TestKeys.DecryptReportAsync(azurite.ConnectionString, ReportStore.ReportBlobName(id), Ct);
+        Assert.Equal(text, report.Message);
+        Assert.Equal("Idlib", report.Location);
+        Assert.Equal(Urgency.Urgent, report.Urgency);
+
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["message"] = "We work and are not paid " + Guid.NewGuid(), ["language"] = "en" });
+        using var formAccepted = await http.PostAsync(new Uri("/api/tips", UriKind.Relative), form, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, formAccepted.StatusCode);
+        Assert.Matches("[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", await formAccepted.Content.ReadAsStringAsync(Ct));
+
+        var queued = await azurite.DrainAsync("triage", Ct);
+        Assert.Equal(2, queued.Count);
+        var message = queued.Select(m => m.Body.ToString()).Single(m => TriageMessage.Parse(m).TipId == id.ToString());
+
+        // What the Functions host posts for a queue message: the JSON as a string, JSON-encoded once more.
+        var payload = JsonSerializer.Serialize(new { Data = new { message = JsonSerializer.Serialize(message) }, Metadata = new { DequeueCount = 1, Id = JsonSerializer.Serialize(Guid.NewGuid().ToString()) } });
+        using var invocation = new StringContent(payload, Encoding.UTF8, "application/json");
+        using var invoked = await http.PostAsync(new Uri("/DispatchTriage", UriKind.Relative), invocation, Ct);
+        Assert.Equal(HttpStatusCode.OK, invoked.StatusCode);
+        using var answer = JsonDocument.Parse(await invoked.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(JsonValueKind.Object, answer.RootElement.GetProperty("Outputs").ValueKind);
+        return id.ToString();
+    }
+
+    /// <summary>A Twilio-signed inbound SMS (signed by Twilio's helper library) is answered with TwiML naming the case.</summary>
+    private static async Task ReceiveSmsAsync(HttpClient http)
+    {
+        var parameters = new Dictionary<string, string>
+        {
+            ["SmsMessageSid"] = "SM" + Guid.NewGuid().ToString("N"),
+            ["NumMedia"] = "0",
+            ["Body"] = "Help, they locked us in the farm",
+            ["From"] = "+447" + Random.Shared.NextInt64(1_000_000_000, 9_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["To"] = TwilioStub.FromNumber,
+            ["AccountSid"] = TwilioStub.AccountSid,
+            ["ApiVersion"] = "2010-04-01",
+        };
+        parameters["MessageSid"] = parameters["SmsMessageSid"];
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/sms") { Content = new FormUrlEncodedContent(parameters) };
+        request.Headers.Add("X-Twilio-Signature", await TwilioNode.SignAsync(TwilioStub.AuthToken, TwilioPublicBase + "/api/sms", parameters));
+        using var response = await http.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/xml", response.Content.Headers.ContentType?.MediaType);
+        var reply = XDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).Root!.Element("Message")?.Value;
+        Assert.StartsWith("Received, case ", reply, StringComparison.Ordinal);
     }
 
     private static async Task PublishAsync(string output, string artifacts, CancellationToken cancellationToken)
