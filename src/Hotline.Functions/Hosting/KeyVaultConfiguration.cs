@@ -48,12 +48,19 @@ internal sealed class KeyVaultConfigurationSource(Uri vaultUri) : IConfiguration
                     data[properties.Name.Replace("--", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal)] = secret.Value;
                 }
             }
-            catch (Exception ex) when (ex is Azure.RequestFailedException or AuthenticationFailedException)
+            catch (Exception ex) when (IsVaultFailure(ex))
             {
-                throw new StartupException($"Hotline__KeyVaultUri: the secrets could not be read ({ex.GetType().Name}); check the app identity's 'Key Vault Secrets User' role.", ex);
+                throw new StartupException($"Hotline__KeyVaultUri: the secrets could not be read ({Cause(ex).GetType().Name}); check the vault URI, that the vault is reachable, and the app identity's 'Key Vault Secrets User' role.", ex);
             }
 
             Data = data;
         }
+
+        // The SDK's retry policy gives up with an AggregateException of the attempts' failures (e.g. a vault that does not resolve).
+        private static bool IsVaultFailure(Exception ex) =>
+            ex is Azure.RequestFailedException or AuthenticationFailedException
+            || (ex is AggregateException aggregate && aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsVaultFailure));
+
+        private static Exception Cause(Exception ex) => ex is AggregateException aggregate ? Cause(aggregate.InnerExceptions[0]) : ex;
     }
 }

@@ -91,6 +91,20 @@ public sealed class StartupTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Executable_KeyVaultUnreachable_ExitsNamingTheSetting()
+    {
+        var environment = AppEnvironment(azurite.ConnectionString);
+        environment["Hotline__PhonePepper"] = null;
+        environment["Hotline__KeyVaultUri"] = "https://127.0.0.1:1/";
+        using var process = StartExecutable(["--urls", "http://127.0.0.1:0"], environment);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.StartsWith("Hotline cannot start: Hotline__KeyVaultUri: the secrets could not be read (RequestFailedException)", Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Executable_SeveralBadSettings_NamesThemAllOnOneLine()
     {
         var environment = AppEnvironment(azurite.ConnectionString);
