@@ -56,9 +56,10 @@ internal sealed class KeyVaultConfigurationSource(Uri vaultUri) : IConfiguration
             Data = data;
         }
 
-        // The SDK's retry policy gives up with an AggregateException of the attempts' failures (e.g. a vault that does not resolve).
+        // The SDK's retry policy gives up with an AggregateException of the attempts' failures (e.g. a vault that does not resolve);
+        // an endpoint whose authentication challenge names another domain than the URI fails with InvalidOperationException.
         private static bool IsVaultFailure(Exception ex) =>
-            ex is Azure.RequestFailedException or AuthenticationFailedException
+            ex is Azure.RequestFailedException or AuthenticationFailedException or InvalidOperationException
             || (ex is AggregateException aggregate && aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsVaultFailure));
 
         private static Exception Cause(Exception ex) => ex is AggregateException aggregate ? Cause(aggregate.InnerExceptions[0]) : ex;
