@@ -11,7 +11,8 @@ try
 catch (Exception ex) when (StartupFailures(ex) is { Count: > 0 } failures)
 {
     // One line that names every bad setting: what an operator sees in the host log or the terminal.
-    await Console.Error.WriteLineAsync("Hotline cannot start: " + string.Join(" ", failures));
+    // A validator that reads other options (the roster reads Twilio's) fails with their failures too: say each once.
+    await Console.Error.WriteLineAsync("Hotline cannot start: " + string.Join(" ", failures.Distinct(StringComparer.Ordinal)));
     return 2;
 }
 

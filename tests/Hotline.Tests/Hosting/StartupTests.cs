@@ -122,6 +122,22 @@ public sealed class StartupTests(AzuriteFixture azurite)
         Assert.DoesNotContain("0770 0900", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Executable_PartialTwilioSettings_NamesEachFailureOnce()
+    {
+        var environment = AppEnvironment(azurite.ConnectionString);
+        environment["Twilio__AccountSid"] = "AC" + new string('0', 32);
+        using var process = StartExecutable(["--urls", "http://127.0.0.1:0"], environment);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, process.ExitCode);
+        var line = Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var first = line.IndexOf("Twilio__AuthToken", StringComparison.Ordinal);
+        Assert.True(first >= 0, line);
+        Assert.Equal(-1, line.IndexOf("Twilio__AuthToken", first + 1, StringComparison.Ordinal));
+    }
+
     /// <summary>A complete environment for the executable (as env vars, the way operators set them).</summary>
     internal static Dictionary<string, string?> AppEnvironment(string? storage) => new()
     {
