@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine: installs Azurite (npm ci), Debian's Chromium for the
-# browser tests and clang for the Native AOT publish test if they are missing, then `dotnet test`.
+# browser tests and clang for the Native AOT publish test if they are missing, checks infra/
+# (Bicep build and lint), then `dotnet test`.
 # The tests start their own Azurite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,9 @@ if [ ${#apt_packages[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${apt_packages[@]}" >/dev/null
 fi
+
+# infra/ compiles and lints clean (the Bicep CLI comes from NuGet).
+bash scripts/check-infra.sh
 
 results=$(mktemp -d)
 set +e
