@@ -66,13 +66,8 @@ public sealed class StartupTests(AzuriteFixture azurite)
     [Fact]
     public async Task Executable_MissingSetting_ExitsWithOneLineNamingIt()
     {
-        using var process = StartExecutable(["--urls", "http://127.0.0.1:0"], AppEnvironment(storage: null));
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        var line = await StartupFailureAsync(AppEnvironment(storage: null));
 
-        Assert.Equal(2, process.ExitCode);
-        var lines = (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var line = Assert.Single(lines);
         Assert.StartsWith("Hotline cannot start: AzureWebJobsStorage is not set", line, StringComparison.Ordinal);
     }
 
@@ -82,12 +77,9 @@ public sealed class StartupTests(AzuriteFixture azurite)
         var environment = AppEnvironment(azurite.ConnectionString);
         environment["Hotline__PublicKeyPem"] = null;
         environment["Hotline__PublicKeyPath"] = "/nonexistent/hotline-public.pem";
-        using var process = StartExecutable(["--urls", "http://127.0.0.1:0"], environment);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        var line = await StartupFailureAsync(environment);
 
-        Assert.Equal(2, process.ExitCode);
-        Assert.StartsWith("Hotline cannot start: Hotline__PublicKeyPath: no file at", Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        Assert.StartsWith("Hotline cannot start: Hotline__PublicKeyPath: no file at", line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -96,12 +88,9 @@ public sealed class StartupTests(AzuriteFixture azurite)
         var environment = AppEnvironment(azurite.ConnectionString);
         environment["Hotline__PhonePepper"] = null;
         environment["Hotline__KeyVaultUri"] = "https://127.0.0.1:1/";
-        using var process = StartExecutable(["--urls", "http://127.0.0.1:0"], environment);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        var line = await StartupFailureAsync(environment, TimeSpan.FromSeconds(60));
 
-        Assert.Equal(2, process.ExitCode);
-        Assert.StartsWith("Hotline cannot start: Hotline__KeyVaultUri: the secrets could not be read (RequestFailedException)", Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        Assert.StartsWith("Hotline cannot start: Hotline__KeyVaultUri: the secrets could not be read (RequestFailedException)", line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -111,12 +100,8 @@ public sealed class StartupTests(AzuriteFixture azurite)
         environment["Hotline__PhonePepper"] = "short";
         environment["Responders__0__Name"] = "Amina";
         environment["Responders__0__Phone"] = "0770 0900";
-        using var process = StartExecutable(["--urls", "http://127.0.0.1:0"], environment);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        var line = await StartupFailureAsync(environment);
 
-        Assert.Equal(2, process.ExitCode);
-        var line = Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("Hotline__PhonePepper", line, StringComparison.Ordinal);
         Assert.Contains("Responders__0__Phone", line, StringComparison.Ordinal);
         Assert.DoesNotContain("0770 0900", line, StringComparison.Ordinal);
@@ -127,15 +112,22 @@ public sealed class StartupTests(AzuriteFixture azurite)
     {
         var environment = AppEnvironment(azurite.ConnectionString);
         environment["Twilio__AccountSid"] = "AC" + new string('0', 32);
-        using var process = StartExecutable(["--urls", "http://127.0.0.1:0"], environment);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        var line = await StartupFailureAsync(environment);
 
-        Assert.Equal(2, process.ExitCode);
-        var line = Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
         var first = line.IndexOf("Twilio__AuthToken", StringComparison.Ordinal);
         Assert.True(first >= 0, line);
         Assert.Equal(-1, line.IndexOf("Twilio__AuthToken", first + 1, StringComparison.Ordinal));
+    }
+
+    /// <summary>Starts the executable, which must stop at once with exit code 2 and one line on stderr; returns that line.</summary>
+    private static async Task<string> StartupFailureAsync(IDictionary<string, string?> environment, TimeSpan? patience = null)
+    {
+        using var process = StartExecutable(["--urls", "http://127.0.0.1:0"], environment);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(patience ?? TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, process.ExitCode);
+        return Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     /// <summary>A complete environment for the executable (as env vars, the way operators set them).</summary>
