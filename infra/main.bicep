@@ -3,7 +3,7 @@
 // account takes no shared keys. Deploy with `az deployment group create` (see README, "Deploying to Azure").
 targetScope = 'resourceGroup'
 
-@description('Short name of this deployment (e.g. "hotline-balkans"); names every resource together with a hash of the resource group.')
+@description('Short name of this deployment: lowercase letters, digits and single hyphens (e.g. "hotline-balkans"); names every resource together with a hash of the resource group.')
 @minLength(3)
 @maxLength(16)
 param environmentName string
@@ -51,9 +51,11 @@ param logRetentionInDays int = 30
 @description('Tags on every resource.')
 param tags object = {}
 
-var suffix = uniqueString(subscription().id, resourceGroup().id, environmentName)
-var allTags = union(tags, { 'hotline-environment': environmentName })
-var functionAppName = 'func-${environmentName}-${suffix}'
+// Resource names take lowercase letters and digits (storage) or single hyphens (the rest).
+var baseName = toLower(environmentName)
+var suffix = uniqueString(subscription().id, resourceGroup().id, baseName)
+var allTags = union(tags, { 'hotline-environment': baseName })
+var functionAppName = 'func-${baseName}-${suffix}'
 var deploymentContainerName = 'app-package'
 
 // Built-in role definitions (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
@@ -67,7 +69,7 @@ var roles = {
 }
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
-  name: 'id-${environmentName}-${suffix}'
+  name: 'id-${baseName}-${suffix}'
   location: location
   tags: allTags
 }
@@ -75,7 +77,7 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' 
 // ---------------------------------------------------------------- storage
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
-  name: take('st${replace(environmentName, '-', '')}${suffix}', 24)
+  name: take('st${replace(baseName, '-', '')}${suffix}', 24)
   location: location
   tags: allTags
   kind: 'StorageV2'
@@ -186,7 +188,7 @@ resource storageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
 // The app's secrets: Twilio--AuthToken, Hotline--PhonePepper, Responders (the roster as JSON). The app
 // reads every enabled secret here at start-up (Hotline__KeyVaultUri); operators set them after deployment.
 resource appVault 'Microsoft.KeyVault/vaults@2023-07-01' = {
-  name: take('kv-${environmentName}-${suffix}', 24)
+  name: take('kv-${baseName}-${suffix}', 24)
   location: location
   tags: allTags
   properties: {
@@ -225,7 +227,7 @@ resource appVaultOperator 'Microsoft.Authorization/roleAssignments@2022-04-01' =
 // The responders' private key lives in a vault of its own, and the app's identity has no role on it:
 // the intake side must never be able to read what it stored, even if the app were compromised.
 resource responderVault 'Microsoft.KeyVault/vaults@2023-07-01' = {
-  name: take('kvr-${environmentName}-${suffix}', 24)
+  name: take('kvr-${baseName}-${suffix}', 24)
   location: location
   tags: allTags
   properties: {
@@ -256,7 +258,7 @@ resource responderVaultReaders 'Microsoft.Authorization/roleAssignments@2022-04-
 // ---------------------------------------------------------------- monitoring
 
 resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
-  name: 'log-${environmentName}-${suffix}'
+  name: 'log-${baseName}-${suffix}'
   location: location
   tags: allTags
   properties: {
@@ -268,7 +270,7 @@ resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
 }
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
-  name: 'appi-${environmentName}-${suffix}'
+  name: 'appi-${baseName}-${suffix}'
   location: location
   tags: allTags
   kind: 'web'
@@ -294,7 +296,7 @@ resource appInsightsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-0
 // ---------------------------------------------------------------- the Function App
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
-  name: 'plan-${environmentName}-${suffix}'
+  name: 'plan-${baseName}-${suffix}'
   location: location
   tags: allTags
   kind: 'functionapp'
