@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Hotline.Functions.DispatchTriage;
+using Hotline.Storage;
+using Hotline.Tests.Infrastructure;
+
+namespace Hotline.Tests.Infra;
+
+/// <summary>What the Azure deployment promises: no shared keys, no secrets in app settings, a private-key vault the app cannot read, and the storage and settings the app expects.</summary>
+public sealed class MainBicepTests(MainBicepFixture bicep) : IClassFixture<MainBicepFixture>
+{
+    [Fact]
+    public void Storage_Account_RefusesSharedKeysAndAnonymousAccess()
+    {
+        var properties = Assert.Single(bicep.Resources("Microsoft.Storage/storageAccounts")).GetProperty("properties");
+
+        Assert.False(properties.GetProperty("allowSharedKeyAccess").GetBoolean());
+        Assert.False(properties.GetProperty("allowBlobPublicAccess").GetBoolean());
+        Assert.True(properties.GetProperty("defaultToOAuthAuthentication").GetBoolean());
+        Assert.Equal("TLS1_2", properties.GetProperty("minimumTlsVersion").GetString());
+    }
+
+    [Fact]
+    public void Storage_ContainersAndQueues_AreTheOnesTheAppUses()
+    {
+        var containers = Assert.Single(bicep.Resources("Microsoft.Storage/storageAccounts/blobServices/containers")).GetProperty("name").GetString()!;
+        var queues = Assert.Single(bicep.Resources("Microsoft.Storage/storageAccounts/queueServices/queues")).GetProperty("name").GetString()!;
+
+        foreach (var container in new[] { StorageNames.TipsContainer, StorageNames.IntakeContainer, AlertLedger.ContainerName })
+        {
+            Assert.Contains($"'{container}'", containers, StringComparison.Ordinal);
+        }
+
+        foreach (var queue in new[] { StorageNames.TriageQueue, StorageNames.TriagePoisonQueue })
+        {
+            Assert.Contains($"'{queue}'", queues, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void ResponderVault_AppIdentity_GetsNoRoleOnIt()
+    {
+        var assignments = bicep.Resources("Microsoft.Authorization/roleAssignments").ToList();
+        var onResponderVault = assignments.Where(a => a.GetProperty("scope").GetString()!.Contains("'kvr-", StringComparison.Ordinal)).ToList();
+        var onAppVault = assignments.Where(a => a.GetProperty("scope").GetString()!.Contains("'kv-", StringComparison.Ordinal)).ToList();
+
+        // The intake side must never be able to read the private key: only the responders' principals are granted there.
+        Assert.NotEmpty(onResponderVault);
+        Assert.All(onResponderVault, a => Assert.Equal("[parameters('responderPrincipalIds')[copyIndex()]]", PrincipalOf(a)));
+        Assert.Contains(onAppVault, a => PrincipalOf(a).Contains("userAssignedIdentities", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void FunctionApp_AppSettings_HoldNoSecretsAndOnlySettingsTheAppKnows()
+    {
+        var settings = Assert.Single(bicep.Resources("Microsoft.Web/sites/config")).GetProperty("properties").EnumerateObject().Select(p => p.Name).ToList();
+        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "local.settings.sample.json")));
+        var known = sample.RootElement.GetProperty("Values").EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+
+        foreach (var secret in new[] { "Twilio__AuthToken", "Hotline__PhonePepper", "Hotline__PrivateKeyPath", "AzureWebJobsStorage" })
+        {
+            Assert.DoesNotContain(secret, settings);
+        }
+
+        Assert.DoesNotContain(settings, s => s.StartsWith("Responders__", StringComparison.Ordinal));
+        Assert.All(settings.Where(s => s.StartsWith("Hotline__", StringComparison.Ordinal) || s.StartsWith("Twilio__", StringComparison.Ordinal)), s => Assert.Contains(s, known));
+        Assert.Contains("Hotline__KeyVaultUri", settings);
+        Assert.Contains("Hotline__PublicKeyPem", settings);
+        Assert.Equal("managedidentity", SettingValue("AzureWebJobsStorage__credential"));
+    }
+
+    [Fact]
+    public void FunctionApp_Runtime_IsTheCustomHandlerOnFlexConsumptionWithTheUserAssignedIdentity()
+    {
+        var site = Assert.Single(bicep.Resources("Microsoft.Web/sites"));
+        var properties = site.GetProperty("properties");
+
+        Assert.Equal("custom", properties.GetProperty("functionAppConfig").GetProperty("runtime").GetProperty("name").GetString());
+        Assert.Equal("UserAssigned", site.GetProperty("identity").GetProperty("type").GetString());
+        Assert.True(properties.GetProperty("httpsOnly").GetBoolean());
+        Assert.Equal("FlexConsumption", Assert.Single(bicep.Resources("Microsoft.Web/serverfarms")).GetProperty("sku").GetProperty("tier").GetString());
+        Assert.Equal(
+            "UserAssignedIdentity",
+            properties.GetProperty("functionAppConfig").GetProperty("deployment").GetProperty("storage").GetProperty("authentication").GetProperty("type").GetString());
+    }
+
+    private static string PrincipalOf(JsonElement assignment) => assignment.GetProperty("properties").GetProperty("principalId").GetString()!;
+
+    private string? SettingValue(string name) =>
+        Assert.Single(bicep.Resources("Microsoft.Web/sites/config")).GetProperty("properties").GetProperty(name).GetString();
+}
