@@ -22,4 +22,5 @@ internal sealed partial class HotlineJsonContext : JsonSerializerContext;
 [JsonSerializable(typeof(TipReport))]
 [JsonSerializable(typeof(SmsIntake.ConversationPointer))]
 [JsonSerializable(typeof(SmsIntake.MessageRecord))]
+[JsonSerializable(typeof(SmsIntake.CommittedMessage))]
 internal sealed partial class StoredJsonContext : JsonSerializerContext;

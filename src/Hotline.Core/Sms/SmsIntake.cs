@@ -44,17 +44,32 @@ public sealed partial class SmsIntake(
 {
     private const int MaxPointerAttempts = 8;
 
-    /// <summary>Stores one SMS in its case. Null for STOP/START from a number with no case (nothing to mark).</summary>
+    // Twilio retries within minutes; a tipster sends a handful of messages in that time.
+    private const int MaxRecentMessages = 16;
+
+    /// <summary>
+    /// Stores one SMS in its case. Null for STOP/START from a number with no case yet: nothing is
+    /// stored, but the number stays paused, so a case it opens later tells responders not to reply.
+    /// </summary>
+    /// <remarks>
+    /// The conversation pointer is the commit point: one conditional write both allocates the
+    /// message's place in its case and remembers which MessageSid took it. The
+    /// <c>sms-messages/</c> record written next is only an index for retries that come after the
+    /// pointer has moved on. So a request that fails after the commit (503), or a Twilio retry that
+    /// overlaps the first delivery, finds the same place and finishes the same work: the report blob
+    /// and its alert are never skipped, and nothing is stored twice.
+    /// </remarks>
     public async Task<SmsReceipt?> ReceiveAsync(InboundSms sms, SmsKind kind, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sms);
         var pseudonym = pseudonyms.Of(sms.From);
-        var recordName = "sms-messages/" + IntakeState.Hash(sms.MessageSid);
+        var sidHash = IntakeState.Hash(sms.MessageSid);
+        var recordName = "sms-messages/" + sidHash;
 
-        var (existing, _) = await Call(() => state.GetAsync(recordName, cancellationToken)).ConfigureAwait(false);
+        var (existing, _) = await Call(() => state.GetAsync(recordName, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (existing is not null)
         {
-            var record = Read(StoredJsonContext.Default.MessageRecord, existing);
+            var record = ReadRecord(existing);
             Log.Redelivered(logger, record.TipId, record.Sequence);
             return await CompleteAsync(sms, kind, pseudonym, record, duplicate: true, cancellationToken).ConfigureAwait(false);
         }
@@ -64,39 +79,42 @@ public sealed partial class SmsIntake(
         var detected = LanguageDetector.Detect(sms.Body);
         for (var attempt = 1; attempt <= MaxPointerAttempts; attempt++)
         {
-            var (data, etag) = await Call(() => state.GetAsync(PointerName(pseudonym), cancellationToken)).ConfigureAwait(false);
-            var pointer = data is null ? null : Read(StoredJsonContext.Default.ConversationPointer, data);
-            var record = NextRecord(pointer, kind, urgency, detected, now);
-            if (record is null)
+            var (data, etag) = await Call(() => state.GetAsync(PointerName(pseudonym), cancellationToken), cancellationToken).ConfigureAwait(false);
+            var pointer = ReadPointer(data);
+            if (pointer?.Recent?.FirstOrDefault(r => r.MessageSidHash == sidHash) is { } committed)
             {
-                return null;
+                // An earlier delivery of this MessageSid committed its place and did not finish (or is finishing now).
+                Log.Redelivered(logger, committed.Record.TipId, committed.Record.Sequence);
+                return await IndexAndCompleteAsync(sms, kind, pseudonym, recordName, committed.Record, duplicate: true, cancellationToken).ConfigureAwait(false);
             }
 
-            var updated = new ConversationPointer(
-                record.TipId,
-                record.Sequence,
-                kind == SmsKind.Message ? now : pointer!.LastAt,
-                pointer?.Language ?? (detected == LanguageDetector.Undetermined ? null : detected),
-                (Urgency)Math.Max((int)(pointer?.TipId == record.TipId ? pointer.MaxUrgency : Urgency.Normal), (int)record.Urgency),
-                kind switch { SmsKind.Stop => true, SmsKind.Start => false, _ => pointer?.TipId == record.TipId && pointer.ContactPaused });
-            if (!await Call(() => state.TrySaveAsync(PointerName(pseudonym), Write(updated, StoredJsonContext.Default.ConversationPointer), etag, cancellationToken)).ConfigureAwait(false))
+            var record = NextRecord(pointer, kind, urgency, detected, now);
+            var updated = Advance(pointer, record, kind, detected, now, sidHash);
+            if (!await Call(() => state.TrySaveAsync(PointerName(pseudonym), Write(updated, StoredJsonContext.Default.ConversationPointer), etag, cancellationToken), cancellationToken).ConfigureAwait(false))
             {
                 continue; // another message of this number moved the case on: read it again
             }
 
-            var (stored, claimed) = await Call(() => state.ClaimRecordAsync(recordName, Write(record, StoredJsonContext.Default.MessageRecord), cancellationToken)).ConfigureAwait(false);
-            var winner = claimed ? record : Read(StoredJsonContext.Default.MessageRecord, stored);
-            return await CompleteAsync(sms, kind, pseudonym, winner, duplicate: !claimed, cancellationToken).ConfigureAwait(false);
+            return record is null ? null : await IndexAndCompleteAsync(sms, kind, pseudonym, recordName, record, duplicate: false, cancellationToken).ConfigureAwait(false);
         }
 
         throw new IntakeUnavailableException("The conversation kept changing; try again.");
     }
 
     /// <summary>The language a number chose (LANG) or its case was detected in; null if none yet.</summary>
+    /// <remarks>Storage failing is no reason to leave a HELP unanswered: then null (English).</remarks>
     public async Task<string?> GetLanguageAsync(string from, CancellationToken cancellationToken = default)
     {
-        var (data, _) = await Call(() => state.GetAsync(PointerName(pseudonyms.Of(from)), cancellationToken)).ConfigureAwait(false);
-        return data is null ? null : Read(StoredJsonContext.Default.ConversationPointer, data).Language;
+        try
+        {
+            var (data, _) = await Call(() => state.GetAsync(PointerName(pseudonyms.Of(from)), cancellationToken), cancellationToken).ConfigureAwait(false);
+            return ReadPointer(data)?.Language;
+        }
+        catch (IntakeUnavailableException ex)
+        {
+            Log.LanguageUnavailable(logger, ex.InnerException?.GetType().Name ?? ex.GetType().Name);
+            return null;
+        }
     }
 
     /// <summary>Remembers the language a number chose with LANG, for this and later cases.</summary>
@@ -105,11 +123,11 @@ public sealed partial class SmsIntake(
         var name = PointerName(pseudonyms.Of(from));
         for (var attempt = 1; attempt <= MaxPointerAttempts; attempt++)
         {
-            var (data, etag) = await Call(() => state.GetAsync(name, cancellationToken)).ConfigureAwait(false);
-            var pointer = data is null
-                ? new ConversationPointer(null, 0, time.GetUtcNow(), language, Urgency.Normal, false)
-                : Read(StoredJsonContext.Default.ConversationPointer, data) with { Language = language };
-            if (await Call(() => state.TrySaveAsync(name, Write(pointer, StoredJsonContext.Default.ConversationPointer), etag, cancellationToken)).ConfigureAwait(false))
+            var (data, etag) = await Call(() => state.GetAsync(name, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var pointer = ReadPointer(data) is { } current
+                ? current with { Language = language }
+                : new ConversationPointer(null, 0, time.GetUtcNow(), language, Urgency.Normal, false);
+            if (await Call(() => state.TrySaveAsync(name, Write(pointer, StoredJsonContext.Default.ConversationPointer), etag, cancellationToken), cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
@@ -128,7 +146,8 @@ public sealed partial class SmsIntake(
                 // A later message pages again only if it raises the urgency.
                 return new MessageRecord(pointer!.TipId!, pointer.Sequence + 1, urgency, language, urgency > pointer.MaxUrgency, pointer.ContactPaused ? true : null, now, false);
             case SmsKind.Message:
-                return new MessageRecord(TipId.New().ToString(), 1, urgency, language, true, null, now, true);
+                // Twilio keeps blocking replies to a number that texted STOP until it texts START, whatever the case.
+                return new MessageRecord(TipId.New().ToString(), 1, urgency, language, true, pointer?.ContactPaused == true ? true : null, now, true);
             case SmsKind.Stop or SmsKind.Start when pointer?.TipId is not null:
                 // STOP reaches the case however old it is: responders must know not to reply. Tell them once.
                 var alert = kind == SmsKind.Stop && !pointer.ContactPaused;
@@ -136,6 +155,36 @@ public sealed partial class SmsIntake(
             default:
                 return null;
         }
+    }
+
+    /// <summary>The pointer after <paramref name="record"/> (or, for STOP/START with no case, after the keyword alone).</summary>
+    private static ConversationPointer Advance(ConversationPointer? pointer, MessageRecord? record, SmsKind kind, string detected, DateTimeOffset now, string sidHash)
+    {
+        var paused = kind switch { SmsKind.Stop => true, SmsKind.Start => false, _ => pointer?.ContactPaused == true };
+        if (record is null)
+        {
+            return pointer is null
+                ? new ConversationPointer(null, 0, now, null, Urgency.Normal, paused)
+                : pointer with { ContactPaused = paused };
+        }
+
+        var sameCase = pointer?.TipId == record.TipId;
+        var recent = (pointer?.Recent ?? []).Append(new CommittedMessage(sidHash, record)).TakeLast(MaxRecentMessages).ToList();
+        return new ConversationPointer(
+            record.TipId,
+            record.Sequence,
+            kind == SmsKind.Message ? now : pointer!.LastAt,
+            pointer?.Language ?? (detected == LanguageDetector.Undetermined ? null : detected),
+            (Urgency)Math.Max((int)(sameCase ? pointer!.MaxUrgency : Urgency.Normal), (int)record.Urgency),
+            paused,
+            recent);
+    }
+
+    private async Task<SmsReceipt> IndexAndCompleteAsync(InboundSms sms, SmsKind kind, string pseudonym, string recordName, MessageRecord record, bool duplicate, CancellationToken cancellationToken)
+    {
+        // Both deliveries of one MessageSid write the same record: whichever comes first, they agree.
+        await Call(() => state.ClaimRecordAsync(recordName, Write(record, StoredJsonContext.Default.MessageRecord), cancellationToken), cancellationToken).ConfigureAwait(false);
+        return await CompleteAsync(sms, kind, pseudonym, record, duplicate, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<SmsReceipt> CompleteAsync(InboundSms sms, SmsKind kind, string pseudonym, MessageRecord record, bool duplicate, CancellationToken cancellationToken)
@@ -180,22 +229,67 @@ public sealed partial class SmsIntake(
 
     private static BinaryData Write<T>(T value, JsonTypeInfo<T> json) => BinaryData.FromObjectAsJson(value, json);
 
-    private static T Read<T>(JsonTypeInfo<T> json, BinaryData data) => data.ToObjectFromJson(json) ?? throw new InvalidDataException("An empty intake record.");
+    /// <summary>
+    /// A pointer that cannot be read (written by hand, or by a broken release) must not turn every
+    /// later message from that number into an error: it is treated as absent, and the next message
+    /// overwrites it (conditionally) by opening a new case.
+    /// </summary>
+    private ConversationPointer? ReadPointer(BinaryData? data)
+    {
+        if (data is null)
+        {
+            return null;
+        }
 
-    private static async Task<T> Call<T>(Func<Task<T>> storageCall)
+        try
+        {
+            return data.ToObjectFromJson(StoredJsonContext.Default.ConversationPointer);
+        }
+        catch (JsonException)
+        {
+            Log.UnreadablePointer(logger);
+            return null;
+        }
+    }
+
+    private static MessageRecord ReadRecord(BinaryData data)
+    {
+        try
+        {
+            return data.ToObjectFromJson(StoredJsonContext.Default.MessageRecord) ?? throw new JsonException("An empty SMS record.");
+        }
+        catch (JsonException ex)
+        {
+            throw new IntakeUnavailableException("An SMS record cannot be read.", ex);
+        }
+    }
+
+    /// <summary>
+    /// Any storage failure (an HTTP error, a network failure after the SDK's retries, a timeout)
+    /// becomes <see cref="IntakeUnavailableException"/>: Twilio gets a 503 and retries, never a 500.
+    /// </summary>
+    private static async Task<T> Call<T>(Func<Task<T>> storageCall, CancellationToken cancellationToken)
     {
         try
         {
             return await storageCall().ConfigureAwait(false);
         }
-        catch (Azure.RequestFailedException ex)
+        catch (Exception ex) when (ex is not IntakeUnavailableException && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
         {
             throw new IntakeUnavailableException("Storage did not answer.", ex);
         }
     }
 
     /// <summary>The case an SMS pseudonym is in (no content, no number).</summary>
-    internal sealed record ConversationPointer(string? TipId, int Sequence, DateTimeOffset LastAt, string? Language, Urgency MaxUrgency, bool ContactPaused);
+    /// <summary>
+    /// The case an SMS pseudonym is in (no content, no number). <c>ContactPaused</c> belongs to the
+    /// number: Twilio blocks replies from STOP to START whatever the case. <c>Recent</c> remembers what
+    /// the last few MessageSids (hashed) became: the commit record a retry finishes from.
+    /// </summary>
+    internal sealed record ConversationPointer(string? TipId, int Sequence, DateTimeOffset LastAt, string? Language, Urgency MaxUrgency, bool ContactPaused, IReadOnlyList<CommittedMessage>? Recent = null);
+
+    /// <summary>A MessageSid's hash and the place it took in its case.</summary>
+    internal sealed record CommittedMessage(string MessageSidHash, MessageRecord Record);
 
     /// <summary>What one MessageSid became: enough to answer a Twilio retry the same way and finish what it started.</summary>
     internal sealed record MessageRecord(string TipId, int Sequence, Urgency Urgency, string Language, bool Alert, bool? ContactPaused, DateTimeOffset ReceivedAt, bool NewCase);
@@ -207,5 +301,11 @@ public sealed partial class SmsIntake(
 
         [LoggerMessage(2, LogLevel.Information, "Twilio redelivered message {Sequence} of case {TipId}: answering as before.")]
         public static partial void Redelivered(ILogger logger, string tipId, int sequence);
+
+        [LoggerMessage(3, LogLevel.Warning, "Reading a number's chosen language failed ({ErrorType}); answering in English.")]
+        public static partial void LanguageUnavailable(ILogger logger, string errorType);
+
+        [LoggerMessage(4, LogLevel.Error, "A conversation pointer could not be read; the number's next message opens a new case.")]
+        public static partial void UnreadablePointer(ILogger logger);
     }
 }
