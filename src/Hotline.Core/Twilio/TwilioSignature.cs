@@ -17,10 +17,14 @@ public static class TwilioSignature
         ArgumentNullException.ThrowIfNull(parameters);
         var data = new StringBuilder(url);
 
-        // Ordinal sort of names (the libraries' default sort), values of a repeated name in order.
-        foreach (var (name, value) in parameters.OrderBy(p => p.Key, StringComparer.Ordinal).ThenBy(p => p.Value, StringComparer.Ordinal))
+        // Names in ordinal order (JavaScript's default sort); a repeated name's distinct values in
+        // ordinal order, each written with its name, as twilio-node does with an array value.
+        foreach (var group in parameters.GroupBy(p => p.Key, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            data.Append(name).Append(value);
+            foreach (var value in group.Select(p => p.Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+            {
+                data.Append(group.Key).Append(value);
+            }
         }
 
 #pragma warning disable CA5350 // Twilio's signature is HMAC-SHA1: we verify their protocol, we do not choose it.
@@ -29,13 +33,15 @@ public static class TwilioSignature
     }
 
     /// <summary>
-    /// Checks a signature in constant time. Like the helper libraries, also accepts the URL with the
-    /// scheme's default port added or removed, since proxies and Twilio differ on writing it.
+    /// Checks a signature in constant time against the URLs the helper libraries try: as given with
+    /// any port removed, with the scheme's default port added, and the same two after the scheme and
+    /// host are lower-cased (what a URL parser does to them). Proxies and Twilio differ on writing
+    /// the port, and operators on writing the host.
     /// </summary>
     public static bool IsValid(string authToken, string url, IEnumerable<KeyValuePair<string, string>> parameters, string? signature)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        if (string.IsNullOrEmpty(signature) || string.IsNullOrEmpty(authToken) || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        if (string.IsNullOrEmpty(signature) || string.IsNullOrEmpty(authToken) || !Uri.TryCreate(url, UriKind.Absolute, out _))
         {
             return false;
         }
@@ -43,7 +49,7 @@ public static class TwilioSignature
         var list = parameters.ToList();
         var given = Encoding.ASCII.GetBytes(signature);
         var valid = false;
-        foreach (var candidate in UrlVariants(url, uri))
+        foreach (var candidate in UrlVariants(url).Distinct(StringComparer.Ordinal))
         {
             var expected = Encoding.ASCII.GetBytes(Compute(authToken, candidate, list));
 
@@ -54,27 +60,52 @@ public static class TwilioSignature
         return valid;
     }
 
-    private static IEnumerable<string> UrlVariants(string url, Uri uri)
+    private static IEnumerable<string> UrlVariants(string url)
     {
-        yield return url;
-        var defaultPort = uri.Scheme == Uri.UriSchemeHttps ? 443 : uri.Scheme == Uri.UriSchemeHttp ? 80 : -1;
-        var start = url.IndexOf("://", StringComparison.Ordinal) + 3;
-        var end = url.IndexOfAny(['/', '?', '#'], start);
-        var authorityEnd = end < 0 ? url.Length : end;
-        var authority = url[start..authorityEnd];
-        var portAt = authority.LastIndexOf(':');
-        if (defaultPort < 0 || authority.Contains('@', StringComparison.Ordinal) || authority.EndsWith(']'))
+        if (UrlParts.Split(url) is not { } parts)
         {
+            yield return url;
             yield break;
         }
 
-        if (portAt < 0)
+        yield return parts.WithoutPort();
+        yield return parts.WithPort();
+        var lower = parts with { Scheme = parts.Scheme.ToLowerInvariant(), Host = parts.Host.ToLowerInvariant() };
+        yield return lower.WithoutPort();
+        yield return lower.WithPort();
+    }
+
+    /// <summary>A URL split without normalising it, so the path and query keep the exact characters Twilio signed.</summary>
+    private sealed record UrlParts(string Scheme, string UserInfo, string Host, string Port, string Rest)
+    {
+        public static UrlParts? Split(string url)
         {
-            yield return url[..authorityEnd] + ":" + defaultPort + url[authorityEnd..];
+            var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+            if (schemeEnd <= 0)
+            {
+                return null;
+            }
+
+            var start = schemeEnd + 3;
+            var end = url.IndexOfAny(['/', '?', '#'], start);
+            var authority = end < 0 ? url[start..] : url[start..end];
+            var at = authority.LastIndexOf('@');
+            var hostAndPort = authority[(at + 1)..];
+
+            // A colon starts the port only after the closing bracket of an IPv6 literal.
+            var portAt = hostAndPort.IndexOf(':', hostAndPort.LastIndexOf(']') + 1);
+            return new UrlParts(
+                url[..start],
+                authority[..(at + 1)],
+                portAt < 0 ? hostAndPort : hostAndPort[..portAt],
+                portAt < 0 ? string.Empty : hostAndPort[portAt..],
+                end < 0 ? string.Empty : url[end..]);
         }
-        else if (uri.Port == defaultPort)
-        {
-            yield return url[..(start + portAt)] + url[authorityEnd..];
-        }
+
+        public string WithoutPort() => Scheme + UserInfo + Host + Rest;
+
+        public string WithPort() => Port.Length > 0
+            ? Scheme + UserInfo + Host + Port + Rest
+            : Scheme + UserInfo + Host + (Scheme.Equals("https://", StringComparison.OrdinalIgnoreCase) ? ":443" : ":80") + Rest;
     }
 }

@@ -46,7 +46,25 @@ internal static class RequestBody
     /// </summary>
     public static Dictionary<string, string?>? ParseForm(string text)
     {
+        if (ParseFormPairs(text) is not { } pairs)
+        {
+            return null;
+        }
+
         var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (name, value) in pairs)
+        {
+            values.TryAdd(name, value);
+        }
+
+        return values;
+    }
+
+    /// <summary>Every name-value pair in order, repeated names included (what a signature covers); null when malformed.</summary>
+    public static List<KeyValuePair<string, string>>? ParseFormPairs(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var pairs = new List<KeyValuePair<string, string>>();
         foreach (var pair in text.Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
@@ -57,10 +75,10 @@ internal static class RequestBody
                 return null;
             }
 
-            values.TryAdd(name, value);
+            pairs.Add(new(name, value));
         }
 
-        return values;
+        return pairs;
     }
 
     private static string? Decode(string encoded)

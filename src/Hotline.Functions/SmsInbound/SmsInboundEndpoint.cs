@@ -30,6 +30,15 @@ internal static partial class SmsInboundEndpoint
     {
         var logger = loggers.CreateLogger(typeof(SmsInboundEndpoint));
         var twilio = twilioOptions.Value;
+        var signature = request.Headers["X-Twilio-Signature"].ToString();
+
+        // Unsigned requests are refused before anything else is read: the body is not ours to judge.
+        if (signature.Length == 0)
+        {
+            Log.BadSignature(logger, present: false);
+            return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
+        }
+
         if (!(request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) ?? false))
         {
             return TypedResults.StatusCode(StatusCodes.Status415UnsupportedMediaType);
@@ -41,8 +50,8 @@ internal static partial class SmsInboundEndpoint
             return TypedResults.StatusCode(StatusCodes.Status413PayloadTooLarge);
         }
 
-        var form = RequestBody.DecodeUtf8(bytes) is { } text ? RequestBody.ParseForm(text) : null;
-        if (form is null)
+        var pairs = RequestBody.DecodeUtf8(bytes) is { } text ? RequestBody.ParseFormPairs(text) : null;
+        if (pairs is null)
         {
             return TypedResults.BadRequest();
         }
@@ -55,11 +64,16 @@ internal static partial class SmsInboundEndpoint
 
         // Signed over the URL Twilio called: the public base plus the path and query as received.
         var url = twilio.WebhookBaseUrl.TrimEnd('/') + request.Path + request.QueryString;
-        var parameters = form.Select(p => new KeyValuePair<string, string>(p.Key, p.Value ?? string.Empty));
-        if (!TwilioSignature.IsValid(twilio.AuthToken, url, parameters, request.Headers["X-Twilio-Signature"]))
+        if (!TwilioSignature.IsValid(twilio.AuthToken, url, pairs, signature))
         {
-            Log.BadSignature(logger, request.Headers.ContainsKey("X-Twilio-Signature"));
+            Log.BadSignature(logger, present: true);
             return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        var form = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in pairs)
+        {
+            form.TryAdd(name, value);
         }
 
         if (twilio.IsConfigured && form.GetValueOrDefault("AccountSid") is { } accountSid && !string.Equals(accountSid, twilio.AccountSid, StringComparison.Ordinal))
@@ -127,7 +141,7 @@ internal static partial class SmsInboundEndpoint
         return TwiML(chosen.LanguageSet);
     }
 
-    private static List<string> ReadMedia(Dictionary<string, string?> form)
+    private static List<string> ReadMedia(Dictionary<string, string> form)
     {
         var count = int.TryParse(form.GetValueOrDefault("NumMedia"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 0, MaxMedia) : 0;
         var urls = new List<string>(count);

@@ -45,7 +45,8 @@ public sealed class TwilioSignatureTests
     [Theory]
     [InlineData("54321", Url, Expected)]
     [InlineData(Token, "https://mycompany.com/myapp.php?foo=1&bar=3", Expected)]
-    [InlineData(Token, "https://mycompany.com:8443/myapp.php?foo=1&bar=2", Expected)]
+    [InlineData(Token, "https://mycompany.org/myapp.php?foo=1&bar=2", Expected)]
+    [InlineData(Token, "http://mycompany.com/myapp.php?foo=1&bar=2", Expected)]
     [InlineData(Token, Url, "RSOYDt4T1cUTdK1PDd93/VVr8B8")]
     [InlineData(Token, Url, "")]
     [InlineData(Token, Url, null)]
@@ -76,5 +77,46 @@ public sealed class TwilioSignatureTests
         var url = "https://hotline.example.org/api/sms?x=1";
 
         Assert.Equal(await TwilioNode.SignAsync("token-xyz", url, parameters), TwilioSignature.Compute("token-xyz", url, parameters));
+    }
+
+    /// <summary>
+    /// Which URLs count as the one Twilio signed is the helper library's call: for each URL an
+    /// operator might configure, ours accepts exactly when twilio-node's validateRequest does.
+    /// </summary>
+    [Theory]
+    [InlineData("https://mycompany.com/myapp.php?foo=1&bar=2")]
+    [InlineData("https://mycompany.com:443/myapp.php?foo=1&bar=2")]
+    [InlineData("https://mycompany.com:8443/myapp.php?foo=1&bar=2")]
+    [InlineData("https://MyCompany.com/myapp.php?foo=1&bar=2")]
+    [InlineData("HTTPS://MYCOMPANY.COM:443/myapp.php?foo=1&bar=2")]
+    [InlineData("http://mycompany.com/myapp.php?foo=1&bar=2")]
+    [InlineData("https://mycompany.com/myapp.php?foo=1&bar=3")]
+    [InlineData("https://mycompany.com/MyApp.php?foo=1&bar=2")]
+    [InlineData("https://user@mycompany.com:443/myapp.php?foo=1&bar=2")]
+    public async Task IsValid_UrlAsConfigured_AgreesWithTwilioHelperLibrary(string configured)
+    {
+        var theirs = await TwilioNode.ValidateAsync(Token, Expected, configured, Params);
+
+        Assert.Equal(theirs, TwilioSignature.IsValid(Token, configured, Params, Expected));
+    }
+
+    [Fact]
+    public async Task Compute_RepeatedParameter_AgreesWithTwilioHelperLibrary()
+    {
+        // A repeated name: the library signs its distinct values in order, each with the name.
+        KeyValuePair<string, string>[] parameters =
+        [
+            new("To", "+18005551212"),
+            new("Tag", "zeta"),
+            new("From", "+14158675309"),
+            new("Tag", "alpha"),
+            new("Tag", "zeta"),
+        ];
+        var url = "https://hotline.example.org/api/sms";
+
+        var theirs = await TwilioNode.SignAsync("token-xyz", url, parameters);
+
+        Assert.Equal(theirs, TwilioSignature.Compute("token-xyz", url, parameters));
+        Assert.True(TwilioSignature.IsValid("token-xyz", url, parameters, theirs));
     }
 }
