@@ -38,9 +38,16 @@ internal static class SmsKeywords
             return (SmsCommand.Help, string.Empty);
         }
 
-        if (text == "LANG" || text.StartsWith("LANG ", StringComparison.Ordinal))
+        // "LANG", "LANG 2", "LANG: ar", "lang-2"; and a bare menu number ("2", or "٢" from an Arabic
+        // keypad): people answer a numbered menu with the number alone, and a lone digit is no report.
+        if (text.StartsWith("LANG", StringComparison.Ordinal) && (text.Length == 4 || !char.IsLetter(text[4])))
         {
-            return (SmsCommand.Language, body.Trim()[4..].Trim());
+            return (SmsCommand.Language, body.Trim()[4..].Trim().TrimStart(':', '-', '=').Trim());
+        }
+
+        if (text.Length == 1 && char.IsDigit(text[0]))
+        {
+            return (SmsCommand.Language, text);
         }
 
         return (SmsCommand.None, string.Empty);

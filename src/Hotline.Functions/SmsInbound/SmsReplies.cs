@@ -38,9 +38,12 @@ internal sealed record SmsReplies(
     public static SmsReplies? Choose(string choice)
     {
         var c = choice.Trim();
-        if (int.TryParse(c, System.Globalization.CultureInfo.InvariantCulture, out var n))
+
+        // Any script's digits: Arabic-Indic (٢) and Persian (۲) keypads send their own.
+        if (c.Length > 0 && c.All(char.IsDigit))
         {
-            return n >= 1 && n <= All.Count ? All[n - 1] : null;
+            var n = c.Aggregate(0L, (total, digit) => Math.Min((total * 10) + (long)char.GetNumericValue(digit), int.MaxValue));
+            return n >= 1 && n <= All.Count ? All[(int)n - 1] : null;
         }
 
         return All.FirstOrDefault(r => string.Equals(r.Language, c, StringComparison.OrdinalIgnoreCase) || string.Equals(r.MenuName, c, StringComparison.OrdinalIgnoreCase));
