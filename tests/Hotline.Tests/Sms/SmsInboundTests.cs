@@ -54,7 +54,7 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         });
 
         Assert.Equal(HttpStatusCode.OK, status);
-        var id = SubmitTipTests.ParseReceipt(System.Text.RegularExpressions.Regex.Match(reply!, "[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}").Value);
+        var id = ReceiptIn(reply);
         Assert.StartsWith("Received, case " + id, reply, StringComparison.Ordinal);
         Assert.Contains("112", reply, StringComparison.Ordinal); // passports taken: urgent, so the emergency number
 
@@ -116,7 +116,7 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         var again = await ReplyOfAsync(await PostAsync(App, parameters, await SignAsync(parameters)));
 
         Assert.Equal(first, again);
-        var id = SubmitTipTests.ParseReceipt(System.Text.RegularExpressions.Regex.Match(first!, "[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}").Value);
+        var id = ReceiptIn(first);
         Assert.Equal([ReportStore.ReportBlobName(id)], await BlobNamesAsync(id));
     }
 
@@ -125,7 +125,7 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
     {
         var phone = NewPhone();
         var (_, first) = await SendAsync(App, phone, PrivacyCanaries.Register("Hello, I work at a restaurant and the owner keeps my wages " + Guid.NewGuid()));
-        var id = SubmitTipTests.ParseReceipt(System.Text.RegularExpressions.Regex.Match(first!, "[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}").Value);
+        var id = ReceiptIn(first);
         Assert.Single(await storage.DrainAsync("triage", Ct));
 
         var (_, second) = await SendAsync(App, phone, PrivacyCanaries.Register("It is on the main street, next to the bakery " + Guid.NewGuid()));
@@ -184,7 +184,7 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
     {
         var phone = NewPhone();
         var (_, first) = await SendAsync(App, phone, "My cousin works without pay at a construction site " + Guid.NewGuid());
-        var id = SubmitTipTests.ParseReceipt(System.Text.RegularExpressions.Regex.Match(first!, "[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}").Value);
+        var id = ReceiptIn(first);
         await storage.DrainAsync("triage", Ct);
 
         var (stopStatus, stopReply) = await SendAsync(App, phone, "STOP");
@@ -242,7 +242,7 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
             ["MediaUrl0"] = "https://api.twilio.com/2010-04-01/Accounts/AC0123/Messages/MM1/Media/ME1",
             ["MediaContentType0"] = "image/jpeg",
         });
-        var id = SubmitTipTests.ParseReceipt(System.Text.RegularExpressions.Regex.Match(reply!, "[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}").Value);
+        var id = ReceiptIn(reply);
 
         var report = await TestKeys.DecryptReportAsync(storage.ConnectionString, ReportStore.ReportBlobName(id), Ct);
         Assert.Equal(["https://api.twilio.com/2010-04-01/Accounts/AC0123/Messages/MM1/Media/ME1"], report.Sms!.MediaUrls);
@@ -290,7 +290,7 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
     {
         var parameters = Params(NewPhone(), PrivacyCanaries.Register("Men are locked in a container at the port, they beat them " + Guid.NewGuid()));
         var first = await ReplyOfAsync(await PostAsync(App, parameters, await SignAsync(parameters)));
-        var id = SubmitTipTests.ParseReceipt(System.Text.RegularExpressions.Regex.Match(first!, "[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}").Value);
+        var id = ReceiptIn(first);
         Assert.Single(await storage.DrainAsync("triage", Ct));
         var sidHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(parameters["MessageSid"])));
         await new BlobContainerClient(storage.ConnectionString, "intake").DeleteBlobAsync("sms-messages/" + sidHash, cancellationToken: Ct);
@@ -317,7 +317,7 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
             var replies = await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ => await ReplyOfAsync(await PostAsync(App, parameters, signature))));
 
             Assert.Equal(replies[0], replies[1]);
-            var id = SubmitTipTests.ParseReceipt(System.Text.RegularExpressions.Regex.Match(replies[0]!, "[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}").Value);
+            var id = ReceiptIn(replies[0]);
             Assert.Equal([ReportStore.ReportBlobName(id)], await BlobNamesAsync(id));
         }
 
@@ -446,6 +446,10 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         Assert.Equal(3, queued.Count); // the report, the rise to urgent, the STOP
         await AssertNothingLeakedAsync(phone, [.. texts, city, zip], queued);
     }
+
+    /// <summary>The case number a reply names.</summary>
+    private static TipId ReceiptIn(string? reply) =>
+        SubmitTipTests.ParseReceipt(System.Text.RegularExpressions.Regex.Match(reply ?? string.Empty, "[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}").Value);
 
     // Ten random digits: two tests sharing a number would share a case.
     private static string NewPhone() => PrivacyCanaries.Register("+447" + Random.Shared.NextInt64(1_000_000_000, 9_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture));
