@@ -419,6 +419,33 @@ public sealed class DispatchTriageTests(DispatchStorage storage) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task DispatchTriage_MessagingServiceConfigured_SendsMessagingServiceSidInsteadOfFrom()
+    {
+        const string service = "MG0123456789abcdef0123456789abcdef";
+        await using var app = await StartAsync(listeners: false, responders: 1, extra: new() { ["Twilio:MessagingServiceSid"] = service });
+
+        using var response = await InvokeAsync(app, Message(Urgency.Urgent));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sms = Assert.Single(_stub.Sms);
+        Assert.Equal(["Body", "MessagingServiceSid", "To"], sms.Form.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(service, sms.Form["MessagingServiceSid"]);
+    }
+
+    [Fact]
+    public async Task DispatchTriage_WebhookAnswers5xxThen200_IsRetriedAndPostedOnce()
+    {
+        await using var app = await StartAsync(listeners: false, responders: 1, extra: new() { ["Responders:0:WebhookUrl"] = _stub.WebhookUrl("amina").ToString() });
+        var failures = 1;
+        _stub.Answer = r => !r.IsSms && Interlocked.Decrement(ref failures) >= 0 ? StubAnswer.ServerError : StubAnswer.Ok;
+
+        using var response = await InvokeAsync(app, Message(Urgency.Urgent));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([StubAnswer.ServerError, StubAnswer.Ok], _stub.Webhooks.Select(r => r.Answer));
+    }
+
+    [Fact]
     public async Task DispatchTriage_WebhookAnswers4xx_IsNotRetriedAndTheOthersAreAlerted()
     {
         await using var app = await StartAsync(listeners: false, extra: new() { ["Responders:0:WebhookUrl"] = _stub.WebhookUrl("amina").ToString() });
@@ -434,6 +461,21 @@ public sealed class DispatchTriageTests(DispatchStorage storage) : IAsyncLifetim
         Assert.Equal([Amina, Bilal], _stub.Sms.Where(r => r.Delivered).Select(r => r.To!).Order(StringComparer.Ordinal));
         Assert.Contains(app.Logs.Lines, l => l.Contains("webhook to Responders__0 was refused for good (HTTP 400", StringComparison.Ordinal));
         AssertNothingSecretLogged(app);
+    }
+
+    [Fact]
+    public async Task DispatchTriage_NoResponderOnTheRoster_PrintsTheAlertOnceAndSucceeds()
+    {
+        await using var app = await TestApp.StartAsync(TestApp.BaseSettings(storage.ConnectionString), cancellationToken: Ct);
+        var message = Message(Urgency.Urgent);
+
+        using var response = await InvokeAsync(app, message);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(_stub.Requests);
+        var printed = Assert.Single(app.Logs.Lines, l => l.Contains("No responder on the roster: nobody was paged", StringComparison.Ordinal));
+        Assert.Contains("Receipt: " + message.TipId, printed, StringComparison.Ordinal);
+        Assert.Contains("Open the responder tool.", printed, StringComparison.Ordinal);
     }
 
     /// <summary>The send record of one (alert, responder, channel), as the ledger names it.</summary>
