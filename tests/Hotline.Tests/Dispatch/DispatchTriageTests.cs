@@ -283,8 +283,7 @@ public sealed class DispatchTriageTests(DispatchStorage storage) : IAsyncLifetim
     {
         await using var app = await StartAsync(listeners: false, responders: 1);
         var message = Message(Urgency.Urgent);
-        var record = await LedgerRecordAsync(message, "Amina", "sms");
-        await record.UploadAsync(BinaryData.FromString($"{{\"state\":\"sending\",\"at\":\"{DateTimeOffset.UtcNow.AddHours(-1):O}\"}}"), Ct);
+        var record = await ClaimAminasSmsAsync(message, claimedAt: DateTimeOffset.UtcNow.AddHours(-1));
 
         using var response = await InvokeAsync(app, message);
         using var again = await InvokeAsync(app, message, dequeueCount: 2);
@@ -302,8 +301,7 @@ public sealed class DispatchTriageTests(DispatchStorage storage) : IAsyncLifetim
     {
         await using var app = await StartAsync(listeners: false, responders: 1);
         var message = Message(Urgency.Normal);
-        var record = await LedgerRecordAsync(message, "Amina", "sms");
-        await record.UploadAsync(BinaryData.FromString($"{{\"state\":\"sending\",\"at\":\"{DateTimeOffset.UtcNow:O}\"}}"), Ct);
+        await ClaimAminasSmsAsync(message, claimedAt: DateTimeOffset.UtcNow);
 
         using var response = await InvokeAsync(app, message);
 
@@ -476,6 +474,14 @@ public sealed class DispatchTriageTests(DispatchStorage storage) : IAsyncLifetim
         var printed = Assert.Single(app.Logs.Lines, l => l.Contains("No responder on the roster: nobody was paged", StringComparison.Ordinal));
         Assert.Contains("Receipt: " + message.TipId, printed, StringComparison.Ordinal);
         Assert.Contains("Open the responder tool.", printed, StringComparison.Ordinal);
+    }
+
+    /// <summary>A claim on Amina's SMS as another delivery would have left it.</summary>
+    private async Task<BlobClient> ClaimAminasSmsAsync(TriageMessage message, DateTimeOffset claimedAt)
+    {
+        var record = await LedgerRecordAsync(message, "Amina", "sms");
+        await record.UploadAsync(BinaryData.FromString($"{{\"state\":\"sending\",\"at\":\"{claimedAt:O}\"}}"), Ct);
+        return record;
     }
 
     /// <summary>The send record of one (alert, responder, channel), as the ledger names it.</summary>
