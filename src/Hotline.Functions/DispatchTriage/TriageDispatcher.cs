@@ -237,20 +237,21 @@ internal sealed partial class TriageDispatcher(
 
         try
         {
+            // Not the invocation's token: a send that is out must be recorded even while stopping.
             switch (result.Outcome)
             {
                 case Outcome.Delivered:
-                    await ledger.MarkSentAsync(facts.LedgerKey, responder, channel, claim, cancellationToken);
+                    await ledger.MarkSentAsync(facts.LedgerKey, responder, channel, claim, CancellationToken.None);
                     break;
                 case Outcome.Refused:
-                    await ledger.MarkRefusedAsync(facts.LedgerKey, responder, channel, claim, result.Status, result.TwilioErrorCode, cancellationToken);
+                    await ledger.MarkRefusedAsync(facts.LedgerKey, responder, channel, claim, result.Status, result.TwilioErrorCode, CancellationToken.None);
                     break;
                 default:
                     await ReleaseAsync(facts, responder, channel, claim);
                     break;
             }
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
             // The send is out (or refused); failing now would only send it again on the retry. The
             // claim stays and turns stale, so a much later redelivery could send it once more.
