@@ -17,5 +17,6 @@ namespace Hotline.Functions;
 [JsonSerializable(typeof(FunctionInvocationEndpoints.InvocationResponse))]
 [JsonSerializable(typeof(IntakeResponses.ReceiptResponse))]
 [JsonSerializable(typeof(WebhookAlert))]
+[JsonSerializable(typeof(AlertRecord))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class FunctionsJsonContext : JsonSerializerContext;

@@ -1,17 +1,22 @@
+using Polly;
+
 namespace Hotline.Twilio;
 
 /// <summary>
 /// Spaces outgoing requests at least <c>1 / rate</c> apart, process-wide. A token bucket would
 /// do on average, but it refills on a timer tick and so lets two sends through back to back
 /// across a tick; Twilio's long-code limit is per second, and a queued-up burst at Twilio delays
-/// exactly the urgent alert that came last. Each send takes one slot.
+/// exactly the urgent alert that came last. Callers take turns in call order (SemaphoreSlim
+/// queues async waiters first in, first out); only the caller whose turn it is waits for the
+/// clock, so a caller that gives up (cancelled) leaves the line without holding a slot that
+/// later sends would have to wait out.
 /// </summary>
-public sealed class SendPacer
+public sealed class SendPacer : IDisposable
 {
-    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _turn = new(1, 1);
     private readonly TimeProvider _time;
     private readonly TimeSpan _interval;
-    private long _nextSlot;
+    private long? _lastSlot;
 
     public SendPacer(double perSecond, TimeProvider time)
     {
@@ -23,28 +28,74 @@ public sealed class SendPacer
 
     public TimeSpan Interval => _interval;
 
-    /// <summary>Waits for this caller's slot; slots are handed out in call order.</summary>
-    public Task WaitAsync(CancellationToken cancellationToken)
+    /// <summary>Waits for this caller's slot: at least <see cref="Interval"/> after the previous one.</summary>
+    public async Task WaitAsync(CancellationToken cancellationToken)
     {
-        TimeSpan wait;
-        lock (_gate)
+        await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            var now = _time.GetTimestamp();
-            var slot = Math.Max(now, _nextSlot);
-            _nextSlot = slot + (long)(_interval.TotalSeconds * _time.TimestampFrequency);
-            wait = _time.GetElapsedTime(now, slot);
-        }
+            if (_lastSlot is { } last)
+            {
+                var wait = _interval - _time.GetElapsedTime(last);
+                if (wait > TimeSpan.Zero)
+                {
+                    // Cancelled here, the slot is not taken: the next caller's wait counts from the previous send.
+                    await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                }
+            }
 
-        return wait <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(wait, _time, cancellationToken);
+            _lastSlot = _time.GetTimestamp();
+        }
+        finally
+        {
+            _turn.Release();
+        }
     }
+
+    public void Dispose() => _turn.Dispose();
 }
 
-/// <summary>Puts each send through the <see cref="SendPacer"/>; sits outside the retry handler.</summary>
-public sealed class PacingHandler(SendPacer pacer) : DelegatingHandler
+/// <summary>
+/// One strategy of the alert pipeline, between the retries and the attempt timeout: every attempt,
+/// retries included, first waits for its pacer slot (when the client is paced), and that wait is
+/// neither part of the attempt's timeout nor of the request's <see cref="HttpDeliveryOptions.TotalTimeout"/>
+/// budget: a long queue of paced sends must not fail merely for waiting its turn. It keeps when
+/// the request started and how long it waited in the execution's properties, for <see cref="ActiveTime"/>.
+/// </summary>
+internal sealed class PacedAttemptStrategy(SendPacer? pacer, TimeProvider time) : ResilienceStrategy<HttpResponseMessage>
 {
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    private static readonly ResiliencePropertyKey<long> StartedKey = new("Hotline.Delivery.Started");
+    private static readonly ResiliencePropertyKey<TimeSpan> PacedKey = new("Hotline.Delivery.Paced");
+
+    /// <summary>Time the request has spent on attempts and back-off so far, pacing waits left out.</summary>
+    public static TimeSpan ActiveTime(ResilienceContext context, TimeProvider time) =>
+        context.Properties.TryGetValue(StartedKey, out var started)
+            ? time.GetElapsedTime(started) - context.Properties.GetValue(PacedKey, TimeSpan.Zero)
+            : TimeSpan.Zero;
+
+    protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
+        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
     {
-        await pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!context.Properties.TryGetValue(StartedKey, out _))
+        {
+            context.Properties.Set(StartedKey, time.GetTimestamp());
+        }
+
+        if (pacer is not null)
+        {
+            var before = time.GetTimestamp();
+            try
+            {
+                await pacer.WaitAsync(context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+            }
+            catch (OperationCanceledException ex)
+            {
+                return Outcome.FromException<HttpResponseMessage>(ex);
+            }
+
+            context.Properties.Set(PacedKey, context.Properties.GetValue(PacedKey, TimeSpan.Zero) + time.GetElapsedTime(before));
+        }
+
+        return await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
     }
 }

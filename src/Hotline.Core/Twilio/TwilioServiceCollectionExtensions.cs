@@ -11,11 +11,9 @@ public static class TwilioServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="TwilioSmsClient"/>, its validated options (section <c>Twilio</c>), the
-    /// process-wide <see cref="SendPacer"/> and an HttpClient with the alert resilience pipeline.
-    /// The factory's request logging is removed: its scope carries the full request URL whatever
-    /// the log level, and scopes reach Application Insights (for webhooks the URL is the secret).
-    /// The pacer sits outside the retries: it spaces sends, and waiting for a slot must not eat
-    /// into an attempt's timeout; retries are spaced by their own back-off.
+    /// process-wide <see cref="SendPacer"/> and an HttpClient with the alert resilience pipeline,
+    /// paced. The factory's request logging is removed: its scope carries the full request URL
+    /// whatever the log level, and scopes reach Application Insights (for webhooks the URL is the secret).
     /// </summary>
     public static IServiceCollection AddTwilioSms(this IServiceCollection services, IConfiguration configuration)
     {
@@ -28,8 +26,7 @@ public static class TwilioServiceCollectionExtensions
         services.TryAddSingleton<TwilioSmsClient>();
         services.AddHttpClient(TwilioSmsClient.HttpClientName)
             .RemoveAllLoggers()
-            .AddHttpMessageHandler(sp => new PacingHandler(sp.GetRequiredService<SendPacer>()))
-            .AddAlertResilience("twilio");
+            .AddAlertResilience("twilio", paced: true);
         return services;
     }
 
@@ -43,18 +40,23 @@ public static class TwilioServiceCollectionExtensions
     }
 
     /// <summary>
-    /// The pipeline every alert request goes through, outermost first: a total timeout, retries with
-    /// jittered exponential back-off on transient answers only (408, 429, 5xx, network errors,
-    /// attempt timeouts; never on other 4xx such as Twilio's 21211/21610, which would fail again
-    /// and could page someone twice), and a per-attempt timeout.
+    /// The pipeline every alert request goes through, outermost first: retries with jittered
+    /// exponential back-off on transient answers only (408, 429, 5xx, network errors, attempt
+    /// timeouts; never on other 4xx such as Twilio's 21211/21610, which would fail again and could
+    /// page someone twice), a <c>Retry-After</c> honoured up to <see cref="HttpDeliveryOptions.MaxRetryAfter"/>;
+    /// then, for each attempt, the wait for a pacer slot (<paramref name="paced"/>); then the attempt's
+    /// timeout. No retry starts once attempts and back-off used <see cref="HttpDeliveryOptions.TotalTimeout"/>,
+    /// pacing waits not counted. The pipeline owns every timeout, so HttpClient's own (100 s by
+    /// default, which would also run through the pacing wait) is off.
     /// </summary>
-    public static IHttpClientBuilder AddAlertResilience(this IHttpClientBuilder builder, string pipelineName)
+    public static IHttpClientBuilder AddAlertResilience(this IHttpClientBuilder builder, string pipelineName, bool paced)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddResilienceHandler(pipelineName, static (pipeline, context) =>
+        builder.ConfigureHttpClient(static http => http.Timeout = Timeout.InfiniteTimeSpan);
+        builder.AddResilienceHandler(pipelineName, (pipeline, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<HttpDeliveryOptions>>().Value;
-            pipeline.AddTimeout(options.TotalTimeout);
+            var time = context.ServiceProvider.GetRequiredService<TimeProvider>();
             if (options.MaxRetries > 0)
             {
                 pipeline.AddRetry(new HttpRetryStrategyOptions
@@ -63,11 +65,38 @@ public static class TwilioServiceCollectionExtensions
                     Delay = options.RetryBaseDelay,
                     BackoffType = DelayBackoffType.Exponential,
                     UseJitter = true,
+                    ShouldHandle = args => ValueTask.FromResult(
+                        !args.Context.CancellationToken.IsCancellationRequested
+                        && HttpClientResiliencePredicates.IsTransient(args.Outcome)
+                        && PacedAttemptStrategy.ActiveTime(args.Context, time) < options.TotalTimeout),
+
+                    // Before DelayGenerator: setting it replaces the generator with the uncapped one.
+                    ShouldRetryAfterHeader = false,
+                    DelayGenerator = args => ValueTask.FromResult(CappedRetryAfter(args.Outcome.Result, options.MaxRetryAfter, time)),
                 });
             }
 
+            var pacer = paced ? context.ServiceProvider.GetRequiredService<SendPacer>() : null;
+            pipeline.AddStrategy(_ => new PacedAttemptStrategy(pacer, time));
             pipeline.AddTimeout(options.AttemptTimeout);
         });
         return builder;
+    }
+
+    /// <summary>
+    /// The server's <c>Retry-After</c>, at most <paramref name="max"/>, plus up to a fifth as jitter so
+    /// that sends refused together do not come back together; null (the exponential back-off) without one.
+    /// </summary>
+    internal static TimeSpan? CappedRetryAfter(HttpResponseMessage? response, TimeSpan max, TimeProvider time)
+    {
+        var header = response?.Headers.RetryAfter;
+        var wanted = header?.Delta ?? (header?.Date is { } date ? date - time.GetUtcNow() : null);
+        if (wanted is not { } delay)
+        {
+            return null;
+        }
+
+        delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > max ? max : delay;
+        return delay + (delay * (Random.Shared.NextDouble() / 5));
     }
 }

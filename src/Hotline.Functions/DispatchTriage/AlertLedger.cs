@@ -1,51 +1,175 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Azure;
+using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Hotline.Storage;
+using Hotline.Twilio;
+using Microsoft.Extensions.Options;
 
 namespace Hotline.Functions.DispatchTriage;
 
+/// <summary>Where one (alert, responder, channel) send stands, as <see cref="AlertLedger.ClaimAsync"/> found it.</summary>
+internal enum ClaimState
+{
+    /// <summary>This delivery holds the claim (<see cref="AlertClaim.ETag"/>) and sends.</summary>
+    Ours,
+
+    /// <summary>Another delivery holds a fresh claim: it may be sending right now.</summary>
+    InProgressElsewhere,
+
+    /// <summary>Sent before: not again.</summary>
+    Sent,
+
+    /// <summary>Refused for good before (a 4xx): not again.</summary>
+    Refused,
+}
+
+/// <param name="ETag">The claim's ETag when <see cref="ClaimState.Ours"/>: only the holder may settle it.</param>
+/// <param name="TookOver">A stale claim (a delivery that ended without a verdict) was taken over.</param>
+internal sealed record AlertClaim(ClaimState State, ETag ETag = default, int Status = 0, int TwilioErrorCode = 0, bool TookOver = false);
+
+/// <summary>A send record's content: a state, a time, and for a refusal the HTTP status and Twilio code. Nothing else.</summary>
+internal sealed record AlertRecord(
+    string? State,
+    DateTimeOffset? At,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Status = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Code = null);
+
 /// <summary>
-/// Which alerts have gone out: one empty-ish blob per (alert key, responder, channel) in the
-/// <c>alerts</c> container, written with <c>If-None-Match: *</c>. The queue delivers at least once
-/// and the host retries; checking here before a send is what keeps a retry from paging someone
-/// twice. Blob names hold the receipt, the urgency, a hash of the responder's name and the channel:
-/// no content, no phone number.
+/// Which alert sends are done: one small blob per (alert key, responder, channel) in the
+/// <c>alerts</c> container. The queue delivers at least once, the host retries, and a retried tip
+/// queues its triage message again, so two deliveries of one alert can run at once. A send is
+/// claimed before it goes out: the blob is created as <c>sending</c> with <c>If-None-Match: *</c>
+/// (only one delivery wins), then replaced with <c>sent</c> or <c>refused</c> under <c>If-Match</c>
+/// of the claim's ETag, or deleted (again <c>If-Match</c>) when the send failed for now, so a retry
+/// can claim it. A claim older than <see cref="StaleAfter"/> belongs to a delivery that died
+/// mid-send and may be taken over. Blob names hold the receipt, the urgency, a hash of the
+/// responder's name and the channel: no content, no phone number.
 /// </summary>
-internal sealed class AlertLedger(HotlineStorage storage)
+internal sealed class AlertLedger(HotlineStorage storage, IOptions<HttpDeliveryOptions> http, TimeProvider time)
 {
     public const string ContainerName = "alerts";
 
-    public async Task<bool> IsRecordedAsync(string ledgerKey, Responder responder, string channel, CancellationToken cancellationToken)
-    {
-        // A missing container answers 404 like a missing blob: nothing recorded yet.
-        return (await Blob(ledgerKey, responder, channel).ExistsAsync(cancellationToken)).Value;
-    }
+    /// <summary>
+    /// Room for the wait for a pacer slot, which no HTTP timeout counts: 60 SMS queued ahead at the
+    /// default 1 per second.
+    /// </summary>
+    public static readonly TimeSpan PacingHeadroom = TimeSpan.FromMinutes(1);
 
-    /// <summary>Records a send; a record that already exists (a concurrent delivery) is fine.</summary>
-    public async Task RecordAsync(string ledgerKey, Responder responder, string channel, DateTimeOffset sentAt, CancellationToken cancellationToken)
+    private const string Sending = "sending";
+    private const string SentState = "sent";
+    private const string RefusedState = "refused";
+
+    /// <summary>
+    /// The longest one send can take: retries stop after TotalTimeout, the attempt under way then has
+    /// up to AttemptTimeout, plus <see cref="PacingHeadroom"/>. A claim older than this is stale.
+    /// </summary>
+    public TimeSpan StaleAfter => http.Value.TotalTimeout + http.Value.AttemptTimeout + PacingHeadroom;
+
+    /// <summary>Claims the send for this delivery, unless it is done or another delivery holds a fresh claim.</summary>
+    public async Task<AlertClaim> ClaimAsync(string ledgerKey, Responder responder, string channel, CancellationToken cancellationToken)
     {
         var blob = Blob(ledgerKey, responder, channel);
-        var content = BinaryData.FromString($"{{\"sentAt\":\"{sentAt.UtcDateTime:O}\"}}");
-        var options = new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } };
-        for (var attempt = 0; ; attempt++)
+
+        // Each round ends in a verdict unless the record changed under us (released, settled, taken over).
+        for (var round = 0; round < 4; round++)
         {
             try
             {
-                await blob.UploadAsync(content, options, cancellationToken);
-                return;
+                var created = await blob.UploadAsync(Content(Sending), If(new() { IfNoneMatch = ETag.All }), cancellationToken);
+                return new AlertClaim(ClaimState.Ours, created.Value.ETag);
             }
-            catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.ContainerNotFound && attempt == 0)
+            catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.ContainerNotFound)
             {
                 // Created on first use rather than at start-up: the feature owns its container.
                 await storage.Blobs.GetBlobContainerClient(ContainerName).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                continue;
             }
             catch (RequestFailedException ex) when (ex.Status == 409 || ex.ErrorCode == BlobErrorCode.BlobAlreadyExists)
             {
-                return;
+                // Someone was here first: read what they left.
             }
+
+            BlobDownloadResult existing;
+            try
+            {
+                existing = (await blob.DownloadContentAsync(cancellationToken)).Value;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                continue; // released in between: claim it again
+            }
+
+            var record = Read(existing.Content);
+            switch (record?.State)
+            {
+                case RefusedState:
+                    return new AlertClaim(ClaimState.Refused, Status: record.Status ?? 0, TwilioErrorCode: record.Code ?? 0);
+                case Sending when record.At is { } at && time.GetUtcNow() - at < StaleAfter:
+                    return new AlertClaim(ClaimState.InProgressElsewhere);
+                case Sending:
+                    try
+                    {
+                        var taken = await blob.UploadAsync(Content(Sending), If(new() { IfMatch = existing.Details.ETag }), cancellationToken);
+                        return new AlertClaim(ClaimState.Ours, taken.Value.ETag, TookOver: true);
+                    }
+                    catch (RequestFailedException ex) when (ex.Status == 412)
+                    {
+                        continue; // another delivery took it over or settled it first
+                    }
+
+                default:
+                    // "sent", or a record from before claims existed ({"sentAt": ...}): never page twice.
+                    return new AlertClaim(ClaimState.Sent);
+            }
+        }
+
+        // The record kept changing under us: another delivery is busy with it.
+        return new AlertClaim(ClaimState.InProgressElsewhere);
+    }
+
+    /// <summary>Settles this delivery's claim as sent; a redelivery then skips the send.</summary>
+    public Task MarkSentAsync(string ledgerKey, Responder responder, string channel, AlertClaim claim, CancellationToken cancellationToken) =>
+        SettleAsync(ledgerKey, responder, channel, claim, Content(SentState), cancellationToken);
+
+    /// <summary>Settles this delivery's claim as refused for good (no phone number: the status and Twilio's code).</summary>
+    public Task MarkRefusedAsync(string ledgerKey, Responder responder, string channel, AlertClaim claim, int status, int twilioErrorCode, CancellationToken cancellationToken) =>
+        SettleAsync(ledgerKey, responder, channel, claim, Content(RefusedState, status, twilioErrorCode), cancellationToken);
+
+    /// <summary>Gives a claim back after a failed send, so the retry can claim it again.</summary>
+    public async Task ReleaseAsync(string ledgerKey, Responder responder, string channel, AlertClaim claim, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Blob(ledgerKey, responder, channel).DeleteAsync(conditions: new BlobRequestConditions { IfMatch = claim.ETag }, cancellationToken: cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            // Taken over meanwhile (this delivery outlived StaleAfter): the record is no longer ours.
         }
     }
 
-    private Azure.Storage.Blobs.BlobClient Blob(string ledgerKey, Responder responder, string channel) =>
+    private async Task SettleAsync(string ledgerKey, Responder responder, string channel, AlertClaim claim, BinaryData content, CancellationToken cancellationToken) =>
+        await Blob(ledgerKey, responder, channel).UploadAsync(content, If(new() { IfMatch = claim.ETag }), cancellationToken);
+
+    private BinaryData Content(string state, int? status = null, int? code = null) =>
+        BinaryData.FromString(JsonSerializer.Serialize(new AlertRecord(state, time.GetUtcNow(), status, code), FunctionsJsonContext.Default.AlertRecord));
+
+    private static AlertRecord? Read(BinaryData content)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(content, FunctionsJsonContext.Default.AlertRecord);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static BlobUploadOptions If(BlobRequestConditions conditions) => new() { Conditions = conditions };
+
+    private BlobClient Blob(string ledgerKey, Responder responder, string channel) =>
         storage.Blobs.GetBlobContainerClient(ContainerName).GetBlobClient($"{ledgerKey}/{responder.Key}/{channel}");
 }

@@ -29,7 +29,7 @@ internal static partial class DispatchSetup
         services.AddHttpClient(WebhookAlertClient.HttpClientName)
             .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
-            .AddAlertResilience("alert-webhooks");
+            .AddAlertResilience("alert-webhooks", paced: false);
         services.TryAddSingleton<WebhookAlertClient>();
         services.TryAddSingleton<AlertLedger>();
         services.TryAddSingleton<TriageDispatcher>();

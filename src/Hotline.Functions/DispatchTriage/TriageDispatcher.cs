@@ -61,8 +61,10 @@ public sealed class AlertDeliveryException : Exception
 /// <summary>
 /// Sends alerts to responders by SMS (Twilio) and webhook, once per (alert, responder, channel).
 /// Outcome per channel: delivered (recorded), refused for good (a 4xx other than 408/429: logged with
-/// Twilio's code, the others are still alerted, never retried), or failed for now (throws at the
-/// end, after everyone else was tried, so the message is retried and recorded sends are skipped).
+/// Twilio's code, recorded, the others are still alerted, never retried), failed for now, or in
+/// progress in another delivery of the same alert. Paging everyone, any channel not done makes the
+/// invocation fail at the end, after everyone was tried, so the message is retried and the done
+/// sends are skipped; paging the first reached, one responder reached on any channel is enough.
 /// </summary>
 internal sealed partial class TriageDispatcher(
     IOptions<RosterOptions> roster,
@@ -71,7 +73,6 @@ internal sealed partial class TriageDispatcher(
     TwilioSmsClient sms,
     WebhookAlertClient webhooks,
     AlertLedger ledger,
-    TimeProvider time,
     ILogger<TriageDispatcher> logger)
 {
     private enum Outcome
@@ -79,7 +80,11 @@ internal sealed partial class TriageDispatcher(
         Delivered,
         Refused,
         Failed,
+        InProgressElsewhere,
     }
+
+    /// <summary>One send's result; a refusal carries the HTTP status and Twilio's code for the record.</summary>
+    private readonly record struct SendResult(Outcome Outcome, int Status = 0, int TwilioErrorCode = 0);
 
     /// <summary>DispatchTriage: one triage message, routed by urgency.</summary>
     public async Task DispatchAlertAsync(QueueTriggerMessage message, CancellationToken cancellationToken)
@@ -133,25 +138,43 @@ internal sealed partial class TriageDispatcher(
         {
             foreach (var responder in plan.Responders)
             {
-                if (await DeliverToAsync(facts, responder, cancellationToken) == Outcome.Delivered)
+                var channels = await DeliverToAsync(facts, responder, cancellationToken);
+                if (channels.Contains(Outcome.Delivered))
                 {
+                    if (channels.Any(o => o is Outcome.Failed or Outcome.InProgressElsewhere))
+                    {
+                        Log.ReachedOnAnotherChannel(logger, facts.LedgerKey, responder.Label);
+                    }
+
                     return;
+                }
+
+                if (channels.Contains(Outcome.InProgressElsewhere))
+                {
+                    // The other delivery may reach this responder: paging the next one now could page two.
+                    throw new AlertDeliveryException($"Alert {facts.LedgerKey}: another delivery is sending it to {responder.Label}; the message will be retried.");
                 }
             }
 
             throw new AlertDeliveryException($"Alert {facts.LedgerKey}: none of {plan.Responders.Count} responders could be reached; the message will be retried.");
         }
 
-        var outcomes = await Task.WhenAll(plan.Responders.Select(r => DeliverToAsync(facts, r, cancellationToken)));
-        var failed = outcomes.Count(o => o == Outcome.Failed);
-        if (failed > 0 || !outcomes.Contains(Outcome.Delivered))
+        var outcomes = (await Task.WhenAll(plan.Responders.Select(r => DeliverToAsync(facts, r, cancellationToken)))).SelectMany(o => o).ToList();
+        var notDone = outcomes.Count(o => o is Outcome.Failed or Outcome.InProgressElsewhere);
+        if (notDone > 0)
         {
-            throw new AlertDeliveryException($"Alert {facts.LedgerKey}: {failed} of {outcomes.Length} responders not reached yet; the message will be retried (delivered sends are not repeated).");
+            throw new AlertDeliveryException($"Alert {facts.LedgerKey}: {notDone} of {outcomes.Count} sends not done yet; the message will be retried (done sends are not repeated).");
+        }
+
+        if (!outcomes.Contains(Outcome.Delivered))
+        {
+            // Nobody has it: retried, then the poison queue's notice tells the roster.
+            throw new AlertDeliveryException($"Alert {facts.LedgerKey}: every one of {outcomes.Count} sends was refused; nobody was paged.");
         }
     }
 
-    /// <summary>Every channel of one responder; reached when any channel delivered.</summary>
-    private async Task<Outcome> DeliverToAsync(AlertFacts facts, Responder responder, CancellationToken cancellationToken)
+    /// <summary>Every channel of one responder, at once; one outcome per channel.</summary>
+    private async Task<Outcome[]> DeliverToAsync(AlertFacts facts, Responder responder, CancellationToken cancellationToken)
     {
         var wording = AlertText.WordingFor(responder);
         var sends = new List<Task<Outcome>>();
@@ -159,7 +182,7 @@ internal sealed partial class TriageDispatcher(
         {
             sends.Add(twilio.Value.IsConfigured
                 ? SendOnceAsync(facts, responder, "sms", ct => SendSmsAsync(facts, responder, phone, AlertText.Sms(facts, wording), ct), cancellationToken)
-                : SendOnceAsync(facts, responder, "console", _ => Print(facts, responder, AlertText.Sms(facts, wording)), cancellationToken));
+                : SendOnceAsync(facts, responder, "console", _ => Print(responder, AlertText.Sms(facts, wording)), cancellationToken));
         }
 
         if (responder.WebhookUrl is { } url)
@@ -167,95 +190,135 @@ internal sealed partial class TriageDispatcher(
             sends.Add(SendOnceAsync(facts, responder, "webhook", ct => SendWebhookAsync(facts, responder, url, AlertText.Webhook(facts, wording), ct), cancellationToken));
         }
 
-        var outcomes = await Task.WhenAll(sends);
-        return outcomes.Contains(Outcome.Delivered) ? Outcome.Delivered
-            : outcomes.Contains(Outcome.Failed) ? Outcome.Failed
-            : Outcome.Refused;
+        return await Task.WhenAll(sends);
     }
 
+    /// <summary>Claim, send, settle: see <see cref="AlertLedger"/>.</summary>
     private async Task<Outcome> SendOnceAsync(
-        AlertFacts facts, Responder responder, string channel, Func<CancellationToken, Task<Outcome>> send, CancellationToken cancellationToken)
+        AlertFacts facts, Responder responder, string channel, Func<CancellationToken, Task<SendResult>> send, CancellationToken cancellationToken)
     {
-        if (await ledger.IsRecordedAsync(facts.LedgerKey, responder, channel, cancellationToken))
+        var claim = await ledger.ClaimAsync(facts.LedgerKey, responder, channel, cancellationToken);
+        switch (claim.State)
         {
-            Log.AlreadySent(logger, facts.LedgerKey, responder.Label, channel);
-            return Outcome.Delivered;
+            case ClaimState.Sent:
+                Log.AlreadySent(logger, facts.LedgerKey, responder.Label, channel);
+                return Outcome.Delivered;
+            case ClaimState.Refused:
+                Log.AlreadyRefused(logger, facts.LedgerKey, responder.Label, channel, claim.Status, claim.TwilioErrorCode);
+                return Outcome.Refused;
+            case ClaimState.InProgressElsewhere:
+                Log.InProgressElsewhere(logger, facts.LedgerKey, responder.Label, channel);
+                return Outcome.InProgressElsewhere;
         }
 
-        Outcome outcome;
+        if (claim.TookOver)
+        {
+            Log.TookOver(logger, facts.LedgerKey, responder.Label, channel, ledger.StaleAfter);
+        }
+
+        SendResult result;
         try
         {
-            outcome = await send(cancellationToken);
+            result = await send(cancellationToken);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             // Network errors and timeouts that outlasted the retries. Only the type: an exception's
             // message can carry a webhook address, and webhook addresses are secrets.
             Log.SendFailed(logger, facts.LedgerKey, responder.Label, channel, ex.GetType().Name);
-            return Outcome.Failed;
+            result = new SendResult(Outcome.Failed);
         }
-
-        if (outcome == Outcome.Delivered)
+        catch (Exception)
         {
-            try
-            {
-                await ledger.RecordAsync(facts.LedgerKey, responder, channel, time.GetUtcNow(), cancellationToken);
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                // The alert is out; failing now would only page this responder again on the retry.
-                Log.RecordFailed(logger, facts.LedgerKey, responder.Label, channel, ex.GetType().Name);
-            }
+            // Cancelled (stopping): whether it went out is unknown, as after a timeout; the redelivery decides.
+            await ReleaseAsync(facts, responder, channel, claim);
+            throw;
         }
 
-        return outcome;
+        try
+        {
+            // Not the invocation's token: a send that is out must be recorded even while stopping.
+            switch (result.Outcome)
+            {
+                case Outcome.Delivered:
+                    await ledger.MarkSentAsync(facts.LedgerKey, responder, channel, claim, CancellationToken.None);
+                    break;
+                case Outcome.Refused:
+                    await ledger.MarkRefusedAsync(facts.LedgerKey, responder, channel, claim, result.Status, result.TwilioErrorCode, CancellationToken.None);
+                    break;
+                default:
+                    await ReleaseAsync(facts, responder, channel, claim);
+                    break;
+            }
+        }
+        catch (Exception ex)
+        {
+            // The send is out (or refused); failing now would only send it again on the retry. The
+            // claim stays and turns stale, so a much later redelivery could send it once more.
+            Log.RecordFailed(logger, facts.LedgerKey, responder.Label, channel, result.Outcome.ToString(), ex.GetType().Name);
+        }
+
+        return result.Outcome;
     }
 
-    private async Task<Outcome> SendSmsAsync(AlertFacts facts, Responder responder, string phone, string body, CancellationToken cancellationToken)
+    private async Task ReleaseAsync(AlertFacts facts, Responder responder, string channel, AlertClaim claim)
+    {
+        try
+        {
+            // Not the invocation's token: a claim left behind holds up the retry until it is stale.
+            await ledger.ReleaseAsync(facts.LedgerKey, responder, channel, claim, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            Log.ReleaseFailed(logger, facts.LedgerKey, responder.Label, channel, ex.GetType().Name, ledger.StaleAfter);
+        }
+    }
+
+    private async Task<SendResult> SendSmsAsync(AlertFacts facts, Responder responder, string phone, string body, CancellationToken cancellationToken)
     {
         var result = await sms.SendSmsAsync(phone, body, cancellationToken);
         if (result.Succeeded)
         {
             Log.Sent(logger, facts.Kind, facts.LedgerKey, responder.Label, "sms");
-            return Outcome.Delivered;
+            return new SendResult(Outcome.Delivered);
         }
 
         if (result.IsTransient)
         {
             Log.SendFailed(logger, facts.LedgerKey, responder.Label, "sms", $"HTTP {(int)result.Status}, Twilio error {result.ErrorCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}");
-            return Outcome.Failed;
+            return new SendResult(Outcome.Failed);
         }
 
         Log.Refused(logger, facts.LedgerKey, responder.Label, "sms", (int)result.Status, result.ErrorCode ?? 0);
-        return Outcome.Refused;
+        return new SendResult(Outcome.Refused, (int)result.Status, result.ErrorCode ?? 0);
     }
 
-    private async Task<Outcome> SendWebhookAsync(AlertFacts facts, Responder responder, Uri url, WebhookAlert alert, CancellationToken cancellationToken)
+    private async Task<SendResult> SendWebhookAsync(AlertFacts facts, Responder responder, Uri url, WebhookAlert alert, CancellationToken cancellationToken)
     {
         var status = await webhooks.PostAsync(url, alert, cancellationToken);
         var code = (int)status;
         if (code is >= 200 and < 300)
         {
             Log.Sent(logger, facts.Kind, facts.LedgerKey, responder.Label, "webhook");
-            return Outcome.Delivered;
+            return new SendResult(Outcome.Delivered);
         }
 
         if (status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || code >= 500)
         {
             Log.SendFailed(logger, facts.LedgerKey, responder.Label, "webhook", $"HTTP {code}");
-            return Outcome.Failed;
+            return new SendResult(Outcome.Failed);
         }
 
         Log.Refused(logger, facts.LedgerKey, responder.Label, "webhook", code, 0);
-        return Outcome.Refused;
+        return new SendResult(Outcome.Refused, code);
     }
 
-    private Task<Outcome> Print(AlertFacts facts, Responder responder, string text)
+    private Task<SendResult> Print(Responder responder, string text)
     {
         // No Twilio account: show what the responder's phone would get. The text holds no content
         // (that is the point of it); the phone number is not printed.
         Log.Printed(logger, responder.Label, responder.Name, text.TrimEnd());
-        return Task.FromResult(Outcome.Delivered);
+        return Task.FromResult(new SendResult(Outcome.Delivered));
     }
 
     private static partial class Log
@@ -269,11 +332,12 @@ internal sealed partial class TriageDispatcher(
         [LoggerMessage(3, LogLevel.Error, "{AlertKey}: {Channel} to {Responder} was refused for good (HTTP {Status}, Twilio error {TwilioErrorCode}); not retried, the others are still alerted. Check the roster entry.")]
         public static partial void Refused(ILogger logger, string alertKey, string responder, string channel, int status, int twilioErrorCode);
 
-        [LoggerMessage(4, LogLevel.Warning, "{AlertKey}: {Channel} to {Responder} failed ({Reason}); the message will be retried.")]
+        // Whether it is retried depends on the routing; the invocation's verdict says so.
+        [LoggerMessage(4, LogLevel.Warning, "{AlertKey}: {Channel} to {Responder} failed for now ({Reason}).")]
         public static partial void SendFailed(ILogger logger, string alertKey, string responder, string channel, string reason);
 
-        [LoggerMessage(5, LogLevel.Warning, "{AlertKey}: sent to {Responder} by {Channel}, but recording the send failed ({ErrorType}); a redelivery may page again.")]
-        public static partial void RecordFailed(ILogger logger, string alertKey, string responder, string channel, string errorType);
+        [LoggerMessage(5, LogLevel.Warning, "{AlertKey}: {Channel} to {Responder} ended {Outcome}, but recording that failed ({ErrorType}); a much later redelivery may send it again.")]
+        public static partial void RecordFailed(ILogger logger, string alertKey, string responder, string channel, string outcome, string errorType);
 
         [LoggerMessage(6, LogLevel.Warning, "Twilio is not configured: the SMS alert for {Responder} ({ResponderName}) is printed here, not sent:\n{AlertText}")]
         public static partial void Printed(ILogger logger, string responder, string responderName, string alertText);
@@ -286,5 +350,20 @@ internal sealed partial class TriageDispatcher(
 
         [LoggerMessage(9, LogLevel.Error, "An alert could not be delivered (receipt {Receipt}, poison message {MessageId}); telling every responder.")]
         public static partial void Undelivered(ILogger logger, string receipt, string messageId);
+
+        [LoggerMessage(10, LogLevel.Warning, "{AlertKey}: another delivery of this alert is sending {Channel} to {Responder}; not sent here, and this delivery will fail so the message is retried.")]
+        public static partial void InProgressElsewhere(ILogger logger, string alertKey, string responder, string channel);
+
+        [LoggerMessage(11, LogLevel.Information, "{AlertKey}: {Channel} to {Responder} was refused for good before (HTTP {Status}, Twilio error {TwilioErrorCode}); not sent again.")]
+        public static partial void AlreadyRefused(ILogger logger, string alertKey, string responder, string channel, int status, int twilioErrorCode);
+
+        [LoggerMessage(12, LogLevel.Information, "{AlertKey}: {Responder} was reached on another channel; one responder reached is enough for this urgency, so the failed channel is not retried.")]
+        public static partial void ReachedOnAnotherChannel(ILogger logger, string alertKey, string responder);
+
+        [LoggerMessage(13, LogLevel.Warning, "{AlertKey}: {Channel} to {Responder} was claimed by a delivery that ended without a verdict (claim older than {StaleAfter}); taking it over. If that delivery did send, this pages a second time.")]
+        public static partial void TookOver(ILogger logger, string alertKey, string responder, string channel, TimeSpan staleAfter);
+
+        [LoggerMessage(14, LogLevel.Warning, "{AlertKey}: giving back the claim on {Channel} to {Responder} failed ({ErrorType}); redeliveries wait until it is stale ({StaleAfter}).")]
+        public static partial void ReleaseFailed(ILogger logger, string alertKey, string responder, string channel, string errorType, TimeSpan staleAfter);
     }
 }

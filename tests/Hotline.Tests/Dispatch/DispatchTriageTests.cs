@@ -3,8 +3,11 @@ using System.Text;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
-using Hotline.Triage;
+using Hotline.Functions.DispatchTriage;
 using Hotline.Tests.Infrastructure;
+using Hotline.Triage;
+using Hotline.Twilio;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hotline.Tests.Dispatch;
 
@@ -142,7 +145,8 @@ public sealed class DispatchTriageTests(DispatchStorage storage) : IAsyncLifetim
     [Fact]
     public async Task DispatchTriage_FiveMessagesPerSecond_SpacesSendsAtLeastTheInterval()
     {
-        var settings = new Dictionary<string, string?> { ["Twilio:MessagesPerSecond"] = "5" };
+        // A second of pacing in all, twice the total timeout: waiting for a slot is not part of it.
+        var settings = new Dictionary<string, string?> { ["Twilio:MessagesPerSecond"] = "5", ["Hotline:Dispatch:Http:TotalTimeout"] = "00:00:00.500" };
         for (var i = 2; i < 6; i++)
         {
             settings[$"Responders:{i}:Name"] = $"Responder {i}";
@@ -241,6 +245,252 @@ public sealed class DispatchTriageTests(DispatchStorage storage) : IAsyncLifetim
         Assert.Contains(app.Logs.Lines, l => l.Contains("printed here, not sent", StringComparison.Ordinal) && l.Contains("Receipt: " + message.TipId, StringComparison.Ordinal));
         Assert.Contains(app.Logs.Lines, l => l.Contains("Twilio is not configured", StringComparison.Ordinal) && l.Contains("1 responders", StringComparison.Ordinal));
         AssertNothingSecretLogged(app);
+    }
+
+    [Fact]
+    public async Task DispatchTriage_SameAlertTwiceAtOnce_PagesEachResponderOnce()
+    {
+        await using var app = await StartAsync(listeners: false, extra: new()
+        {
+            ["Hotline:Dispatch:Http:AttemptTimeout"] = "00:00:10",
+            ["Hotline:Dispatch:Http:TotalTimeout"] = "00:00:20",
+        });
+        var twilioBusy = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _stub.Gate = twilioBusy.Task;
+        var message = Message(Urgency.Urgent);
+
+        // The first delivery's two SMS are at Twilio, unanswered, when the duplicate comes in.
+        var first = InvokeAsync(app, message);
+        await Eventually.TrueAsync(() => Task.FromResult(_stub.Sms.Count == 2), Patience, "the first delivery should be sending");
+        var second = InvokeAsync(app, message, dequeueCount: 1);
+        await Eventually.TrueAsync(() => Task.FromResult(second.IsCompleted || _stub.Sms.Count > 2), Patience, "the duplicate should settle or send");
+        twilioBusy.SetResult();
+        using var firstResponse = await first;
+        using var secondResponse = await second;
+
+        Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
+        Assert.Equal(HttpStatusCode.InternalServerError, secondResponse.StatusCode); // not done by it: retried
+        Assert.Contains(app.Logs.Lines, l => l.Contains("another delivery of this alert is sending sms to Responders__0", StringComparison.Ordinal));
+
+        using var retried = await InvokeAsync(app, message, dequeueCount: 2);
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal([Amina, Bilal], _stub.Sms.Select(r => r.To!).Order(StringComparer.Ordinal));
+        AssertNothingSecretLogged(app);
+    }
+
+    [Fact]
+    public async Task DispatchTriage_StaleClaimOfADeadDelivery_IsTakenOverAndSentOnce()
+    {
+        await using var app = await StartAsync(listeners: false, responders: 1);
+        var message = Message(Urgency.Urgent);
+        var record = await ClaimAminasSmsAsync(message, claimedAt: DateTimeOffset.UtcNow.AddHours(-1));
+
+        using var response = await InvokeAsync(app, message);
+        using var again = await InvokeAsync(app, message, dequeueCount: 2);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Single(_stub.Sms, r => r.To == Amina && r.Delivered);
+        Assert.Single(_stub.Sms);
+        Assert.Contains("\"state\":\"sent\"", (await record.DownloadContentAsync(Ct)).Value.Content.ToString(), StringComparison.Ordinal);
+        Assert.Contains(app.Logs.Lines, l => l.Contains("taking it over", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DispatchTriage_FreshClaimHeldElsewhere_SendsNothingAndFails()
+    {
+        await using var app = await StartAsync(listeners: false, responders: 1);
+        var message = Message(Urgency.Normal);
+        await ClaimAminasSmsAsync(message, claimedAt: DateTimeOffset.UtcNow);
+
+        using var response = await InvokeAsync(app, message);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Empty(_stub.Requests);
+    }
+
+    [Fact]
+    public async Task DispatchTriage_RefusedSend_IsRecordedAndNotSentAgainOnRedelivery()
+    {
+        await using var app = await StartAsync(listeners: false, extra: new() { ["Hotline:Dispatch:Http:MaxRetries"] = "1" });
+        var bilalFails = true;
+        _stub.Answer = r => r.To == Amina ? StubAnswer.InvalidNumber : Volatile.Read(ref bilalFails) ? StubAnswer.ServerError : StubAnswer.Ok;
+        var message = Message(Urgency.Urgent);
+
+        using var first = await InvokeAsync(app, message);
+        Volatile.Write(ref bilalFails, false);
+        using var retried = await InvokeAsync(app, message, dequeueCount: 2);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, first.StatusCode); // Bilal not reached yet
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Single(_stub.Sms, r => r.To == Amina); // the refusal was recorded: not sent again
+        Assert.Single(_stub.Sms, r => r.To == Bilal && r.Delivered);
+        var record = (await (await LedgerRecordAsync(message, "Amina", "sms")).DownloadContentAsync(Ct)).Value.Content.ToString();
+        Assert.Contains("\"state\":\"refused\"", record, StringComparison.Ordinal);
+        Assert.Contains("\"code\":21211", record, StringComparison.Ordinal);
+        Assert.DoesNotContain("+44", record, StringComparison.Ordinal);
+        Assert.Contains(app.Logs.Lines, l => l.Contains("was refused for good before (HTTP 400, Twilio error 21211)", StringComparison.Ordinal));
+        AssertNothingSecretLogged(app);
+    }
+
+    [Fact]
+    public async Task DispatchTriage_PageEveryoneSmsFailsWebhookDelivers_FailsThenRetriesOnlyTheSms()
+    {
+        await using var app = await StartAsync(listeners: false, responders: 1, extra: new()
+        {
+            ["Responders:0:WebhookUrl"] = _stub.WebhookUrl("amina").ToString(),
+            ["Hotline:Dispatch:Http:MaxRetries"] = "0",
+        });
+        var smsFails = true;
+        _stub.Answer = r => r.IsSms && Volatile.Read(ref smsFails) ? StubAnswer.ServerError : StubAnswer.Ok;
+        var message = Message(Urgency.Urgent);
+
+        using var first = await InvokeAsync(app, message);
+        Volatile.Write(ref smsFails, false);
+        using var retried = await InvokeAsync(app, message, dequeueCount: 2);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal([StubAnswer.ServerError, StubAnswer.Ok], _stub.Sms.Select(r => r.Answer));
+        Assert.Single(_stub.Webhooks);
+    }
+
+    [Fact]
+    public async Task DispatchTriage_FirstReachedOnWebhookWhileSmsFails_SucceedsAndSaysTheSmsIsNotRetried()
+    {
+        await using var app = await StartAsync(listeners: false, extra: new()
+        {
+            ["Responders:0:WebhookUrl"] = _stub.WebhookUrl("amina").ToString(),
+            ["Hotline:Dispatch:Http:MaxRetries"] = "0",
+        });
+        _stub.Answer = r => r.IsSms ? StubAnswer.ServerError : StubAnswer.Ok;
+
+        using var response = await InvokeAsync(app, Message(Urgency.Normal));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(_stub.Webhooks);
+        Assert.Single(_stub.Sms, r => r.To == Amina);
+        Assert.DoesNotContain(_stub.Sms, r => r.To == Bilal); // Amina was reached: nobody else paged
+        Assert.Contains(app.Logs.Lines, l => l.Contains("Responders__0 was reached on another channel", StringComparison.Ordinal));
+        Assert.DoesNotContain(app.Logs.Lines, l => l.Contains("will be retried", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DispatchTriage_RetriedSend_WaitsForItsPacerSlotOutsideTheAttemptTimeout()
+    {
+        // One slot every 500 ms, longer than an attempt may take (300 ms): the retry must wait its
+        // turn, and the wait must not count as the attempt.
+        await using var app = await StartAsync(listeners: false, responders: 1, extra: new() { ["Twilio:MessagesPerSecond"] = "2" });
+        _stub.Script(StubAnswer.ServerError);
+
+        using var response = await InvokeAsync(app, Message(Urgency.Urgent));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([StubAnswer.ServerError, StubAnswer.Ok], _stub.Sms.Select(r => r.Answer));
+        var gap = _stub.Sms[1].At - _stub.Sms[0].At;
+        Assert.True(gap >= TimeSpan.FromMilliseconds(400), $"gap {gap.TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task DispatchTriage_TwilioAsksToRetryInAnHour_RetriesAfterTheCapAndDeliversOnce()
+    {
+        await using var app = await StartAsync(listeners: false, responders: 1, extra: new() { ["Hotline:Dispatch:Http:MaxRetryAfter"] = "00:00:00.050" });
+        _stub.RetryAfterSeconds = 3600;
+        _stub.Script(StubAnswer.TooManyRequests);
+
+        using var response = await InvokeAsync(app, Message(Urgency.Urgent));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([StubAnswer.TooManyRequests, StubAnswer.Ok], _stub.Sms.Select(r => r.Answer));
+        Assert.Single(_stub.Sms, r => r.Delivered);
+    }
+
+    [Fact]
+    public async Task DispatchTriage_AlertHttpClients_LeaveEveryTimeoutToThePipeline()
+    {
+        await using var app = await StartAsync(listeners: false);
+        var clients = app.Services.GetRequiredService<IHttpClientFactory>();
+
+        // HttpClient's own 100 s would also run through the wait for a pacer slot.
+        Assert.Equal(Timeout.InfiniteTimeSpan, clients.CreateClient(TwilioSmsClient.HttpClientName).Timeout);
+        Assert.Equal(Timeout.InfiniteTimeSpan, clients.CreateClient(WebhookAlertClient.HttpClientName).Timeout);
+    }
+
+    [Fact]
+    public async Task DispatchTriage_MessagingServiceConfigured_SendsMessagingServiceSidInsteadOfFrom()
+    {
+        const string service = "MG0123456789abcdef0123456789abcdef";
+        await using var app = await StartAsync(listeners: false, responders: 1, extra: new() { ["Twilio:MessagingServiceSid"] = service });
+
+        using var response = await InvokeAsync(app, Message(Urgency.Urgent));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sms = Assert.Single(_stub.Sms);
+        Assert.Equal(["Body", "MessagingServiceSid", "To"], sms.Form.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(service, sms.Form["MessagingServiceSid"]);
+    }
+
+    [Fact]
+    public async Task DispatchTriage_WebhookAnswers5xxThen200_IsRetriedAndPostedOnce()
+    {
+        await using var app = await StartAsync(listeners: false, responders: 1, extra: new() { ["Responders:0:WebhookUrl"] = _stub.WebhookUrl("amina").ToString() });
+        var failures = 1;
+        _stub.Answer = r => !r.IsSms && Interlocked.Decrement(ref failures) >= 0 ? StubAnswer.ServerError : StubAnswer.Ok;
+
+        using var response = await InvokeAsync(app, Message(Urgency.Urgent));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([StubAnswer.ServerError, StubAnswer.Ok], _stub.Webhooks.Select(r => r.Answer));
+    }
+
+    [Fact]
+    public async Task DispatchTriage_WebhookAnswers4xx_IsNotRetriedAndTheOthersAreAlerted()
+    {
+        await using var app = await StartAsync(listeners: false, extra: new() { ["Responders:0:WebhookUrl"] = _stub.WebhookUrl("amina").ToString() });
+        _stub.Answer = r => r.IsSms ? StubAnswer.Ok : StubAnswer.InvalidNumber;
+        var message = Message(Urgency.Urgent);
+
+        using var response = await InvokeAsync(app, message);
+        using var again = await InvokeAsync(app, message, dequeueCount: 2);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Single(_stub.Webhooks); // neither retried nor sent again on redelivery
+        Assert.Equal([Amina, Bilal], _stub.Sms.Where(r => r.Delivered).Select(r => r.To!).Order(StringComparer.Ordinal));
+        Assert.Contains(app.Logs.Lines, l => l.Contains("webhook to Responders__0 was refused for good (HTTP 400", StringComparison.Ordinal));
+        AssertNothingSecretLogged(app);
+    }
+
+    [Fact]
+    public async Task DispatchTriage_NoResponderOnTheRoster_PrintsTheAlertOnceAndSucceeds()
+    {
+        await using var app = await TestApp.StartAsync(TestApp.BaseSettings(storage.ConnectionString), cancellationToken: Ct);
+        var message = Message(Urgency.Urgent);
+
+        using var response = await InvokeAsync(app, message);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(_stub.Requests);
+        var printed = Assert.Single(app.Logs.Lines, l => l.Contains("No responder on the roster: nobody was paged", StringComparison.Ordinal));
+        Assert.Contains("Receipt: " + message.TipId, printed, StringComparison.Ordinal);
+        Assert.Contains("Open the responder tool.", printed, StringComparison.Ordinal);
+    }
+
+    /// <summary>A claim on Amina's SMS as another delivery would have left it.</summary>
+    private async Task<BlobClient> ClaimAminasSmsAsync(TriageMessage message, DateTimeOffset claimedAt)
+    {
+        var record = await LedgerRecordAsync(message, "Amina", "sms");
+        await record.UploadAsync(BinaryData.FromString($"{{\"state\":\"sending\",\"at\":\"{claimedAt:O}\"}}"), Ct);
+        return record;
+    }
+
+    /// <summary>The send record of one (alert, responder, channel), as the ledger names it.</summary>
+    private async Task<BlobClient> LedgerRecordAsync(TriageMessage message, string responderName, string channel)
+    {
+        var container = new BlobContainerClient(storage.ConnectionString, AlertLedger.ContainerName);
+        await container.CreateIfNotExistsAsync(cancellationToken: Ct);
+        var key = new Responder("test", responderName, null, null, [], Urgency.Normal).Key;
+        return container.GetBlobClient($"{message.AlertKey}/{key}/{channel}");
     }
 
     private List<string> Snapshot() =>

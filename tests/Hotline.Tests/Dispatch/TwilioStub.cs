@@ -60,6 +60,12 @@ public sealed class TwilioStub : IAsyncDisposable
 
     public ConcurrentQueue<StubRequest> Requests { get; } = new();
 
+    /// <summary>Every answer waits for this first (a send held "in flight" at Twilio); the request is recorded before.</summary>
+    public Task Gate { get; set; } = Task.CompletedTask;
+
+    /// <summary>When set, <see cref="StubAnswer.TooManyRequests"/> answers carry <c>Retry-After</c> with these seconds.</summary>
+    public int? RetryAfterSeconds { get; set; }
+
     /// <summary>Decides the answer when no scripted answer is left; default: accept.</summary>
     public Func<StubRequest, StubAnswer> Answer { get; set; } = _ => StubAnswer.Ok;
 
@@ -114,11 +120,17 @@ public sealed class TwilioStub : IAsyncDisposable
         var seen = new StubRequest(request.Path.Value ?? string.Empty, request.Headers.Authorization.ToString(), form, body, at, StubAnswer.Ok);
         var answer = _scripted.TryDequeue(out var scripted) ? scripted : Answer(seen);
         Requests.Enqueue(seen with { Answer = answer });
+        await Gate.WaitAsync(context.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         switch (answer)
         {
             case StubAnswer.ServerError:
                 return Results.Json(new { code = 20500, message = "Internal Server Error", status = 500 }, statusCode: 500);
             case StubAnswer.TooManyRequests:
+                if (RetryAfterSeconds is { } seconds)
+                {
+                    context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
                 return Results.Json(new { code = 20429, message = "Too Many Requests", status = 429 }, statusCode: 429);
             case StubAnswer.InvalidNumber:
                 return Results.Json(new { code = 21211, message = $"The 'To' number {seen.To} is not a valid phone number.", more_info = "https://www.twilio.com/docs/errors/21211", status = 400 }, statusCode: 400);
