@@ -129,6 +129,20 @@ internal sealed class AlertLedger(HotlineStorage storage, IOptions<HttpDeliveryO
         return new AlertClaim(ClaimState.InProgressElsewhere);
     }
 
+    /// <summary>Whether a send is recorded as sent, without claiming anything (false when unknown).</summary>
+    public async Task<bool> IsSentAsync(string ledgerKey, Responder responder, string channel, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = (await Blob(ledgerKey, responder, channel).DownloadContentAsync(cancellationToken)).Value.Content;
+            return Read(content)?.State == SentState;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Settles this delivery's claim as sent; a redelivery then skips the send.</summary>
     public Task MarkSentAsync(string ledgerKey, Responder responder, string channel, AlertClaim claim, CancellationToken cancellationToken) =>
         SettleAsync(ledgerKey, responder, channel, claim, Content(SentState), cancellationToken);

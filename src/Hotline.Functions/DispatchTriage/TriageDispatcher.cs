@@ -75,6 +75,10 @@ internal sealed partial class TriageDispatcher(
     AlertLedger ledger,
     ILogger<TriageDispatcher> logger)
 {
+    private const string SmsChannel = "sms";
+    private const string ConsoleChannel = "console";
+    private const string WebhookChannel = "webhook";
+
     private enum Outcome
     {
         Delivered,
@@ -102,14 +106,56 @@ internal sealed partial class TriageDispatcher(
         await DeliverAsync(AlertFacts.ForAlert(triage), plan, cancellationToken);
     }
 
-    /// <summary>DispatchTriagePoison: tells every responder that an alert could not be delivered.</summary>
+    /// <summary>
+    /// DispatchTriagePoison: tells every responder that an alert could not be delivered, unless the
+    /// ledger shows it was: a copy of an alert that kept finding another delivery at work (a retried
+    /// tip queues its triage message again) ends here although that other delivery paged everyone.
+    /// </summary>
     public async Task DispatchUndeliveredNoticeAsync(QueueTriggerMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         var triage = TryParse(message.Body);
+        if (triage is not null && await WasDeliveredAsync(triage, cancellationToken))
+        {
+            Log.PoisonedCopyWasDelivered(logger, triage.AlertKey, message.Id);
+            return;
+        }
+
         var facts = triage is null ? AlertFacts.ForUnreadable(message.Id) : AlertFacts.ForUndelivered(triage);
         Log.Undelivered(logger, facts.Receipt, message.Id);
         await DeliverAsync(facts, AlertRouting.Everyone(roster.Value.Responders), cancellationToken);
+    }
+
+    /// <summary>
+    /// Delivered as its routing asks: paging the first reached, one send recorded as sent; paging
+    /// everyone, every send of every responder recorded as sent (a refused one makes it a notice).
+    /// </summary>
+    private async Task<bool> WasDeliveredAsync(TriageMessage triage, CancellationToken cancellationToken)
+    {
+        var plan = AlertRouting.Plan(roster.Value.Responders, triage.Urgency, triage.Language, dispatch.Value.PageAllFromUrgency);
+        var key = AlertFacts.ForAlert(triage).LedgerKey;
+        var sends = plan.Responders.SelectMany(r => ChannelsOf(r).Select(channel => (Responder: r, Channel: channel))).ToList();
+        if (sends.Count == 0)
+        {
+            return false;
+        }
+
+        var sent = await Task.WhenAll(sends.Select(s => ledger.IsSentAsync(key, s.Responder, s.Channel, cancellationToken)));
+        return plan.FirstReachedOnly ? sent.Any(x => x) : sent.All(x => x);
+    }
+
+    /// <summary>The ledger's channel names for a responder, as <see cref="DeliverToAsync"/> sends them.</summary>
+    private IEnumerable<string> ChannelsOf(Responder responder)
+    {
+        if (responder.Phone is not null)
+        {
+            yield return twilio.Value.IsConfigured ? SmsChannel : ConsoleChannel;
+        }
+
+        if (responder.WebhookUrl is not null)
+        {
+            yield return WebhookChannel;
+        }
     }
 
     private static TriageMessage? TryParse(string body)
@@ -181,13 +227,13 @@ internal sealed partial class TriageDispatcher(
         if (responder.Phone is { } phone)
         {
             sends.Add(twilio.Value.IsConfigured
-                ? SendOnceAsync(facts, responder, "sms", ct => SendSmsAsync(facts, responder, phone, AlertText.Sms(facts, wording), ct), cancellationToken)
-                : SendOnceAsync(facts, responder, "console", _ => Print(responder, AlertText.Sms(facts, wording)), cancellationToken));
+                ? SendOnceAsync(facts, responder, SmsChannel, ct => SendSmsAsync(facts, responder, phone, AlertText.Sms(facts, wording), ct), cancellationToken)
+                : SendOnceAsync(facts, responder, ConsoleChannel, _ => Print(responder, AlertText.Sms(facts, wording)), cancellationToken));
         }
 
         if (responder.WebhookUrl is { } url)
         {
-            sends.Add(SendOnceAsync(facts, responder, "webhook", ct => SendWebhookAsync(facts, responder, url, AlertText.Webhook(facts, wording), ct), cancellationToken));
+            sends.Add(SendOnceAsync(facts, responder, WebhookChannel, ct => SendWebhookAsync(facts, responder, url, AlertText.Webhook(facts, wording), ct), cancellationToken));
         }
 
         return await Task.WhenAll(sends);
@@ -279,17 +325,17 @@ internal sealed partial class TriageDispatcher(
         var result = await sms.SendSmsAsync(phone, body, cancellationToken);
         if (result.Succeeded)
         {
-            Log.Sent(logger, facts.Kind, facts.LedgerKey, responder.Label, "sms");
+            Log.Sent(logger, facts.Kind, facts.LedgerKey, responder.Label, SmsChannel);
             return new SendResult(Outcome.Delivered);
         }
 
         if (result.IsTransient)
         {
-            Log.SendFailed(logger, facts.LedgerKey, responder.Label, "sms", $"HTTP {(int)result.Status}, Twilio error {result.ErrorCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}");
+            Log.SendFailed(logger, facts.LedgerKey, responder.Label, SmsChannel, $"HTTP {(int)result.Status}, Twilio error {result.ErrorCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}");
             return new SendResult(Outcome.Failed);
         }
 
-        Log.Refused(logger, facts.LedgerKey, responder.Label, "sms", (int)result.Status, result.ErrorCode ?? 0);
+        Log.Refused(logger, facts.LedgerKey, responder.Label, SmsChannel, (int)result.Status, result.ErrorCode ?? 0);
         return new SendResult(Outcome.Refused, (int)result.Status, result.ErrorCode ?? 0);
     }
 
@@ -299,17 +345,17 @@ internal sealed partial class TriageDispatcher(
         var code = (int)status;
         if (code is >= 200 and < 300)
         {
-            Log.Sent(logger, facts.Kind, facts.LedgerKey, responder.Label, "webhook");
+            Log.Sent(logger, facts.Kind, facts.LedgerKey, responder.Label, WebhookChannel);
             return new SendResult(Outcome.Delivered);
         }
 
         if (status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || code >= 500)
         {
-            Log.SendFailed(logger, facts.LedgerKey, responder.Label, "webhook", $"HTTP {code}");
+            Log.SendFailed(logger, facts.LedgerKey, responder.Label, WebhookChannel, $"HTTP {code}");
             return new SendResult(Outcome.Failed);
         }
 
-        Log.Refused(logger, facts.LedgerKey, responder.Label, "webhook", code, 0);
+        Log.Refused(logger, facts.LedgerKey, responder.Label, WebhookChannel, code, 0);
         return new SendResult(Outcome.Refused, code);
     }
 
@@ -365,5 +411,8 @@ internal sealed partial class TriageDispatcher(
 
         [LoggerMessage(14, LogLevel.Warning, "{AlertKey}: giving back the claim on {Channel} to {Responder} failed ({ErrorType}); redeliveries wait until it is stale ({StaleAfter}).")]
         public static partial void ReleaseFailed(ILogger logger, string alertKey, string responder, string channel, string errorType, TimeSpan staleAfter);
+
+        [LoggerMessage(15, LogLevel.Warning, "{AlertKey}: poison message {MessageId} is a copy of an alert that the ledger shows delivered; no undelivered notice.")]
+        public static partial void PoisonedCopyWasDelivered(ILogger logger, string alertKey, string messageId);
     }
 }

@@ -477,6 +477,43 @@ public sealed class DispatchTriageTests(DispatchStorage storage) : IAsyncLifetim
     }
 
     /// <summary>A claim on Amina's SMS as another delivery would have left it.</summary>
+    /// <summary>
+    /// A copy of an alert can reach the poison queue only because the other copy was busy delivering
+    /// it (each of its deliveries found a fresh claim). The ledger shows the alert went out: no
+    /// "could not be delivered" notice, which would send the whole team looking for a failure.
+    /// </summary>
+    [Fact]
+    public async Task DispatchTriagePoison_CopyOfAnAlertThatWasDelivered_RaisesNoNotice()
+    {
+        await using var app = await StartAsync(listeners: false);
+        var message = Message(Urgency.Urgent);
+        using var delivered = await InvokeAsync(app, message);
+        Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
+
+        using var poisoned = await InvokeAsync(app, message, dequeueCount: 1, function: "DispatchTriagePoison");
+
+        Assert.Equal(HttpStatusCode.OK, poisoned.StatusCode);
+        Assert.Equal(2, _stub.Sms.Count);
+        Assert.DoesNotContain(_stub.Sms, r => r.SmsBody!.Contains("COULD NOT BE DELIVERED", StringComparison.Ordinal));
+        Assert.Contains(app.Logs.Lines, l => l.Contains("the ledger shows delivered", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DispatchTriagePoison_AlertDeliveredToSomeoneButNotEveryone_StillRaisesTheNotice()
+    {
+        await using var app = await StartAsync(listeners: false);
+        var message = Message(Urgency.Urgent);
+        _stub.Answer = r => r.To == Bilal ? StubAnswer.ServerError : StubAnswer.Ok;
+        using var partly = await InvokeAsync(app, message);
+        Assert.Equal(HttpStatusCode.InternalServerError, partly.StatusCode);
+        _stub.Answer = _ => StubAnswer.Ok;
+
+        using var poisoned = await InvokeAsync(app, message, dequeueCount: 1, function: "DispatchTriagePoison");
+
+        Assert.Equal(HttpStatusCode.OK, poisoned.StatusCode);
+        Assert.Equal([Amina, Bilal], _stub.Sms.Where(r => r.Delivered && r.SmsBody!.Contains("COULD NOT BE DELIVERED", StringComparison.Ordinal)).Select(r => r.To!).Order(StringComparer.Ordinal));
+    }
+
     private async Task<BlobClient> ClaimAminasSmsAsync(TriageMessage message, DateTimeOffset claimedAt)
     {
         var record = await LedgerRecordAsync(message, "Amina", "sms");
@@ -501,14 +538,14 @@ public sealed class DispatchTriageTests(DispatchStorage storage) : IAsyncLifetim
             Channel.Sms, urgency, new DateTimeOffset(2026, 11, 23, 10, 0, 5, TimeSpan.Zero), "ar", contactPaused);
 
     /// <summary>What the Functions host posts for a queue message: the JSON as a string, JSON-encoded once more.</summary>
-    private static Task<HttpResponseMessage> InvokeAsync(TestApp app, TriageMessage message, int dequeueCount = 1)
+    private static Task<HttpResponseMessage> InvokeAsync(TestApp app, TriageMessage message, int dequeueCount = 1, string function = "DispatchTriage")
     {
         var payload = JsonSerializer.Serialize(new
         {
             Data = new { message = JsonSerializer.Serialize(message.ToJson()) },
             Metadata = new { DequeueCount = dequeueCount, Id = JsonSerializer.Serialize(Guid.NewGuid().ToString()) },
         });
-        return app.Http.PostAsync(new Uri("/DispatchTriage", UriKind.Relative), new StringContent(payload, Encoding.UTF8, "application/json"), Ct);
+        return app.Http.PostAsync(new Uri("/" + function, UriKind.Relative), new StringContent(payload, Encoding.UTF8, "application/json"), Ct);
     }
 
     private QueueClient Queue(string name) =>
