@@ -161,6 +161,36 @@ public sealed class SubmitTipTests(OwnAzurite storage) : IClassFixture<OwnAzurit
     }
 
     [Fact]
+    public async Task SubmitTip_NewKeyClaimsTheIdOfAnotherReport_DrawsAgainAndKeepsBothReports()
+    {
+        // The only seam: where random ids come from. The new key's claim gets the id an earlier
+        // report already holds, which 60 random bits otherwise make all but impossible.
+        var taken = TipId.New();
+        var fresh = TipId.New();
+        var settings = TestApp.BaseSettings(storage.ConnectionString);
+        await using var app = await TestApp.StartAsync(settings, configureServices: (services, _) => services.AddSingleton<ITipIdSource>(new TipIdSequence(taken, taken, fresh)), cancellationToken: Ct);
+        var earlier = PrivacyCanaries.Register("The earlier report about the bakery " + Guid.NewGuid());
+        var later = PrivacyCanaries.Register("The later report about the quarry " + Guid.NewGuid());
+        using (var response = await app.Http.PostAsJsonAsync("/api/tips", new { message = earlier }, Ct))
+        {
+            Assert.Equal(taken.ToString(), await ReceiptAsync(response));
+        }
+
+        await storage.DrainAsync("triage", Ct);
+        var key = Guid.NewGuid().ToString();
+
+        using var claimed = await PostWithKeyAsync(app, key, new { message = later });
+        using var retried = await PostWithKeyAsync(app, key, new { message = later });
+
+        Assert.Equal(HttpStatusCode.Accepted, claimed.StatusCode);
+        Assert.Equal(fresh.ToString(), await ReceiptAsync(claimed));
+        Assert.Equal(fresh.ToString(), await ReceiptAsync(retried));
+        Assert.Equal(later, (await TestKeys.DecryptReportAsync(storage.ConnectionString, ReportStore.ReportBlobName(fresh), Ct)).Message);
+        Assert.Equal(earlier, (await TestKeys.DecryptReportAsync(storage.ConnectionString, ReportStore.ReportBlobName(taken), Ct)).Message);
+        Assert.Equal([fresh.ToString(), fresh.ToString()], (await storage.DrainAsync("triage", Ct)).Select(m => TriageMessage.Parse(m.Body.ToString()).TipId));
+    }
+
+    [Fact]
     public async Task IntakeKey_PublicOnly_CannotDecryptWhatItStored()
     {
         using var response = await App.Http.PostAsJsonAsync("/api/tips", new { message = PrivacyCanaries.Register("A van takes women across at night " + Guid.NewGuid()) }, Ct);
@@ -182,6 +212,16 @@ public sealed class SubmitTipTests(OwnAzurite storage) : IClassFixture<OwnAzurit
         await Assert.ThrowsAnyAsync<InvalidOperationException>(() => blob.DownloadContentAsync(Ct));
     }
 
+    private static async Task<HttpResponseMessage> PostWithKeyAsync(TestApp app, string key, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/tips") { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", key);
+        return await app.Http.SendAsync(request, Ct);
+    }
+
+    private static async Task<string?> ReceiptAsync(HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("receipt").GetString();
+
     internal static TipId ParseReceipt(string? receipt)
     {
         Assert.True(TipId.TryParse(receipt, out var id), "not a receipt: " + receipt);
@@ -198,4 +238,12 @@ public sealed class SubmitTipTests(OwnAzurite storage) : IClassFixture<OwnAzurit
 
         return names;
     }
+}
+
+/// <summary>Hands out the given ids first, then random ones: a collision on demand, nothing else faked.</summary>
+internal sealed class TipIdSequence(params TipId[] first) : ITipIdSource
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<TipId> _next = new(first);
+
+    public TipId Draw() => _next.TryDequeue(out var id) ? id : TipId.New();
 }
