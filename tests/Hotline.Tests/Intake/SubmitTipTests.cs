@@ -191,6 +191,33 @@ public sealed class SubmitTipTests(OwnAzurite storage) : IClassFixture<OwnAzurit
     }
 
     [Fact]
+    public async Task SubmitTip_BlobWriteFailsWhileQueueWorks_Returns503QueuesNothingThenRetryStoresOnce()
+    {
+        var key = Guid.NewGuid().ToString();
+        var body = new { message = PrivacyCanaries.Register("Men sleep in the greenhouse and may not leave " + Guid.NewGuid()) };
+        var tips = new BlobContainerClient(storage.ConnectionString, "tips");
+        await tips.DeleteAsync(cancellationToken: Ct);
+
+        using (var first = await PostWithKeyAsync(App, key, body))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
+            Assert.NotNull(first.Headers.RetryAfter);
+            Assert.Equal("application/problem+json", first.Content.Headers.ContentType?.MediaType);
+        }
+
+        Assert.Empty(await storage.DrainAsync("triage", Ct));
+
+        await tips.CreateAsync(cancellationToken: Ct);
+        using var retried = await PostWithKeyAsync(App, key, body);
+
+        Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
+        var id = ParseReceipt(await ReceiptAsync(retried));
+        Assert.Equal([ReportStore.ReportBlobName(id)], await BlobNamesAsync(id));
+        var queued = Assert.Single(await storage.DrainAsync("triage", Ct));
+        Assert.Equal(id.ToString(), TriageMessage.Parse(queued.Body.ToString()).TipId);
+    }
+
+    [Fact]
     public async Task IntakeKey_PublicOnly_CannotDecryptWhatItStored()
     {
         using var response = await App.Http.PostAsJsonAsync("/api/tips", new { message = PrivacyCanaries.Register("A van takes women across at night " + Guid.NewGuid()) }, Ct);
