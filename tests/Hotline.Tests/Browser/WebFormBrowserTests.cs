@@ -129,6 +129,60 @@ public sealed class WebFormBrowserTests(AzuriteFixture azurite, BrowserFixture b
     }
 
     [Fact]
+    public async Task QuickExit_ShiftPressedThreeTimes_LeavesForTheNeutralSite()
+    {
+        await using var context = await browser.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.RouteAsync("https://www.bbc.com/**", route => route.FulfillAsync(new RouteFulfillOptions { Body = "neutral", ContentType = "text/html" }));
+        await page.GotoAsync(new Uri(App.BaseAddress, "/api/tips/form?lang=ar").ToString());
+        await page.Locator("#message").FillAsync("draft");
+
+        // With JavaScript on, the page says how (GOV.UK's "Exit this page" shortcut).
+        Assert.Contains("Shift", await page.Locator("#quick-exit-hint").InnerTextAsync(), StringComparison.Ordinal);
+        await Task.WhenAll(
+            page.WaitForURLAsync("https://www.bbc.com/**", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit }),
+            PressAsync(page, "Shift", "Shift", "Shift"));
+
+        Assert.StartsWith("https://www.bbc.com/", page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QuickExit_EscapeOrShiftedLettersWhileTyping_StayAndKeepTheDraft()
+    {
+        await using var context = await browser.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(App.BaseAddress, "/api/tips/form?lang=en").ToString());
+        // The Navigation API's navigate event fires synchronously when a page starts to leave.
+        await page.EvaluateAsync("() => { window.leaving = 0; navigation.addEventListener('navigate', () => window.leaving++); }");
+        await page.Locator("#message").FocusAsync();
+
+        // Escape dismisses autocomplete and keyboard pop-ups; capitals and many Arabic and Farsi
+        // letters are typed with Shift held. None of it may throw the draft away.
+        await PressAsync(page, "K", "Escape", "Shift+A", "Shift+B", "Shift+C", "Escape");
+
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => window.leaving"));
+        Assert.Equal("KABC", await page.Locator("#message").InputValueAsync());
+        Assert.Contains("/api/tips/form", page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QuickExit_ShiftPressesMoreThanFiveSecondsApart_StartCountingAgain()
+    {
+        await using var context = await browser.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.Clock.InstallAsync();
+        await page.GotoAsync(new Uri(App.BaseAddress, "/api/tips/form?lang=fa").ToString());
+        await page.EvaluateAsync("() => { window.leaving = 0; navigation.addEventListener('navigate', () => window.leaving++); }");
+
+        // The page's clock, moved on by hand: two presses, six seconds, two presses.
+        await PressAsync(page, "Shift", "Shift");
+        await page.Clock.RunForAsync(6_000);
+        await PressAsync(page, "Shift", "Shift");
+
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => window.leaving"));
+    }
+
+    [Fact]
     public async Task QuickExit_WithJavaScriptOff_StillLeaves()
     {
         await using var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = false });
@@ -141,5 +195,13 @@ public sealed class WebFormBrowserTests(AzuriteFixture azurite, BrowserFixture b
             page.Locator("#quick-exit").ClickAsync());
 
         Assert.StartsWith("https://www.bbc.com/", page.Url, StringComparison.Ordinal);
+    }
+
+    private static async Task PressAsync(IPage page, params string[] keys)
+    {
+        foreach (var key in keys)
+        {
+            await page.Keyboard.PressAsync(key);
+        }
     }
 }
