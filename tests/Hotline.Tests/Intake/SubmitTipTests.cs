@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Azure.Storage.Blobs;
@@ -240,6 +241,49 @@ public sealed class SubmitTipTests(OwnAzurite storage) : IClassFixture<OwnAzurit
         Assert.Contains("<html lang=\"fa\" dir=\"rtl\">", html, StringComparison.Ordinal);
         Assert.Contains("ممکن است گزارش شما به ما نرسیده باشد", html, StringComparison.Ordinal);
         Assert.DoesNotContain("نتوانستیم گزارش شما را ذخیره کنیم", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StoredReport_PlainRsaOaepSha256AndAesGcm_Decrypt()
+    {
+        // No Hotline or Azure SDK crypto code here: the content key is wrapped with RSA-OAEP-SHA256
+        // and the report is AES-256-GCM (client-side encryption v2), and a responder tool in any
+        // language can read it from this description alone.
+        var text = PrivacyCanaries.Register("The foreman keeps the workers' passports in a drawer " + Guid.NewGuid());
+        using var response = await App.Http.PostAsJsonAsync("/api/tips", new { message = text }, Ct);
+        var id = ParseReceipt((await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("receipt").GetString());
+        var raw = (await new BlobClient(storage.ConnectionString, "tips", ReportStore.ReportBlobName(id)).DownloadContentAsync(Ct)).Value;
+        using var metadata = JsonDocument.Parse(raw.Details.Metadata["encryptiondata"]);
+        var wrapped = metadata.RootElement.GetProperty("WrappedContentKey");
+        var agent = metadata.RootElement.GetProperty("EncryptionAgent");
+        Assert.Equal("RSA-OAEP-256", wrapped.GetProperty("Algorithm").GetString());
+        Assert.Equal("2.0", agent.GetProperty("Protocol").GetString());
+        Assert.Equal("AES_GCM_256", agent.GetProperty("EncryptionAlgorithm").GetString());
+
+        // Unwrap with nothing but the private key and the padding the design names.
+        using var rsa = RSA.Create();
+        rsa.ImportFromPem(TestKeys.PrivateKeyPem);
+        var unwrapped = rsa.Decrypt(Convert.FromBase64String(wrapped.GetProperty("EncryptedKey").GetString()!), RSAEncryptionPadding.OaepSHA256);
+
+        // v2 wraps the protocol version ("2.0", zero-padded to 8 bytes) in front of the 32-byte key.
+        Assert.Equal(40, unwrapped.Length);
+        Assert.Equal("2.0\0\0\0\0\0"u8.ToArray(), unwrapped[..8]);
+        var key = unwrapped[8..];
+
+        // One region (a report is far below the 4 MiB region size): nonce, ciphertext, tag.
+        var region = raw.Content.ToArray();
+        var nonceLength = metadata.RootElement.GetProperty("EncryptedRegionInfo").GetProperty("NonceLength").GetInt32();
+        const int tagLength = 16;
+        var plaintext = new byte[region.Length - nonceLength - tagLength];
+        using (var aes = new AesGcm(key, tagLength))
+        {
+            aes.Decrypt(region.AsSpan(0, nonceLength), region.AsSpan(nonceLength, plaintext.Length), region.AsSpan(region.Length - tagLength), plaintext);
+        }
+
+        using var report = JsonDocument.Parse(plaintext);
+        Assert.Equal(text, report.RootElement.GetProperty("message").GetString());
+        Assert.Equal(id.ToString(), report.RootElement.GetProperty("tipId").GetString());
+        Assert.DoesNotContain("foreman", Encoding.UTF8.GetString(region), StringComparison.Ordinal);
     }
 
     [Fact]
