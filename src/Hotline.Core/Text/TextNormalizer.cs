@@ -5,7 +5,7 @@ namespace Hotline.Text;
 
 /// <summary>
 /// Folds text for keyword matching: lower case, no diacritics, Arabic and Persian letter variants
-/// merged (alef forms, yeh/keheh/teh marbuta, tatweel, harakat), Cyrillic ё→е, punctuation to spaces.
+/// merged (alef forms, yeh/keheh/teh marbuta/heh with yeh above, tatweel, harakat), Cyrillic ё→е, punctuation to spaces.
 /// Tipsters on cheap phones type however their keyboard lets them; the rules must not care.
 /// </summary>
 public static class TextNormalizer
@@ -30,6 +30,7 @@ public static class TextNormalizer
                 '\u0649' or '\u06CC' or '\u064A' or '\u0626' or '\u06D0' => '\u064A', // alef maksura, Persian yeh, yeh with hamza -> yeh
                 '\u06A9' or '\u0643' => '\u0643', // keheh (Persian kaf) -> kaf
                 '\u0629' => '\u0647', // teh marbuta -> heh
+                '\u06D5' or '\u06C1' => '\u0647', // ae (what heh with yeh above, U+06C0, decomposes to) and heh goal -> heh
                 '\u0624' => '\u0648', // waw with hamza -> waw
                 '\u0640' => '\0', // tatweel
                 '\u200C' => ' ', // zero-width non-joiner (Persian): a word joint, match across it

@@ -48,13 +48,25 @@ public sealed class IntakeUnavailableException : Exception
     }
 }
 
+/// <summary>Where new tip ids come from. The CSPRNG in production; a test supplies a fixed sequence to force a collision.</summary>
+public interface ITipIdSource
+{
+    TipId Draw();
+}
+
+/// <summary>60 random bits per id (<see cref="TipId.New"/>).</summary>
+public sealed class RandomTipIdSource : ITipIdSource
+{
+    public TipId Draw() => TipId.New();
+}
+
 /// <summary>
 /// The one intake pipeline every channel uses: classify → encrypt → write the blob once → enqueue
 /// the triage message → receipt. A receipt is only returned once the blob is durably stored and
 /// the triage message is queued. A retry with the same idempotency key finds the same tip id, never
 /// writes a second report, and enqueues again (dispatch pages each responder once per alert).
 /// </summary>
-public sealed partial class TipIntake(ReportStore reports, IntakeState state, TriageSender triage, TimeProvider time, ILogger<TipIntake> logger)
+public sealed partial class TipIntake(ReportStore reports, IntakeState state, TriageSender triage, ITipIdSource ids, TimeProvider time, ILogger<TipIntake> logger)
 {
     private const int MaxIdDraws = 5;
 
@@ -104,7 +116,7 @@ public sealed partial class TipIntake(ReportStore reports, IntakeState state, Tr
     {
         try
         {
-            return await state.ClaimAsync(scope, idempotencyKey, TipId.New(), cancellationToken).ConfigureAwait(false);
+            return await state.ClaimAsync(scope, idempotencyKey, ids.Draw(), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -115,32 +127,64 @@ public sealed partial class TipIntake(ReportStore reports, IntakeState state, Tr
 
     private async Task<TipId> StoreAsync(TipSubmission submission, Urgency urgency, DateTimeOffset receivedAt, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        if (idempotencyKey is not null)
-        {
-            var (id, claimed) = await ClaimAsync(submission.Channel.ToString(), idempotencyKey, cancellationToken).ConfigureAwait(false);
-            var stored = await TryStoreAsync(ReportStore.ReportBlobName(id), Envelope(submission, id, urgency, receivedAt), cancellationToken).ConfigureAwait(false);
-            if (!stored && !claimed)
-            {
-                Log.Retried(logger, id.ToString());
-            }
-
-            return id;
-        }
-
+        var scope = submission.Channel.ToString();
+        var (id, claimed) = idempotencyKey is null ? (ids.Draw(), true) : await ClaimAsync(scope, idempotencyKey, cancellationToken).ConfigureAwait(false);
         for (var draw = 1; ; draw++)
         {
-            var id = TipId.New();
             if (await TryStoreAsync(ReportStore.ReportBlobName(id), Envelope(submission, id, urgency, receivedAt), cancellationToken).ConfigureAwait(false))
             {
                 return id;
             }
 
-            // 60 random bits make this all but impossible; the conditional write makes it harmless.
+            if (!claimed)
+            {
+                // An earlier request with this key stored the report: this is its retry.
+                Log.Retried(logger, id.ToString());
+                return id;
+            }
+
+            // The name belongs to another report (60 random bits make this all but impossible; the
+            // conditional write makes it harmless). Never hand out that report's receipt: draw again.
             Log.IdCollision(logger, draw);
             if (draw == MaxIdDraws)
             {
                 throw new IntakeUnavailableException("Could not draw a free tip id.");
             }
+
+            var next = ids.Draw();
+            if (idempotencyKey is not null)
+            {
+                await MoveClaimAsync(scope, idempotencyKey, id, next, cancellationToken).ConfigureAwait(false);
+            }
+
+            id = next;
+        }
+    }
+
+    /// <summary>
+    /// Points the idempotency record this request created at a fresh id, so a retry with the same
+    /// key finds the report stored under it. Conditional on the record being unchanged since read.
+    /// </summary>
+    private async Task MoveClaimAsync(string scope, string idempotencyKey, TipId from, TipId to, CancellationToken cancellationToken)
+    {
+        var name = IntakeState.IdempotencyRecordName(scope, idempotencyKey);
+        bool moved;
+        try
+        {
+            var (value, etag) = await state.GetAsync(name, cancellationToken).ConfigureAwait(false);
+            moved = value is not null
+                && TipId.TryParse(value.ToString(), out var current) && current.Value == from
+                && await state.TrySaveAsync(name, BinaryData.FromString(to.Compact), etag, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.StoreFailed(logger, from.ToString(), ex.GetType().Name);
+            throw new IntakeUnavailableException("Storage did not answer.", ex);
+        }
+
+        if (!moved)
+        {
+            throw new IntakeUnavailableException("The idempotency record changed under a new claim.");
         }
     }
 

@@ -53,16 +53,15 @@ internal static class IntakeRateLimiting
 
     /// <summary>
     /// Under the Functions host every request comes from the host on loopback, so the client is the
-    /// first X-Forwarded-For entry the platform's front end added; standalone, the socket's peer.
+    /// X-Forwarded-For entry the platform's front end appended: the last one. Earlier entries are
+    /// whatever the client sent, and must not choose the bucket. Standalone, the socket's peer.
     /// </summary>
     private static string ClientKey(HttpContext http, byte[] processKey)
     {
         string? address = null;
         if (HostingMode.IsUnderFunctionsHost(http.RequestServices.GetRequiredService<IConfiguration>()))
         {
-            var forwarded = http.Request.Headers["X-Forwarded-For"].ToString();
-            var first = forwarded.Split(',', 2)[0].Trim();
-            address = IPEndPoint.TryParse(first, out var ep) ? ep.Address.ToString() : first;
+            address = PlatformForwardedAddress(http.Request.Headers["X-Forwarded-For"].ToString());
         }
 
         if (string.IsNullOrEmpty(address))
@@ -71,5 +70,30 @@ internal static class IntakeRateLimiting
         }
 
         return Convert.ToHexString(HMACSHA256.HashData(processKey, Encoding.UTF8.GetBytes(address)), 0, 16);
+    }
+
+    /// <summary>
+    /// The last X-Forwarded-For entry as a canonical address, without the port the front end may add
+    /// (<c>203.0.113.7:50123</c>, <c>[2001:db8::5]:443</c>); null when there is none.
+    /// </summary>
+    internal static string? PlatformForwardedAddress(string? forwardedFor)
+    {
+        var last = forwardedFor?[(forwardedFor.LastIndexOf(',') + 1)..].Trim();
+        if (string.IsNullOrEmpty(last))
+        {
+            return null;
+        }
+
+        if (!IPAddress.TryParse(last, out var address))
+        {
+            if (!IPEndPoint.TryParse(last, out var endpoint))
+            {
+                return last;
+            }
+
+            address = endpoint.Address;
+        }
+
+        return (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
     }
 }

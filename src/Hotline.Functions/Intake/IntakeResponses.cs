@@ -58,7 +58,7 @@ internal static class IntakeResponses
         var texts = FormTexts.For(language ?? FormLanguage(request));
         return WantsPage(request)
             ? Html(FormPages.Error(texts, texts.ErrorUnavailable), StatusCodes.Status503ServiceUnavailable)
-            : TypedResults.Problem("The report could not be stored just now; nothing was kept. Retry with the same Idempotency-Key.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Temporarily unavailable");
+            : TypedResults.Problem("Your report may not have reached us. Retry with the same Idempotency-Key: if it did arrive, the retry will not create a second report.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Temporarily unavailable");
     }
 
     public static IResult TooManyRequests(HttpContext http)

@@ -1,6 +1,7 @@
 using Hotline.Encryption;
 using Hotline.Sms;
 using Hotline.Tips;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Hotline.Functions.Intake;
@@ -21,6 +22,8 @@ internal static class IntakeSetup
         services.AddSingleton(sp => new ReportStore(sp.GetRequiredService<Hotline.Storage.HotlineStorage>(), sp.GetRequiredService<RsaKeyEncryptionKey>()));
         services.AddSingleton<IntakeState>();
         services.AddSingleton<TriageSender>();
+        // TryAdd: a test may supply its own sequence of ids (to force a collision); nothing else does.
+        services.TryAddSingleton<ITipIdSource, RandomTipIdSource>();
         services.AddSingleton<TipIntake>();
         services.AddSingleton(sp => new PhonePseudonym(sp.GetRequiredService<IOptions<HotlineOptions>>().Value.PhonePepper!));
         services.AddSingleton<SmsIntake>();

@@ -73,7 +73,9 @@ internal static class FormPages
         sb.Append("<meta name=\"referrer\" content=\"no-referrer\">\n<meta name=\"robots\" content=\"noindex, nofollow\">\n");
         sb.Append("<title>").Append(E(title)).Append("</title>\n");
         sb.Append("<link rel=\"stylesheet\" href=\"").Append(StylePath).Append("\">\n</head>\n<body>\n");
-        sb.Append("<header>\n<a class=\"quick-exit\" id=\"quick-exit\" href=\"").Append(QuickExitUrl).Append("\" rel=\"noreferrer noopener\">").Append(E(t.QuickExit)).Append("</a>\n");
+        sb.Append("<header>\n<div class=\"exit\">\n<a class=\"quick-exit\" id=\"quick-exit\" href=\"").Append(QuickExitUrl).Append("\" rel=\"noreferrer noopener\">").Append(E(t.QuickExit)).Append("</a>\n");
+        // The shortcut needs the script: the script shows the hint.
+        sb.Append("<span class=\"hint\" id=\"quick-exit-hint\" hidden>").Append(E(t.QuickExitHint)).Append("</span>\n</div>\n");
         sb.Append("<nav class=\"languages\" aria-label=\"Language\">\n<ul>\n");
         foreach (var other in FormTexts.All)
         {
@@ -98,6 +100,8 @@ internal static class FormPages
         header{position:sticky;top:0;z-index:1;background:#fff;display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;justify-content:space-between;padding:.5rem 0;border-bottom:1px solid #ddd}
         .quick-exit{display:inline-block;padding:.6rem 1rem;background:#b00020;color:#fff;font-weight:700;text-decoration:none;border-radius:.4rem;box-shadow:0 2px 6px rgba(0,0,0,.3)}
         .quick-exit:focus,.quick-exit:hover{background:#7a0016;outline:3px solid #000}
+        .exit{display:flex;flex-direction:column;align-items:flex-start;gap:.15rem}
+        .exit .hint{margin:0;font-size:.8rem}
         .languages ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem .75rem}
         .languages a{color:#0b4f9c}
         .languages a[aria-current]{font-weight:700;color:#1b1b1b;text-decoration:none}
@@ -114,15 +118,31 @@ internal static class FormPages
         .error{color:#b00020;font-weight:600}
         """;
 
-    // Optional: with JavaScript on, the quick exit also removes this page from the tab's history
-    // and Escape leaves at once. With JavaScript off, the link still leaves.
+    // Optional: with JavaScript on, the quick exit also removes this page from the tab's history,
+    // and Shift pressed three times within 5 seconds leaves too (GOV.UK's "Exit this page"). Not
+    // Escape: it also dismisses autocomplete and keyboard pop-ups while typing, and a draft must not
+    // be lost to that. Shift held to type a letter does not count. With JavaScript off, the link still leaves.
     public const string Script = """
         (function () {
           var exit = document.getElementById('quick-exit');
           if (!exit) { return; }
+          var hint = document.getElementById('quick-exit-hint');
+          if (hint) { hint.hidden = false; }
           function leave(e) { if (e) { e.preventDefault(); } window.location.replace(exit.href); }
           exit.addEventListener('click', leave);
-          document.addEventListener('keydown', function (e) { if (e.key === 'Escape') { leave(e); } });
+          var presses = 0, chord = false, timer = null;
+          function reset() { presses = 0; if (timer) { clearTimeout(timer); timer = null; } }
+          document.addEventListener('keydown', function (e) {
+            if (e.key === 'Shift') { if (!e.repeat) { chord = false; } return; }
+            chord = true;
+            reset();
+          });
+          document.addEventListener('keyup', function (e) {
+            if (e.key !== 'Shift' || chord) { return; }
+            presses += 1;
+            if (presses >= 3) { reset(); leave(); return; }
+            if (!timer) { timer = setTimeout(reset, 5000); }
+          });
         })();
         """;
 }

@@ -40,14 +40,9 @@ public sealed class WebFormBrowserTests(AzuriteFixture azurite, BrowserFixture b
 
         await page.GotoAsync(new Uri(App.BaseAddress, "/").ToString());
 
-        // Accept-Language picks Arabic; the layout runs right to left.
+        // Accept-Language picks Arabic.
         Assert.Equal("ar", await page.Locator("html").GetAttributeAsync("lang"));
         Assert.Equal("rtl", await page.Locator("html").GetAttributeAsync("dir"));
-        var heading = await page.Locator("h1").BoundingBoxAsync();
-        var exit = await page.Locator("#quick-exit").BoundingBoxAsync();
-        Assert.NotNull(heading);
-        Assert.NotNull(exit);
-        Assert.True(heading.X + heading.Width > 300, "an RTL heading hugs the right edge");
         Assert.True(await page.Locator("#quick-exit").IsVisibleAsync());
 
         await page.Locator("#message").FillAsync(text);
@@ -73,6 +68,46 @@ public sealed class WebFormBrowserTests(AzuriteFixture azurite, BrowserFixture b
         Assert.Empty(PrivacyCanaries.FoundIn(App.Logs.AllText));
     }
 
+    [Theory]
+    [InlineData("ar", "rtl")]
+    [InlineData("fa", "rtl")]
+    [InlineData("en", "ltr")]
+    [InlineData("uk", "ltr")]
+    public async Task WebForm_Language_LaysOutFromItsReadingSide(string language, string direction)
+    {
+        await using var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            JavaScriptEnabled = false,
+            ViewportSize = new ViewportSize { Width = 360, Height = 740 },
+        });
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync(new Uri(App.BaseAddress, "/api/tips/form?lang=" + language).ToString());
+
+        // What the browser computed, not what the markup says: the exit button and the text of a
+        // label sit flush with the right edge of the content in Arabic and Farsi, with the left
+        // edge in English and Ukrainian, and never with both.
+        Assert.Equal(direction, await page.Locator("body").EvaluateAsync<string>("b => getComputedStyle(b).direction"));
+        var content = await page.Locator("main").BoundingBoxAsync();
+        var exit = await page.Locator("#quick-exit").BoundingBoxAsync();
+        var label = await page.Locator("label[for=message]").EvaluateAsync<double[]>(
+            "l => { const r = document.createRange(); r.selectNodeContents(l); const b = r.getBoundingClientRect(); return [b.left, b.right]; }");
+        Assert.NotNull(content);
+        Assert.NotNull(exit);
+        var reading = direction == "rtl" ? "right" : "left";
+        Assert.Equal((reading, reading), (Side(content, exit.X, exit.X + exit.Width), Side(content, label[0], label[1])));
+    }
+
+    /// <summary>Which edge of the content a box is flush with: "left", "right", or "both"/"none".</summary>
+    private static string Side(LocatorBoundingBoxResult content, double left, double right) =>
+        (Math.Abs(left - content.X) < 0.5, Math.Abs(right - (content.X + content.Width)) < 0.5) switch
+        {
+            (true, false) => "left",
+            (false, true) => "right",
+            (true, true) => "both",
+            _ => "none",
+        };
+
     [Fact]
     public async Task QuickExit_WithJavaScript_ReplacesThePageSoBackDoesNotReturn()
     {
@@ -94,6 +129,60 @@ public sealed class WebFormBrowserTests(AzuriteFixture azurite, BrowserFixture b
     }
 
     [Fact]
+    public async Task QuickExit_ShiftPressedThreeTimes_LeavesForTheNeutralSite()
+    {
+        await using var context = await browser.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.RouteAsync("https://www.bbc.com/**", route => route.FulfillAsync(new RouteFulfillOptions { Body = "neutral", ContentType = "text/html" }));
+        await page.GotoAsync(new Uri(App.BaseAddress, "/api/tips/form?lang=ar").ToString());
+        await page.Locator("#message").FillAsync("draft");
+
+        // With JavaScript on, the page says how (GOV.UK's "Exit this page" shortcut).
+        Assert.Contains("Shift", await page.Locator("#quick-exit-hint").InnerTextAsync(), StringComparison.Ordinal);
+        await Task.WhenAll(
+            page.WaitForURLAsync("https://www.bbc.com/**", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit }),
+            PressAsync(page, "Shift", "Shift", "Shift"));
+
+        Assert.StartsWith("https://www.bbc.com/", page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QuickExit_EscapeOrShiftedLettersWhileTyping_StayAndKeepTheDraft()
+    {
+        await using var context = await browser.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(App.BaseAddress, "/api/tips/form?lang=en").ToString());
+        // The Navigation API's navigate event fires synchronously when a page starts to leave.
+        await page.EvaluateAsync("() => { window.leaving = 0; navigation.addEventListener('navigate', () => window.leaving++); }");
+        await page.Locator("#message").FocusAsync();
+
+        // Escape dismisses autocomplete and keyboard pop-ups; capitals and many Arabic and Farsi
+        // letters are typed with Shift held. None of it may throw the draft away.
+        await PressAsync(page, "K", "Escape", "Shift+A", "Shift+B", "Shift+C", "Escape");
+
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => window.leaving"));
+        Assert.Equal("KABC", await page.Locator("#message").InputValueAsync());
+        Assert.Contains("/api/tips/form", page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QuickExit_ShiftPressesMoreThanFiveSecondsApart_StartCountingAgain()
+    {
+        await using var context = await browser.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.Clock.InstallAsync();
+        await page.GotoAsync(new Uri(App.BaseAddress, "/api/tips/form?lang=fa").ToString());
+        await page.EvaluateAsync("() => { window.leaving = 0; navigation.addEventListener('navigate', () => window.leaving++); }");
+
+        // The page's clock, moved on by hand: two presses, six seconds, two presses.
+        await PressAsync(page, "Shift", "Shift");
+        await page.Clock.RunForAsync(6_000);
+        await PressAsync(page, "Shift", "Shift");
+
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => window.leaving"));
+    }
+
+    [Fact]
     public async Task QuickExit_WithJavaScriptOff_StillLeaves()
     {
         await using var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = false });
@@ -106,5 +195,13 @@ public sealed class WebFormBrowserTests(AzuriteFixture azurite, BrowserFixture b
             page.Locator("#quick-exit").ClickAsync());
 
         Assert.StartsWith("https://www.bbc.com/", page.Url, StringComparison.Ordinal);
+    }
+
+    private static async Task PressAsync(IPage page, params string[] keys)
+    {
+        foreach (var key in keys)
+        {
+            await page.Keyboard.PressAsync(key);
+        }
     }
 }

@@ -109,6 +109,55 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.DoesNotContain("hides-passports", html, StringComparison.Ordinal);
     }
 
+    public static TheoryData<string, byte[], HttpStatusCode, string> FormCases() => new()
+    {
+        { "invalid UTF-8 bytes", [.. U("message=" + Uri.EscapeDataString(Secret)), 0xC3, 0x28, .. U("&language=fr")], HttpStatusCode.BadRequest, "Your report was not sent" },
+        { "control character", Form(("message", Secret + "\u0007"), ("language", "uk")), HttpStatusCode.BadRequest, "Ваше повідомлення не надіслано" },
+        { "oversized body", Form(("message", Secret + new string('x', 70_000))), HttpStatusCode.RequestEntityTooLarge, "The report is too large to send." },
+        { "location too long", Form(("message", Secret), ("location", new string('l', 501))), HttpStatusCode.BadRequest, "Something in the form could not be read" },
+        { "contact too long", Form(("message", Secret), ("contact", new string('c', 201))), HttpStatusCode.BadRequest, "Something in the form could not be read" },
+        { "category too long", Form(("message", Secret), ("category", new string('k', 65))), HttpStatusCode.BadRequest, "Something in the form could not be read" },
+        { "idempotency key with a space", Form(("message", Secret), ("idempotencyKey", "not a key")), HttpStatusCode.BadRequest, "Something in the form could not be read" },
+        { "idempotency key too long", Form(("message", Secret), ("idempotencyKey", new string('k', 129))), HttpStatusCode.BadRequest, "Something in the form could not be read" },
+        { "message of 10,001 characters", Form(("message", Secret + new string('م', 10_001 - Secret.Length)), ("language", "ar")), HttpStatusCode.BadRequest, "بلاغك طويل جدًا" },
+    };
+
+    [Theory]
+    [MemberData(nameof(FormCases))]
+    public async Task SubmitTip_BadFormInput_Returns4xxReadablePageWithoutEchoingTheTip(string name, byte[] body, HttpStatusCode expected, string says)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
+
+        using var response = await App.Http.PostAsync(new Uri("/api/tips", UriKind.Relative), content, Ct);
+
+        Assert.True(expected == response.StatusCode, $"{name}: expected {expected}, got {response.StatusCode}");
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+        Assert.StartsWith("<!doctype html>", html, StringComparison.Ordinal);
+        Assert.Contains(says, html, StringComparison.Ordinal);
+        Assert.DoesNotContain("hides-passports", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, App.Logs.AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SubmitTip_FormWithMessageOfExactly10000CharactersAndUnknownFields_Returns202()
+    {
+        // Arabic: 6 bytes a letter once percent-encoded, still inside the 64 KiB body limit.
+        var message = PrivacyCanaries.Register("ع" + Guid.NewGuid().ToString("N"));
+        message += new string('ع', 10_000 - message.Length);
+        using var content = new ByteArrayContent(Form(("message", message), ("language", "ar"), ("submit", "send"), ("utm_source", "x"), ("message[]", "y")));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
+
+        using var response = await App.Http.PostAsync(new Uri("/api/tips", UriKind.Relative), content, Ct);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var receipt = System.Text.RegularExpressions.Regex.Match(await response.Content.ReadAsStringAsync(Ct), "id=\"receipt\">([0-9A-Z-]{14})<").Groups[1].Value;
+        var report = await TestKeys.DecryptReportAsync(azurite.ConnectionString, Hotline.Tips.ReportStore.ReportBlobName(SubmitTipTests.ParseReceipt(receipt)), Ct);
+        Assert.Equal(10_000, report.Message.Length);
+        Assert.Equal(message, report.Message);
+    }
+
     [Fact]
     public async Task SubmitTip_OverRateLimit_Returns429WithRetryAfter()
     {
@@ -148,4 +197,7 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     private static byte[] U(string s) => Encoding.UTF8.GetBytes(s);
+
+    private static byte[] Form(params (string Name, string Value)[] fields) =>
+        U(string.Join('&', fields.Select(f => Uri.EscapeDataString(f.Name) + "=" + Uri.EscapeDataString(f.Value))));
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Azure.Storage.Blobs;
@@ -145,6 +146,7 @@ public sealed class SubmitTipTests(OwnAzurite storage) : IClassFixture<OwnAzurit
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
             Assert.NotNull(response.Headers.RetryAfter);
+            await AssertHonestUnavailableAsync(response);
         }
 
         await storage.Queue("triage").CreateAsync(cancellationToken: Ct);
@@ -158,6 +160,130 @@ public sealed class SubmitTipTests(OwnAzurite storage) : IClassFixture<OwnAzurit
         Assert.Equal(receipt, TriageMessage.Parse(queued.Body.ToString()).TipId);
         var id = ParseReceipt(receipt);
         Assert.Equal([ReportStore.ReportBlobName(id)], await BlobNamesAsync(id));
+    }
+
+    [Fact]
+    public async Task SubmitTip_NewKeyClaimsTheIdOfAnotherReport_DrawsAgainAndKeepsBothReports()
+    {
+        // The only seam: where random ids come from. The new key's claim gets the id an earlier
+        // report already holds, which 60 random bits otherwise make all but impossible.
+        var taken = TipId.New();
+        var fresh = TipId.New();
+        var settings = TestApp.BaseSettings(storage.ConnectionString);
+        await using var app = await TestApp.StartAsync(settings, configureServices: (services, _) => services.AddSingleton<ITipIdSource>(new TipIdSequence(taken, taken, fresh)), cancellationToken: Ct);
+        var earlier = PrivacyCanaries.Register("The earlier report about the bakery " + Guid.NewGuid());
+        var later = PrivacyCanaries.Register("The later report about the quarry " + Guid.NewGuid());
+        using (var response = await app.Http.PostAsJsonAsync("/api/tips", new { message = earlier }, Ct))
+        {
+            Assert.Equal(taken.ToString(), await ReceiptAsync(response));
+        }
+
+        await storage.DrainAsync("triage", Ct);
+        var key = Guid.NewGuid().ToString();
+
+        using var claimed = await PostWithKeyAsync(app, key, new { message = later });
+        using var retried = await PostWithKeyAsync(app, key, new { message = later });
+
+        Assert.Equal(HttpStatusCode.Accepted, claimed.StatusCode);
+        Assert.Equal(fresh.ToString(), await ReceiptAsync(claimed));
+        Assert.Equal(fresh.ToString(), await ReceiptAsync(retried));
+        Assert.Equal(later, (await TestKeys.DecryptReportAsync(storage.ConnectionString, ReportStore.ReportBlobName(fresh), Ct)).Message);
+        Assert.Equal(earlier, (await TestKeys.DecryptReportAsync(storage.ConnectionString, ReportStore.ReportBlobName(taken), Ct)).Message);
+        Assert.Equal([fresh.ToString(), fresh.ToString()], (await storage.DrainAsync("triage", Ct)).Select(m => TriageMessage.Parse(m.Body.ToString()).TipId));
+    }
+
+    [Fact]
+    public async Task SubmitTip_BlobWriteFailsWhileQueueWorks_Returns503QueuesNothingThenRetryStoresOnce()
+    {
+        var key = Guid.NewGuid().ToString();
+        var body = new { message = PrivacyCanaries.Register("Men sleep in the greenhouse and may not leave " + Guid.NewGuid()) };
+        var tips = new BlobContainerClient(storage.ConnectionString, "tips");
+        await tips.DeleteAsync(cancellationToken: Ct);
+
+        using (var first = await PostWithKeyAsync(App, key, body))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
+            Assert.NotNull(first.Headers.RetryAfter);
+            Assert.Equal("application/problem+json", first.Content.Headers.ContentType?.MediaType);
+            await AssertHonestUnavailableAsync(first);
+        }
+
+        Assert.Empty(await storage.DrainAsync("triage", Ct));
+
+        await tips.CreateAsync(cancellationToken: Ct);
+        using var retried = await PostWithKeyAsync(App, key, body);
+
+        Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
+        var id = ParseReceipt(await ReceiptAsync(retried));
+        Assert.Equal([ReportStore.ReportBlobName(id)], await BlobNamesAsync(id));
+        var queued = Assert.Single(await storage.DrainAsync("triage", Ct));
+        Assert.Equal(id.ToString(), TriageMessage.Parse(queued.Body.ToString()).TipId);
+    }
+
+    [Fact]
+    public async Task SubmitTip_FormWhileQueueMissing_Returns503PageThatDoesNotSayNothingWasKept()
+    {
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["message"] = PrivacyCanaries.Register("Girls are brought to the hotel every night " + Guid.NewGuid()),
+            ["language"] = "fa",
+            ["idempotencyKey"] = Guid.NewGuid().ToString("N"),
+        });
+        await storage.Queue("triage").DeleteAsync(Ct);
+
+        using var response = await App.Http.PostAsync(new Uri("/api/tips", UriKind.Relative), content, Ct);
+        await storage.Queue("triage").CreateAsync(cancellationToken: Ct);
+
+        // The report is stored by now; the page must not claim otherwise.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("<html lang=\"fa\" dir=\"rtl\">", html, StringComparison.Ordinal);
+        Assert.Contains("ممکن است گزارش شما به ما نرسیده باشد", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("نتوانستیم گزارش شما را ذخیره کنیم", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StoredReport_PlainRsaOaepSha256AndAesGcm_Decrypt()
+    {
+        // No Hotline or Azure SDK crypto code here: the content key is wrapped with RSA-OAEP-SHA256
+        // and the report is AES-256-GCM (client-side encryption v2), and a responder tool in any
+        // language can read it from this description alone.
+        var text = PrivacyCanaries.Register("The foreman keeps the workers' passports in a drawer " + Guid.NewGuid());
+        using var response = await App.Http.PostAsJsonAsync("/api/tips", new { message = text }, Ct);
+        var id = ParseReceipt((await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("receipt").GetString());
+        var raw = (await new BlobClient(storage.ConnectionString, "tips", ReportStore.ReportBlobName(id)).DownloadContentAsync(Ct)).Value;
+        using var metadata = JsonDocument.Parse(raw.Details.Metadata["encryptiondata"]);
+        var wrapped = metadata.RootElement.GetProperty("WrappedContentKey");
+        var agent = metadata.RootElement.GetProperty("EncryptionAgent");
+        Assert.Equal("RSA-OAEP-256", wrapped.GetProperty("Algorithm").GetString());
+        Assert.Equal("2.0", agent.GetProperty("Protocol").GetString());
+        Assert.Equal("AES_GCM_256", agent.GetProperty("EncryptionAlgorithm").GetString());
+
+        // Unwrap with nothing but the private key and the padding the design names.
+        using var rsa = RSA.Create();
+        rsa.ImportFromPem(TestKeys.PrivateKeyPem);
+        var unwrapped = rsa.Decrypt(Convert.FromBase64String(wrapped.GetProperty("EncryptedKey").GetString()!), RSAEncryptionPadding.OaepSHA256);
+
+        // v2 wraps the protocol version ("2.0", zero-padded to 8 bytes) in front of the 32-byte key.
+        Assert.Equal(40, unwrapped.Length);
+        Assert.Equal("2.0\0\0\0\0\0"u8.ToArray(), unwrapped[..8]);
+        var key = unwrapped[8..];
+
+        // One region (a report is far below the 4 MiB region size): nonce, ciphertext, tag.
+        var region = raw.Content.ToArray();
+        var nonceLength = metadata.RootElement.GetProperty("EncryptedRegionInfo").GetProperty("NonceLength").GetInt32();
+        const int tagLength = 16;
+        var plaintext = new byte[region.Length - nonceLength - tagLength];
+        using (var aes = new AesGcm(key, tagLength))
+        {
+            aes.Decrypt(region.AsSpan(0, nonceLength), region.AsSpan(nonceLength, plaintext.Length), region.AsSpan(region.Length - tagLength), plaintext);
+        }
+
+        using var report = JsonDocument.Parse(plaintext);
+        Assert.Equal(text, report.RootElement.GetProperty("message").GetString());
+        Assert.Equal(id.ToString(), report.RootElement.GetProperty("tipId").GetString());
+        Assert.DoesNotContain("foreman", Encoding.UTF8.GetString(region), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -182,6 +308,24 @@ public sealed class SubmitTipTests(OwnAzurite storage) : IClassFixture<OwnAzurit
         await Assert.ThrowsAnyAsync<InvalidOperationException>(() => blob.DownloadContentAsync(Ct));
     }
 
+    /// <summary>A 503 may follow a stored report (the queue failed): its text must hold either way.</summary>
+    private static async Task AssertHonestUnavailableAsync(HttpResponseMessage response)
+    {
+        var detail = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("detail").GetString();
+        Assert.Contains("may not have reached us", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("nothing was kept", detail, StringComparison.Ordinal);
+    }
+
+    private static async Task<HttpResponseMessage> PostWithKeyAsync(TestApp app, string key, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/tips") { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", key);
+        return await app.Http.SendAsync(request, Ct);
+    }
+
+    private static async Task<string?> ReceiptAsync(HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("receipt").GetString();
+
     internal static TipId ParseReceipt(string? receipt)
     {
         Assert.True(TipId.TryParse(receipt, out var id), "not a receipt: " + receipt);
@@ -198,4 +342,12 @@ public sealed class SubmitTipTests(OwnAzurite storage) : IClassFixture<OwnAzurit
 
         return names;
     }
+}
+
+/// <summary>Hands out the given ids first, then random ones: a collision on demand, nothing else faked.</summary>
+internal sealed class TipIdSequence(params TipId[] first) : ITipIdSource
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<TipId> _next = new(first);
+
+    public TipId Draw() => _next.TryDequeue(out var id) ? id : TipId.New();
 }

@@ -23,6 +23,12 @@ public sealed class UrgencyClassifierTests
     [InlineData("fa", "یک کودک در کارگاه کار می‌کند", Urgency.Urgent)]
     [InlineData("fa", "قاچاقچی پاسپورت ما را نگه داشته است", Urgency.High)]
     [InlineData("fa", "سلام، چطور می‌توانم با شما صحبت کنم؟", Urgency.Normal)]
+    // Farsi typed on an Arabic keyboard (Arabic yeh U+064A and kaf U+0643), and heh with yeh above (U+06C0)
+    [InlineData("fa", "ما را زنداني كرده‌اند و كتك مي‌زنند", Urgency.Urgent)]
+    [InlineData("fa", "يك كودك در كارگاه كار مي‌كند", Urgency.Urgent)]
+    [InlineData("fa", "بچۀ همسایه را در کارگاه نگه داشته‌اند", Urgency.Urgent)]
+    [InlineData("fa", "قاچاقچي پاسپورت ما را نگه داشته است", Urgency.High)]
+    [InlineData("fa", "سلام، چطور مي‌توانم با شما صحبت كنم؟", Urgency.Normal)]
     // Ukrainian
     [InlineData("uk", "Терміново! Нас замкнули в підвалі", Urgency.Urgent)]
     [InlineData("uk", "Вони забрали паспорти й б'ють людей", Urgency.Urgent)]
