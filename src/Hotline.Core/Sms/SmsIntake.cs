@@ -37,12 +37,15 @@ public sealed record SmsReceipt(TipId TipId, int Sequence, Urgency Urgency, stri
 public sealed partial class SmsIntake(
     TipIntake intake,
     IntakeState state,
+    ReportStore reports,
+    ITipIdSource ids,
     PhonePseudonym pseudonyms,
     TimeProvider time,
     IOptions<HotlineOptions> options,
     ILogger<SmsIntake> logger)
 {
     private const int MaxPointerAttempts = 8;
+    private const int MaxIdDraws = 5;
 
     // Twilio retries within minutes; a tipster sends a handful of messages in that time.
     private const int MaxRecentMessages = 16;
@@ -89,6 +92,11 @@ public sealed partial class SmsIntake(
             }
 
             var record = NextRecord(pointer, kind, urgency, detected, now);
+            if (record is { NewCase: true })
+            {
+                record = record with { TipId = (await FreeIdAsync(cancellationToken).ConfigureAwait(false)).ToString() };
+            }
+
             var updated = Advance(pointer, record, kind, detected, now, sidHash);
             if (!await Call(() => state.TrySaveAsync(PointerName(pseudonym), Write(updated, StoredJsonContext.Default.ConversationPointer), etag, cancellationToken), cancellationToken).ConfigureAwait(false))
             {
@@ -147,7 +155,8 @@ public sealed partial class SmsIntake(
                 return new MessageRecord(pointer!.TipId!, pointer.Sequence + 1, urgency, language, urgency > pointer.MaxUrgency, pointer.ContactPaused ? true : null, now, false);
             case SmsKind.Message:
                 // Twilio keeps blocking replies to a number that texted STOP until it texts START, whatever the case.
-                return new MessageRecord(TipId.New().ToString(), 1, urgency, language, true, pointer?.ContactPaused == true ? true : null, now, true);
+                // The id is drawn (and checked free) by the caller.
+                return new MessageRecord(string.Empty, 1, urgency, language, true, pointer?.ContactPaused == true ? true : null, now, true);
             case SmsKind.Stop or SmsKind.Start when pointer?.TipId is not null:
                 // STOP reaches the case however old it is: responders must know not to reply. Tell them once.
                 var alert = kind == SmsKind.Stop && !pointer.ContactPaused;
@@ -155,6 +164,27 @@ public sealed partial class SmsIntake(
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// A tip id no report has yet. Checked before the case is committed because afterwards a taken
+    /// name cannot be told from this case's own earlier write (a retry finishing the same message),
+    /// and the first message would be answered "received" with another report in its place.
+    /// </summary>
+    private async Task<TipId> FreeIdAsync(CancellationToken cancellationToken)
+    {
+        for (var draw = 1; draw <= MaxIdDraws; draw++)
+        {
+            var id = ids.Draw();
+            if (!await Call(() => reports.ExistsAsync(ReportStore.ReportBlobName(id), cancellationToken), cancellationToken).ConfigureAwait(false))
+            {
+                return id;
+            }
+
+            Log.IdCollision(logger, draw);
+        }
+
+        throw new IntakeUnavailableException("Could not draw a free tip id.");
     }
 
     /// <summary>The pointer after <paramref name="record"/> (or, for STOP/START with no case, after the keyword alone).</summary>
@@ -307,5 +337,8 @@ public sealed partial class SmsIntake(
 
         [LoggerMessage(4, LogLevel.Error, "A conversation pointer could not be read; the number's next message opens a new case.")]
         public static partial void UnreadablePointer(ILogger logger);
+
+        [LoggerMessage(5, LogLevel.Warning, "Tip id collision on draw {Draw} for a new SMS case; drawing again.")]
+        public static partial void IdCollision(ILogger logger, int draw);
     }
 }

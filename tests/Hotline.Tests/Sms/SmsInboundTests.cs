@@ -8,6 +8,8 @@ using Hotline.Tests.Infrastructure;
 using Hotline.Tests.Intake;
 using Hotline.Tips;
 using Hotline.Triage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hotline.Tests.Sms;
 
@@ -326,6 +328,28 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         Assert.Equal(Rounds, alerted);
     }
 
+    /// <summary>
+    /// The only seam: where random ids come from. A new case drawing an id another report holds
+    /// (60 random bits make it all but impossible) must draw again, not answer "received" over
+    /// someone else's report.
+    /// </summary>
+    [Fact]
+    public async Task Sms_NewCaseDrawsTheIdOfAnotherReport_DrawsAgainAndStoresBoth()
+    {
+        var taken = TipId.New();
+        var fresh = TipId.New();
+        await using var app = await StartAppAsync(TimeSpan.FromHours(1), (services, _) => services.AddSingleton<ITipIdSource>(new TipIdSequence(taken, taken, fresh)));
+        var earlier = PrivacyCanaries.Register("The first report about the brick factory " + Guid.NewGuid());
+        var later = PrivacyCanaries.Register("Another report about girls at the motel " + Guid.NewGuid());
+
+        var (_, first) = await SendAsync(app, NewPhone(), earlier);
+        var (_, second) = await SendAsync(app, NewPhone(), later);
+
+        Assert.Equal((taken, fresh), (ReceiptIn(first), ReceiptIn(second)));
+        Assert.Equal(earlier, (await TestKeys.DecryptReportAsync(storage.ConnectionString, ReportStore.ReportBlobName(taken), Ct)).Message);
+        Assert.Equal(later, (await TestKeys.DecryptReportAsync(storage.ConnectionString, ReportStore.ReportBlobName(fresh), Ct)).Message);
+    }
+
     [Fact]
     public async Task Sms_StopBeforeAnyCase_LaterCaseTellsRespondersNotToReply()
     {
@@ -508,7 +532,7 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         return xml.Root.Element("Message")?.Value;
     }
 
-    private async Task<TestApp> StartAppAsync(TimeSpan window)
+    private async Task<TestApp> StartAppAsync(TimeSpan window, Action<IServiceCollection, IConfiguration>? configureServices = null)
     {
         var settings = TestApp.BaseSettings(storage.ConnectionString);
         settings["Twilio:AccountSid"] = AccountSid;
@@ -519,7 +543,7 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         settings["Responders:0:Name"] = "On call";
         settings["Responders:0:Phone"] = "+447700900999";
         settings["Hotline:ConversationWindow"] = window.ToString();
-        return await TestApp.StartAsync(settings, cancellationToken: Ct);
+        return await TestApp.StartAsync(settings, configureServices: configureServices, cancellationToken: Ct);
     }
 
     private async Task<int> CountBlobsAsync()
