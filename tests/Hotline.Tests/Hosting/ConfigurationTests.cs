@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Hotline.Functions.Hosting;
@@ -54,17 +53,11 @@ public sealed class ConfigurationTests(AzuriteFixture azurite)
                     ["AzureWebJobs__DispatchTriagePoison__Disabled"] = "true",
                 },
             });
-            var port = StartupTests.FreePort();
 
-            using var process = StartupTests.StartExecutable(["--urls", $"http://127.0.0.1:{port}"], new Dictionary<string, string?> { ["Hotline__PhonePepper"] = TestKeys.PhonePepper }, folder.FullName);
-            try
-            {
-                await StartupTests.WaitForAnswerAsync(process, new Uri($"http://127.0.0.1:{port}/api/health"), HttpStatusCode.OK, "the app should run on local.settings.json with the environment's pepper");
-            }
-            finally
-            {
-                process.Kill(entireProcessTree: true);
-            }
+            await StartupTests.AssertStartsHealthyAsync(
+                new Dictionary<string, string?> { ["Hotline__PhonePepper"] = TestKeys.PhonePepper },
+                "the app should run on local.settings.json with the environment's pepper",
+                folder.FullName);
         }
         finally
         {
@@ -87,27 +80,18 @@ public sealed class ConfigurationTests(AzuriteFixture azurite)
             var keyPath = Path.Combine(folder.FullName, sample["Values"]!["Hotline__PublicKeyPath"]!.GetValue<string>());
             Directory.CreateDirectory(Path.GetDirectoryName(keyPath)!);
             await File.WriteAllTextAsync(keyPath, TestKeys.PublicKeyPem, Ct);
-            var port = StartupTests.FreePort();
 
             // Only what a test must own is set in the environment: the sample's UseDevelopmentStorage=true is port 10000,
             // which is not the tests' Azurite, and its triage queue belongs to the intake tests.
-            using var process = StartupTests.StartExecutable(
-                ["--urls", $"http://127.0.0.1:{port}"],
+            await StartupTests.AssertStartsHealthyAsync(
                 new Dictionary<string, string?>
                 {
                     ["AzureWebJobsStorage"] = azurite.ConnectionString,
                     ["AzureWebJobs__DispatchTriage__Disabled"] = "true",
                     ["AzureWebJobs__DispatchTriagePoison__Disabled"] = "true",
                 },
+                "the app should start from the sample settings",
                 folder.FullName);
-            try
-            {
-                await StartupTests.WaitForAnswerAsync(process, new Uri($"http://127.0.0.1:{port}/api/health"), HttpStatusCode.OK, "the app should start from the sample settings");
-            }
-            finally
-            {
-                process.Kill(entireProcessTree: true);
-            }
         }
         finally
         {
@@ -116,22 +100,8 @@ public sealed class ConfigurationTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task Executable_AspNetCoreUrls_ListensThere()
-    {
-        var port = StartupTests.FreePort();
-        var environment = StartupTests.AppEnvironment(azurite.ConnectionString);
-        environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-
-        using var process = StartupTests.StartExecutable([], environment);
-        try
-        {
-            await StartupTests.WaitForAnswerAsync(process, new Uri($"http://127.0.0.1:{port}/api/health"), HttpStatusCode.OK, "the app should listen on ASPNETCORE_URLS");
-        }
-        finally
-        {
-            process.Kill(entireProcessTree: true);
-        }
-    }
+    public Task Executable_AspNetCoreUrls_ListensThere() =>
+        StartupTests.AssertStartsHealthyAsync(StartupTests.AppEnvironment(azurite.ConnectionString), "the app should listen on ASPNETCORE_URLS (no --urls given)", urlFromEnvironment: true);
 
     private static Task WriteLocalSettingsAsync(string folder, JsonNode settings) =>
         File.WriteAllTextAsync(Path.Combine(folder, "local.settings.json"), settings.ToJsonString(), Ct);

@@ -155,6 +155,27 @@ public sealed class StartupTests(AzuriteFixture azurite)
         return (Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries)), string.Join('\n', stdout));
     }
 
+    /// <summary>Starts the executable on a free port, asserts it comes to answer /api/health with 200, and stops it.</summary>
+    internal static async Task AssertStartsHealthyAsync(IDictionary<string, string?> environment, string because, string? workingDirectory = null, bool urlFromEnvironment = false)
+    {
+        var port = FreePort();
+        var url = $"http://127.0.0.1:{port}";
+        if (urlFromEnvironment)
+        {
+            environment["ASPNETCORE_URLS"] = url;
+        }
+
+        using var process = StartExecutable(urlFromEnvironment ? [] : ["--urls", url], environment, workingDirectory);
+        try
+        {
+            await WaitForAnswerAsync(process, new Uri(url + "/api/health"), HttpStatusCode.OK, because);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+        }
+    }
+
     /// <summary>Polls <paramref name="url"/> until it answers with <paramref name="expected"/>; fails at once if the app exits.</summary>
     internal static async Task WaitForAnswerAsync(Process process, Uri url, HttpStatusCode expected, string because)
     {

@@ -19,10 +19,7 @@ public sealed class UndecodableMessageTests(OwnAzurite azurite) : IClassFixture<
     public async Task Triage_MessageNotBase64_GoodOneIsAlertedAndTheBadOneRaisesTheUnreadableNotice()
     {
         const string NotBase64 = "{ this is not base64 }";
-        var good = new TriageMessage("K7QF-2M9X-" + Guid.NewGuid().ToString("N")[..4].ToUpperInvariant(), Channel.Web, Urgency.Urgent, new DateTimeOffset(2026, 11, 23, 10, 0, 5, TimeSpan.Zero), "en");
-        await RawQueue("triage").CreateIfNotExistsAsync(cancellationToken: Ct);
-        await RawQueue("triage").SendMessageAsync(NotBase64, Ct);
-        await azurite.Queue("triage").SendMessageAsync(good.ToJson(), Ct);
+        var good = await EnqueueAsync(NotBase64);
 
         await using var app = await StartAsync(poisonListener: true);
 
@@ -37,10 +34,7 @@ public sealed class UndecodableMessageTests(OwnAzurite azurite) : IClassFixture<
     public async Task Triage_MessageNotBase64_MovesToTriagePoisonAtOnceWithItsRawTextAndNoExpiry()
     {
         const string NotBase64 = "%% not base64 %%";
-        var good = new TriageMessage("K7QF-2M9X-" + Guid.NewGuid().ToString("N")[..4].ToUpperInvariant(), Channel.Web, Urgency.Urgent, new DateTimeOffset(2026, 11, 23, 10, 0, 5, TimeSpan.Zero), "en");
-        await RawQueue("triage").CreateIfNotExistsAsync(cancellationToken: Ct);
-        await RawQueue("triage").SendMessageAsync(NotBase64, Ct);
-        await azurite.Queue("triage").SendMessageAsync(good.ToJson(), Ct);
+        var good = await EnqueueAsync(NotBase64);
 
         await using var app = await StartAsync(poisonListener: false);
 
@@ -51,6 +45,16 @@ public sealed class UndecodableMessageTests(OwnAzurite azurite) : IClassFixture<
         Assert.Equal(1, poisoned.DequeueCount);
         Assert.Equal(9999, poisoned.ExpiresOn?.Year);
         await RawQueue("triage-poison").DeleteMessageAsync(poisoned.MessageId, poisoned.PopReceipt, Ct);
+    }
+
+    /// <summary>Puts a raw text that is not base64 on <c>triage</c>, then a good triage message, which it returns.</summary>
+    private async Task<TriageMessage> EnqueueAsync(string notBase64)
+    {
+        var good = new TriageMessage("K7QF-2M9X-" + Guid.NewGuid().ToString("N")[..4].ToUpperInvariant(), Channel.Web, Urgency.Urgent, new DateTimeOffset(2026, 11, 23, 10, 0, 5, TimeSpan.Zero), "en");
+        await RawQueue("triage").CreateIfNotExistsAsync(cancellationToken: Ct);
+        await RawQueue("triage").SendMessageAsync(notBase64, Ct);
+        await azurite.Queue("triage").SendMessageAsync(good.ToJson(), Ct);
+        return good;
     }
 
     private static IEnumerable<string> Printed(TestApp app, string title) =>
