@@ -144,7 +144,11 @@ public sealed class PublishTests(OwnAzurite azurite) : IClassFixture<OwnAzurite>
                 TimeSpan.FromSeconds(30),
                 "the published executable should answer the readiness probe on FUNCTIONS_CUSTOMHANDLER_PORT");
 
-            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/api/health", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
+            // Storage is set up in the background once the app answers: health turns 200 when it is.
+            await Eventually.TrueAsync(
+                async () => (await http.GetAsync(new Uri("/api/health", UriKind.Relative))).StatusCode == HttpStatusCode.OK,
+                TimeSpan.FromSeconds(30),
+                "the published executable should report healthy storage");
 
             // The invocation route answers in the host's response shape: a payload without Data.message fails the invocation.
             using var invocation = new StringContent("""{"Data":{},"Metadata":{"DequeueCount":"1"}}""", Encoding.UTF8, "application/json");
