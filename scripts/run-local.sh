@@ -18,9 +18,14 @@ echo "Building..."
 dotnet build Hotline.sln -c Debug --nologo -v quiet -clp:ErrorsOnly
 
 keys=.local/keys
+# Never replace an existing private key (it would make the stored reports unreadable): a lost public key is
+# made again from it.
 if [ ! -f "$keys/hotline-private.pem" ]; then
   echo "Creating a development key pair in $keys (never use it for real reports)..."
   dotnet src/Hotline.Cli/bin/Debug/net10.0/hotline.dll keys init --dir "$keys"
+elif [ ! -f "$keys/hotline-public.pem" ]; then
+  echo "Recreating the public key in $keys from the private key..."
+  dotnet src/Hotline.Cli/bin/Debug/net10.0/hotline.dll keys public --dir "$keys"
 fi
 
 if [ ! -f local.settings.json ]; then

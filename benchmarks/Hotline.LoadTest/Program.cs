@@ -56,6 +56,15 @@ await app.StartAsync();
 var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 using var http = new HttpClient { BaseAddress = new Uri(address) };
 
+// The app sets up its containers and queues in the background once it serves HTTP: start when it reports healthy.
+for (var waited = Stopwatch.StartNew(); (await http.GetAsync(new Uri("/api/health", UriKind.Relative))).StatusCode != System.Net.HttpStatusCode.OK; await Task.Delay(100))
+{
+    if (waited.Elapsed > TimeSpan.FromSeconds(60))
+    {
+        throw new TimeoutException("The app's storage was not ready within 60 s.");
+    }
+}
+
 Console.WriteLine($"Hotline load harness: {tips} tips at concurrency {concurrency}, then {idleTips} tips after an idle queue; {Environment.ProcessorCount} cores.");
 
 // Warm-up: JIT, connections, containers.

@@ -7,6 +7,7 @@ public static class CliApp
 {
     private const string Usage = """
         hotline keys init [--dir DIR] [--force]   make an RSA-3072 key pair (default dir .local/keys)
+        hotline keys public [--dir DIR]           write the public key of DIR's private key again (never touches the private key)
         hotline keys id --public FILE              print the key id of a public key
         """;
 
@@ -20,6 +21,7 @@ public static class CliApp
             return args switch
             {
                 ["keys", "init", .. var rest] => await KeysInitAsync(Option(rest, "--dir") ?? Path.Combine(".local", "keys"), rest.Contains("--force"), stdout, stderr),
+                ["keys", "public", .. var rest] => await KeysPublicAsync(Option(rest, "--dir") ?? Path.Combine(".local", "keys"), stdout, stderr),
                 ["keys", "id", "--public", var file] => await KeysIdAsync(file, stdout),
                 _ => await WriteUsageAsync(stderr),
             };
@@ -52,6 +54,30 @@ public static class CliApp
         await stdout.WriteLineAsync($"key id:      {keyId}");
         await stdout.WriteLineAsync($"public key:  {Path.GetFullPath(publicPath)}  (give to the intake app: Hotline__PublicKeyPath)");
         await stdout.WriteLineAsync($"private key: {Path.GetFullPath(privatePath)}  (responders only: Hotline__PrivateKeyPath)");
+        return 0;
+    }
+
+    /// <summary>
+    /// The public key is derived from the private one, so a lost public PEM can be made again without
+    /// a new pair (a new pair would make every stored report unreadable).
+    /// </summary>
+    private static async Task<int> KeysPublicAsync(string dir, TextWriter stdout, TextWriter stderr)
+    {
+        var privatePath = PrivateKeyFile(dir);
+        if (!File.Exists(privatePath))
+        {
+            await stderr.WriteLineAsync($"hotline: no private key at {privatePath}; 'hotline keys init' makes a pair.");
+            return 1;
+        }
+
+        var privatePem = await File.ReadAllTextAsync(privatePath);
+        using var key = RsaKeyEncryptionKey.FromPrivateKeyPem(privatePem);
+        using var rsa = System.Security.Cryptography.RSA.Create();
+        rsa.ImportFromPem(privatePem);
+        var publicPath = PublicKeyFile(dir);
+        await File.WriteAllTextAsync(publicPath, rsa.ExportSubjectPublicKeyInfoPem());
+        await stdout.WriteLineAsync($"key id:      {key.KeyId}");
+        await stdout.WriteLineAsync($"public key:  {Path.GetFullPath(publicPath)}  (made from {Path.GetFullPath(privatePath)}, which is unchanged)");
         return 0;
     }
 

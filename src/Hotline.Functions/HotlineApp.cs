@@ -26,6 +26,7 @@ public static class HotlineApp
 
         var services = builder.Services;
         services.AddProblemDetails();
+        services.AddSettingConversionFailures();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, FunctionsJsonContext.Default));
         services.AddHotlineStorage(builder.Configuration);
         services.AddOptions<QueueTriggerOptions>()

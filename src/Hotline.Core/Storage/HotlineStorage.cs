@@ -17,7 +17,8 @@ public sealed class HotlineStorage
 
         var blobOptions = new BlobClientOptions();
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
-        foreach (var retry in new[] { blobOptions.Retry, queueOptions.Retry })
+        var rawQueueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
+        foreach (var retry in new[] { blobOptions.Retry, queueOptions.Retry, rawQueueOptions.Retry })
         {
             retry.MaxRetries = options.MaxRetries;
             retry.NetworkTimeout = options.NetworkTimeout;
@@ -27,11 +28,13 @@ public sealed class HotlineStorage
         {
             Blobs = new BlobServiceClient(cs, blobOptions);
             Queues = new QueueServiceClient(cs, queueOptions);
+            RawQueues = new QueueServiceClient(cs, rawQueueOptions);
         }
         else
         {
             Blobs = new BlobServiceClient(connection.BlobServiceUri, connection.Credential, blobOptions);
             Queues = new QueueServiceClient(connection.QueueServiceUri, connection.Credential, queueOptions);
+            RawQueues = new QueueServiceClient(connection.QueueServiceUri, connection.Credential, rawQueueOptions);
         }
     }
 
@@ -41,9 +44,17 @@ public sealed class HotlineStorage
 
     public QueueServiceClient Queues { get; }
 
+    /// <summary>
+    /// The same queues with message text as stored (no base64), for a reader that decodes by itself: with
+    /// base64 decoding in the client, one message that is not base64 fails the whole receive.
+    /// </summary>
+    public QueueServiceClient RawQueues { get; }
+
     public BlobContainerClient Tips => Blobs.GetBlobContainerClient(StorageNames.TipsContainer);
 
     public QueueClient Queue(string name) => Queues.GetQueueClient(name);
+
+    public QueueClient RawQueue(string name) => RawQueues.GetQueueClient(name);
 
     /// <summary>Creates the containers and queues Hotline uses, if they are missing.</summary>
     public async Task EnsureCreatedAsync(IEnumerable<string> queueNames, CancellationToken cancellationToken = default)

@@ -1,5 +1,7 @@
 using Azure.Core;
 using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 
 namespace Hotline.Storage;
@@ -43,9 +45,9 @@ public sealed class StorageConnection
         var connectionString = section.Value;
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
-            if (!LooksLikeConnectionString(connectionString))
+            if (!LooksLikeConnectionString(connectionString) || !SdkCanRead(connectionString.Trim()))
             {
-                error = $"{SettingName} is not a storage connection string (expected 'UseDevelopmentStorage=true' or 'DefaultEndpointsProtocol=...;AccountName=...').";
+                error = $"{SettingName} is not a storage connection string (expected 'UseDevelopmentStorage=true' or 'DefaultEndpointsProtocol=https;AccountName=...;AccountKey=...;EndpointSuffix=core.windows.net').";
                 return false;
             }
 
@@ -121,6 +123,25 @@ public sealed class StorageConnection
             || value.Contains("AccountName", StringComparison.OrdinalIgnoreCase)
             || value.Contains("BlobEndpoint", StringComparison.OrdinalIgnoreCase)
             || value.Contains("SharedAccessSignature", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Whether the SDK accepts the connection string (it checks more than the shape above, e.g. that an
+    /// account name comes with a key or endpoints). Its exceptions may quote the string, which holds the
+    /// account key: they are dropped, never shown.
+    /// </summary>
+    private static bool SdkCanRead(string connectionString)
+    {
+        try
+        {
+            _ = new BlobServiceClient(connectionString);
+            _ = new QueueServiceClient(connectionString);
+            return true;
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException or UriFormatException)
+        {
+            return false;
+        }
+    }
 
     private static bool IsValidAccountName(string name) =>
         name.Length is >= 3 and <= 24 && name.All(c => char.IsAsciiDigit(c) || char.IsAsciiLetterLower(c));

@@ -13,9 +13,27 @@ internal static class HostingMode
     public static bool IsUnderFunctionsHost(IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration[CustomHandlerPortSetting]);
 
-    /// <summary>The Functions convention <c>AzureWebJobs__{Name}__Disabled</c>.</summary>
-    public static bool IsFunctionDisabled(IConfiguration configuration, string functionName) =>
-        bool.TryParse(configuration[$"AzureWebJobs:{functionName}:Disabled"], out var disabled) && disabled;
+    /// <summary>
+    /// The Functions convention <c>AzureWebJobs__{Name}__Disabled</c> (<c>true</c>/<c>false</c>, or <c>1</c>/<c>0</c>).
+    /// Any other value stops start-up: read as "not disabled", a typo would quietly start a listener.
+    /// </summary>
+    public static bool IsFunctionDisabled(IConfiguration configuration, string functionName)
+    {
+        var value = configuration[$"AzureWebJobs:{functionName}:Disabled"]?.Trim();
+        if (string.IsNullOrEmpty(value) || value == "0")
+        {
+            return false;
+        }
+
+        if (value == "1")
+        {
+            return true;
+        }
+
+        return bool.TryParse(value, out var disabled)
+            ? disabled
+            : throw new StartupException($"AzureWebJobs__{functionName}__Disabled is not true or false.");
+    }
 
     public static void ConfigureUrls(WebApplicationBuilder builder)
     {

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
@@ -10,7 +12,8 @@ namespace Hotline.Functions.Hosting;
 /// Standalone mode's stand-in for the Functions host's queue trigger: polls one queue, runs the
 /// function for each message, deletes it on success, and on failure hides it for
 /// <c>visibilityTimeout</c> until the next try or, after <c>maxDequeueCount</c> deliveries, moves it
-/// to <c>&lt;queue&gt;-poison</c> with no expiry.
+/// to <c>&lt;queue&gt;-poison</c> with no expiry. While the function runs, the message's lease is
+/// renewed at half its length, as the host does, so long work is not delivered twice.
 /// </summary>
 internal sealed partial class QueueListener(
     IQueueFunction function,
@@ -20,8 +23,15 @@ internal sealed partial class QueueListener(
 {
     private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
     private readonly QueueTriggerOptions _options = options.Value;
-    private readonly QueueClient _queue = storage.Queue(function.QueueName);
-    private readonly QueueClient _poison = storage.Queue(function.QueueName + StorageNames.PoisonSuffix);
+
+    // Raw text, decoded here: with base64 decoding in the client, one message that is not base64 would
+    // fail every receive of its batch and jam the queue.
+    private readonly QueueClient _queue = storage.RawQueue(function.QueueName);
+    private readonly QueueClient _poison = storage.RawQueue(function.QueueName + StorageNames.PoisonSuffix);
+
+    // A poison queue is the last stop: what cannot be decoded there is handed to its function as it is
+    // (DispatchTriagePoison raises an "unreadable" notice) instead of vanishing into "-poison-poison".
+    private readonly bool _isPoisonQueue = function.QueueName.EndsWith(StorageNames.PoisonSuffix, StringComparison.Ordinal);
 
     public string FunctionName => function.Name;
 
@@ -61,35 +71,52 @@ internal sealed partial class QueueListener(
 
     private async Task ProcessAsync(QueueMessage message, CancellationToken cancellationToken)
     {
+        var rawText = message.Body.ToString();
+        var receipt = new PopReceipt(message.PopReceipt);
         try
         {
             if (message.DequeueCount > _options.MaxDequeueCount)
             {
                 // Delivered more often than allowed without a verdict (a crash mid-run): never run it again.
-                await MoveToPoisonAsync(message, cancellationToken);
+                await MoveToPoisonAsync(message, rawText, receipt.Value, cancellationToken);
                 return;
+            }
+
+            if (!TryDecodeBase64(rawText, out var body))
+            {
+                if (!_isPoisonQueue)
+                {
+                    // It would fail the same way on every delivery: poison it now, as the host does.
+                    Log.NotBase64(logger, function.Name, message.MessageId, function.QueueName, _poison.Name);
+                    await MoveToPoisonAsync(message, rawText, receipt.Value, cancellationToken);
+                    return;
+                }
+
+                Log.NotBase64HandedOver(logger, function.Name, message.MessageId, function.QueueName);
+                body = rawText;
             }
 
             try
             {
-                await function.RunAsync(new QueueTriggerMessage(message.MessageId, message.Body.ToString(), message.DequeueCount, message.InsertedOn), cancellationToken);
+                await RunHoldingTheLeaseAsync(new QueueTriggerMessage(message.MessageId, body, message.DequeueCount, message.InsertedOn), receipt, cancellationToken);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 Log.RunFailed(logger, ex, function.Name, message.MessageId, message.DequeueCount, _options.MaxDequeueCount);
                 if (message.DequeueCount >= _options.MaxDequeueCount)
                 {
-                    await MoveToPoisonAsync(message, cancellationToken);
+                    await MoveToPoisonAsync(message, rawText, receipt.Value, cancellationToken);
                 }
                 else
                 {
-                    await _queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: _options.VisibilityTimeout, cancellationToken: cancellationToken);
+                    var retry = await _queue.UpdateMessageAsync(message.MessageId, receipt.Value, visibilityTimeout: _options.VisibilityTimeout, cancellationToken: cancellationToken);
+                    Log.RetryAt(logger, function.Name, message.MessageId, retry.Value.NextVisibleOn.ToString("O", CultureInfo.InvariantCulture));
                 }
 
                 return;
             }
 
-            await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+            await _queue.DeleteMessageAsync(message.MessageId, receipt.Value, cancellationToken);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -98,12 +125,27 @@ internal sealed partial class QueueListener(
         }
     }
 
-    private async Task MoveToPoisonAsync(QueueMessage message, CancellationToken cancellationToken)
+    /// <summary>Base64 as the queue trigger's default <c>messageEncoding</c> writes it, read as UTF-8 (as the SDK does).</summary>
+    private static bool TryDecodeBase64(string text, out string decoded)
     {
-        // TTL -1: a poison message must wait for a person, however long that takes.
+        var bytes = new byte[text.Length * 3 / 4 + 3];
+        if (Convert.TryFromBase64String(text, bytes, out var written))
+        {
+            decoded = Encoding.UTF8.GetString(bytes, 0, written);
+            return true;
+        }
+
+        decoded = string.Empty;
+        return false;
+    }
+
+    private async Task MoveToPoisonAsync(QueueMessage message, string rawText, string popReceipt, CancellationToken cancellationToken)
+    {
+        // The stored text as it was (as the host copies it), and TTL -1: a poison message must wait for a
+        // person, however long that takes.
         await _poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        await _poison.SendMessageAsync(message.Body, visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken);
-        await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+        await _poison.SendMessageAsync(rawText, visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken);
+        await _queue.DeleteMessageAsync(message.MessageId, popReceipt, cancellationToken);
         Log.MovedToPoison(logger, function.Name, message.MessageId, message.DequeueCount, _poison.Name);
     }
 
@@ -116,6 +158,63 @@ internal sealed partial class QueueListener(
         catch (OperationCanceledException)
         {
         }
+    }
+
+    /// <summary>
+    /// Runs the function while renewing the message's lease at half its length, as the host does, so
+    /// work that outlasts the lease is not delivered again (and its settle does not fail).
+    /// </summary>
+    private async Task RunHoldingTheLeaseAsync(QueueTriggerMessage trigger, PopReceipt receipt, CancellationToken cancellationToken)
+    {
+        using var running = new CancellationTokenSource();
+        var renewals = RenewLeaseAsync(trigger.Id, receipt, running.Token, cancellationToken);
+        try
+        {
+            await function.RunAsync(trigger, cancellationToken);
+        }
+        finally
+        {
+            // A renewal in flight is finished, not cancelled: its new receipt is the one that can settle the message.
+            await running.CancelAsync();
+            await renewals.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task RenewLeaseAsync(string messageId, PopReceipt receipt, CancellationToken running, CancellationToken stopping)
+    {
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(_options.MessageLease / 2, running);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            try
+            {
+                var renewed = await _queue.UpdateMessageAsync(messageId, receipt.Value, visibilityTimeout: _options.MessageLease, cancellationToken: stopping);
+                receipt.Value = renewed.Value.PopReceipt;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                // Deleted, or received by someone else after a renewal came too late: nothing left to hold.
+                Log.LeaseLost(logger, function.Name, messageId);
+                return;
+            }
+            catch (Exception ex) when (!stopping.IsCancellationRequested)
+            {
+                Log.RenewFailed(logger, function.Name, messageId, ex is RequestFailedException rfe ? rfe.Status : 0, ex.GetType().Name);
+            }
+        }
+    }
+
+    /// <summary>The newest pop receipt of a message being processed: every renewal replaces it, and only the newest can settle the message.</summary>
+    private sealed class PopReceipt(string value)
+    {
+        public string Value { get; set; } = value;
     }
 
     private static partial class Log
@@ -134,5 +233,20 @@ internal sealed partial class QueueListener(
 
         [LoggerMessage(5, LogLevel.Warning, "{FunctionName}: settling message {MessageId} failed (status {Status}, {ErrorType}); it will be delivered again.")]
         public static partial void SettleFailed(ILogger logger, string functionName, string messageId, int status, string errorType);
+
+        [LoggerMessage(6, LogLevel.Error, "{FunctionName}: message {MessageId} on {QueueName} is not base64; moving it to {PoisonQueue} without running.")]
+        public static partial void NotBase64(ILogger logger, string functionName, string messageId, string queueName, string poisonQueue);
+
+        [LoggerMessage(7, LogLevel.Warning, "{FunctionName}: message {MessageId} on {QueueName} is not base64; handing its text to the function as it is.")]
+        public static partial void NotBase64HandedOver(ILogger logger, string functionName, string messageId, string queueName);
+
+        [LoggerMessage(8, LogLevel.Information, "{FunctionName}: message {MessageId} will be retried at {NextVisibleOn} (visibilityTimeout).")]
+        public static partial void RetryAt(ILogger logger, string functionName, string messageId, string nextVisibleOn);
+
+        [LoggerMessage(9, LogLevel.Warning, "{FunctionName}: the lease on message {MessageId} was lost while it ran; it may be delivered again.")]
+        public static partial void LeaseLost(ILogger logger, string functionName, string messageId);
+
+        [LoggerMessage(10, LogLevel.Warning, "{FunctionName}: renewing the lease on message {MessageId} failed (status {Status}, {ErrorType}); trying again.")]
+        public static partial void RenewFailed(ILogger logger, string functionName, string messageId, int status, string errorType);
     }
 }

@@ -3,57 +3,50 @@ using Hotline.Storage;
 namespace Hotline.Functions.Hosting;
 
 /// <summary>
-/// Creates the container and queues on start-up. The first attempt is awaited briefly so a healthy
-/// start is ready at once; if storage is not reachable yet the app still starts (the readiness probe
-/// and <c>/api/health</c> must answer) and keeps trying in the background.
+/// Creates the containers and queues, in the background: hosted services start before Kestrel, and
+/// the Functions host's readiness probe (<c>GET /</c>) must be answered within a few seconds even when
+/// storage is down or an identity token is slow. Until storage answers, <c>/api/health</c> reports 503
+/// and this keeps trying.
 /// </summary>
 internal sealed partial class StorageInitializer(HotlineStorage storage, IEnumerable<IQueueFunction> functions, ILogger<StorageInitializer> logger) : IHostedService, IDisposable
 {
-    private static readonly TimeSpan FirstAttemptBudget = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(5);
     private readonly CancellationTokenSource _stopping = new();
-    private Task? _retries;
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? _initialization;
+
+    /// <summary>Completes once the containers and queues exist.</summary>
+    public Task Ready => _ready.Task;
 
     private IEnumerable<string> Queues => new[] { StorageNames.TriageQueue, StorageNames.TriagePoisonQueue }
         .Concat(functions.SelectMany(f => new[] { f.QueueName, f.QueueName + StorageNames.PoisonSuffix }));
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        using var firstAttempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        firstAttempt.CancelAfter(FirstAttemptBudget);
-        if (await TryCreateAsync(firstAttempt.Token))
-        {
-            return;
-        }
-
-        _retries = Task.Run(() => RetryAsync(_stopping.Token), CancellationToken.None);
+        _initialization = Task.Run(() => InitializeAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
-        if (_retries is not null)
+        if (_initialization is not null)
         {
-            await _retries.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await _initialization.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
     public void Dispose() => _stopping.Dispose();
 
-    private async Task RetryAsync(CancellationToken cancellationToken)
+    private async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        while (!await TryCreateAsync(cancellationToken))
         {
             try
             {
                 await Task.Delay(RetryInterval, cancellationToken);
             }
             catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            if (await TryCreateAsync(cancellationToken))
             {
                 return;
             }
@@ -66,11 +59,12 @@ internal sealed partial class StorageInitializer(HotlineStorage storage, IEnumer
         {
             await storage.EnsureCreatedAsync(Queues, cancellationToken);
             Log.Ready(logger);
+            _ready.TrySetResult();
             return true;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            Log.NotReachable(logger, ex.GetType().Name);
+            Log.NotReachable(logger, ex.GetType().Name, RetryInterval.TotalSeconds);
             return false;
         }
     }
@@ -80,7 +74,7 @@ internal sealed partial class StorageInitializer(HotlineStorage storage, IEnumer
         [LoggerMessage(1, LogLevel.Information, "Storage ready: container and queues exist.")]
         public static partial void Ready(ILogger logger);
 
-        [LoggerMessage(2, LogLevel.Warning, "Storage is not reachable yet ({ErrorType}); retrying in the background. /api/health reports 503 until it is.")]
-        public static partial void NotReachable(ILogger logger, string errorType);
+        [LoggerMessage(2, LogLevel.Warning, "Storage is not reachable yet ({ErrorType}); retrying in {RetrySeconds} s. /api/health reports 503 until it is.")]
+        public static partial void NotReachable(ILogger logger, string errorType, double retrySeconds);
     }
 }

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using Hotline.Tests.Infrastructure;
 
@@ -32,5 +34,69 @@ public sealed class HealthTests(AzuriteFixture azurite)
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         Assert.Equal("unhealthy", body.RootElement.GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.OK, (await app.Http.GetAsync(new Uri("/", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Start_StorageNeverAnswers_ServesRootBeforeStorageIsInitialisedAndHealthSays503()
+    {
+        using var storage = new SilentStorage();
+        await using var app = await TestApp.StartBeforeStorageIsReadyAsync(TestApp.BaseSettings(storage.ConnectionString), cancellationToken: TestContext.Current.CancellationToken);
+
+        // The app is up while its first storage attempt still waits for an answer: start-up did not wait for it.
+        Assert.DoesNotContain(app.Logs.Lines, l => l.Contains("Storage ready", StringComparison.Ordinal) || l.Contains("Storage is not reachable", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.OK, (await app.Http.GetAsync(new Uri("/", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
+        await Eventually.TrueAsync(() => Task.FromResult(storage.Connections > 0), TimeSpan.FromSeconds(30), "the app should be trying to create its containers and queues");
+
+        using var response = await app.Http.GetAsync(new Uri("/api/health", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.DoesNotContain(app.Logs.Lines, l => l.Contains("Storage ready", StringComparison.Ordinal));
+    }
+
+    /// <summary>A storage endpoint that accepts connections and never answers (a hung network path or a slow token).</summary>
+    private sealed class SilentStorage : IDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly ConcurrentBag<Socket> _sockets = [];
+
+        public SilentStorage()
+        {
+            _listener.Start();
+            _ = AcceptAsync();
+        }
+
+        public int Connections => _sockets.Count;
+
+        public string ConnectionString
+        {
+            get
+            {
+                var endpoint = $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/devstoreaccount1";
+                return $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Convert.ToBase64String(new byte[64])};BlobEndpoint={endpoint};QueueEndpoint={endpoint};";
+            }
+        }
+
+        public void Dispose()
+        {
+            _listener.Stop();
+            foreach (var socket in _sockets)
+            {
+                socket.Dispose();
+            }
+        }
+
+        private async Task AcceptAsync()
+        {
+            try
+            {
+                while (true)
+                {
+                    _sockets.Add(await _listener.AcceptSocketAsync());
+                }
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                // Stopped.
+            }
+        }
     }
 }

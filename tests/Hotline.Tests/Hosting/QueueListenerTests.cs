@@ -71,12 +71,105 @@ public sealed class QueueListenerTests(AzuriteFixture azurite)
         Assert.Contains(app.Logs.Lines, l => l.Contains("is disabled", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Listener_MessageNotBase64_MovesItToPoisonAtOnceAndRunsTheRestOfTheBatch()
+    {
+        const string NotBase64 = "{\"hello\": not base64 at all}";
+        var queueName = UniqueQueue();
+        await RawQueue(queueName).CreateIfNotExistsAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await RawQueue(queueName).SendMessageAsync(NotBase64, TestContext.Current.CancellationToken);
+        await Queue(queueName).SendMessageAsync("{\"good\":1}", TestContext.Current.CancellationToken);
+        await Queue(queueName).SendMessageAsync("{\"good\":2}", TestContext.Current.CancellationToken);
+
+        await using var app = await StartAsync(queueName, new Dictionary<string, string?>());
+
+        var function = app.Services.GetRequiredService<RecordingQueueFunction>();
+        var poison = RawQueue(queueName + "-poison");
+        await Eventually.TrueAsync(async () => (await Queue(queueName).GetPropertiesAsync()).Value.ApproximateMessagesCount == 0, Patience, "every message should leave the queue");
+        Assert.Equal(["{\"good\":1}", "{\"good\":2}"], function.Received.Select(m => m.Body).Order(StringComparer.Ordinal));
+        var poisoned = Assert.Single((await poison.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken)).Value);
+        Assert.Equal(NotBase64, poisoned.Body.ToString());
+        Assert.Equal(9999, poisoned.ExpiresOn?.Year);
+        Assert.DoesNotContain(app.Logs.Lines, l => l.Contains("hello", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Listener_PoisonQueueMessageNotBase64_HandsItsRawTextToTheFunction()
+    {
+        // A poison queue is the last stop: what cannot be decoded there still reaches its function.
+        const string NotBase64 = "%% not base64 %%";
+        var queueName = UniqueQueue() + "-poison";
+        await RawQueue(queueName).CreateIfNotExistsAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await RawQueue(queueName).SendMessageAsync(NotBase64, TestContext.Current.CancellationToken);
+
+        await using var app = await StartAsync(queueName, new Dictionary<string, string?>());
+
+        var function = app.Services.GetRequiredService<RecordingQueueFunction>();
+        await Eventually.TrueAsync(async () => (await Queue(queueName).GetPropertiesAsync()).Value.ApproximateMessagesCount == 0, Patience);
+        var received = Assert.Single(function.Received);
+        Assert.Equal(NotBase64, received.Body);
+        Assert.Equal(0, (await Queue(queueName + "-poison").GetPropertiesAsync(TestContext.Current.CancellationToken)).Value.ApproximateMessagesCount);
+    }
+
+    [Fact]
+    public async Task Listener_RunOutlastsTheMessageLease_RenewsItSoTheMessageIsDeliveredOnceAndDeleted()
+    {
+        var queueName = UniqueQueue();
+        await using var app = await StartAsync(
+            queueName,
+            new Dictionary<string, string?> { ["AzureFunctionsJobHost:extensions:queues:messageLease"] = "00:00:02" },
+            runTime: TimeSpan.FromSeconds(7));
+        var queue = Queue(queueName);
+        await queue.SendMessageAsync("{\"slow\":true}", TestContext.Current.CancellationToken);
+        var function = app.Services.GetRequiredService<RecordingQueueFunction>();
+        await Eventually.TrueAsync(() => Task.FromResult(!function.Received.IsEmpty), Patience);
+
+        // Another instance polling the same queue while the run goes on (far past the 2 s lease) must never get the message.
+        while ((await queue.GetPropertiesAsync(TestContext.Current.CancellationToken)).Value.ApproximateMessagesCount > 0)
+        {
+            var taken = (await queue.ReceiveMessagesAsync(1, TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken)).Value;
+            Assert.True(taken.Length == 0, "the message became visible while its run was still going on");
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+
+        var received = Assert.Single(function.Received);
+        Assert.Equal(1, received.DequeueCount);
+        Assert.DoesNotContain(app.Logs.Lines, l => l.Contains("settling message", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Listener_MessageFails_StaysInvisibleForVisibilityTimeoutBeforeItsRetry()
+    {
+        var queueName = UniqueQueue();
+        var visibilityTimeout = TimeSpan.FromHours(1);
+        await using var app = await StartAsync(queueName, new Dictionary<string, string?>
+        {
+            ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "01:00:00",
+        });
+        await Queue(queueName).SendMessageAsync("please fail", TestContext.Current.CancellationToken);
+
+        await Eventually.TrueAsync(() => Task.FromResult(app.Logs.Lines.Any(l => l.Contains("will be retried at", StringComparison.Ordinal))), Patience, "the failed message should be put back");
+
+        // The server's NextVisibleOn for the retry, from the listener's log, against the server's insertion time.
+        var nextVisibleOn = DateTimeOffset.Parse(
+            System.Text.RegularExpressions.Regex.Match(app.Logs.Lines.First(l => l.Contains("will be retried at", StringComparison.Ordinal)), @"NextVisibleOn=(\S+?)[,\]]").Groups[1].Value,
+            System.Globalization.CultureInfo.InvariantCulture);
+        var delivery = Assert.Single(app.Services.GetRequiredService<RecordingQueueFunction>().Received);
+        Assert.Equal(1, delivery.DequeueCount);
+        Assert.True(nextVisibleOn >= delivery.InsertedOn!.Value + visibilityTimeout, $"next visible {nextVisibleOn:O}, inserted {delivery.InsertedOn:O}");
+        Assert.Equal(1, (await Queue(queueName).GetPropertiesAsync(TestContext.Current.CancellationToken)).Value.ApproximateMessagesCount);
+        Assert.Empty((await Queue(queueName).PeekMessagesAsync(cancellationToken: TestContext.Current.CancellationToken)).Value);
+    }
+
     internal static string UniqueQueue() => "test-" + Guid.NewGuid().ToString("N")[..20];
 
     private QueueClient Queue(string name) =>
         new(azurite.ConnectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
 
-    private async Task<TestApp> StartAsync(string queueName, Dictionary<string, string?> extra)
+    /// <summary>A client that writes and reads message text as it is stored (no base64).</summary>
+    private QueueClient RawQueue(string name) => new(azurite.ConnectionString, name);
+
+    private async Task<TestApp> StartAsync(string queueName, Dictionary<string, string?> extra, TimeSpan runTime = default)
     {
         var settings = TestApp.BaseSettings(azurite.ConnectionString);
         foreach (var (k, v) in extra)
@@ -88,7 +181,7 @@ public sealed class QueueListenerTests(AzuriteFixture azurite)
         await Queue(queueName).CreateIfNotExistsAsync(cancellationToken: TestContext.Current.CancellationToken);
         return await TestApp.StartAsync(settings, configureServices: (services, configuration) =>
         {
-            services.AddSingleton(new RecordingQueueFunction.Behaviour(queueName));
+            services.AddSingleton(new RecordingQueueFunction.Behaviour(queueName, RunTime: runTime));
             services.AddQueueFunction<RecordingQueueFunction>(configuration);
         });
     }

@@ -16,16 +16,22 @@ public sealed class RecordingQueueFunction(RecordingQueueFunction.Behaviour beha
 
     public ConcurrentQueue<QueueTriggerMessage> Received { get; } = new();
 
-    public Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken)
+    public async Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken)
     {
         Received.Enqueue(message);
+        if (behaviour.RunTime > TimeSpan.Zero)
+        {
+            await Task.Delay(behaviour.RunTime, cancellationToken);
+        }
+
         if (behaviour.AlwaysFail || message.Body.Contains("fail", StringComparison.Ordinal))
         {
             throw new InvalidOperationException("the test function was told to fail");
         }
-
-        return Task.CompletedTask;
     }
 
-    public sealed record Behaviour(string QueueName, bool AlwaysFail = false);
+    /// <param name="QueueName">The queue the function reads.</param>
+    /// <param name="AlwaysFail">Fail every message (otherwise only those whose text contains "fail").</param>
+    /// <param name="RunTime">How long each run takes before it succeeds or fails.</param>
+    public sealed record Behaviour(string QueueName, bool AlwaysFail = false, TimeSpan RunTime = default);
 }

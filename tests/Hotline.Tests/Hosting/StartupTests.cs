@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -119,15 +120,82 @@ public sealed class StartupTests(AzuriteFixture azurite)
         Assert.Equal(-1, line.IndexOf("Twilio__AuthToken", first + 1, StringComparison.Ordinal));
     }
 
-    /// <summary>Starts the executable, which must stop at once with exit code 2 and one line on stderr; returns that line.</summary>
-    private static async Task<string> StartupFailureAsync(IDictionary<string, string?> environment, TimeSpan? patience = null)
+    [Theory]
+    // Values a secret could be: distinctive, so finding one in the output means the value was printed.
+    [InlineData("Hotline__RateLimit__PerMinute", "abc97q", "abc97q", "Hotline__RateLimit__PerMinute")]
+    [InlineData("AzureFunctionsJobHost__extensions__queues__visibilityTimeout", "abc97q", "abc97q", "AzureFunctionsJobHost__extensions__queues__VisibilityTimeout")]
+    [InlineData("Hotline__ConversationWindow", "x97q", "x97q", "Hotline__ConversationWindow")]
+    [InlineData("AzureWebJobsStorage", "AccountName=foo97q", "foo97q", "AzureWebJobsStorage")]
+    [InlineData("AzureWebJobs__DispatchTriagePoison__Disabled", "yes97q", "yes97q", "AzureWebJobs__DispatchTriagePoison__Disabled")]
+    public async Task Executable_MalformedValue_ExitsWithOneLineNamingTheSettingNeverItsValue(string variable, string value, string secretPart, string named)
     {
-        using var process = StartExecutable(["--urls", "http://127.0.0.1:0"], environment);
+        var environment = AppEnvironment(azurite.ConnectionString);
+        environment[variable] = value;
+
+        var (line, stdout) = await StartupFailureWithOutputAsync(environment);
+
+        Assert.StartsWith("Hotline cannot start: " + named + " ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(secretPart, line, StringComparison.Ordinal);
+        Assert.DoesNotContain(secretPart, stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>Starts the executable, which must stop at once with exit code 2 and one line on stderr; returns that line.</summary>
+    private static async Task<string> StartupFailureAsync(IDictionary<string, string?> environment, TimeSpan? patience = null) =>
+        (await StartupFailureWithOutputAsync(environment, patience)).Line;
+
+    /// <summary>As <see cref="StartupFailureAsync"/>, with what the app logged on stdout (its console log) until it stopped.</summary>
+    private static async Task<(string Line, string Stdout)> StartupFailureWithOutputAsync(IDictionary<string, string?> environment, TimeSpan? patience = null)
+    {
+        var stdout = new ConcurrentQueue<string>();
+        using var process = StartExecutable(["--urls", "http://127.0.0.1:0"], environment, output: stdout);
         var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(patience ?? TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
         Assert.Equal(2, process.ExitCode);
-        return Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        return (Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries)), string.Join('\n', stdout));
+    }
+
+    /// <summary>Starts the executable on a free port, asserts it comes to answer /api/health with 200, and stops it.</summary>
+    internal static async Task AssertStartsHealthyAsync(IDictionary<string, string?> environment, string because, string? workingDirectory = null, bool urlFromEnvironment = false)
+    {
+        var port = FreePort();
+        var url = $"http://127.0.0.1:{port}";
+        if (urlFromEnvironment)
+        {
+            environment["ASPNETCORE_URLS"] = url;
+        }
+
+        using var process = StartExecutable(urlFromEnvironment ? [] : ["--urls", url], environment, workingDirectory);
+        try
+        {
+            await WaitForAnswerAsync(process, new Uri(url + "/api/health"), HttpStatusCode.OK, because);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+        }
+    }
+
+    /// <summary>Polls <paramref name="url"/> until it answers with <paramref name="expected"/>; fails at once if the app exits.</summary>
+    internal static async Task WaitForAnswerAsync(Process process, Uri url, HttpStatusCode expected, string because)
+    {
+        using var http = new HttpClient();
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                Assert.False(process.HasExited, "the app exited (code " + (process.HasExited ? process.ExitCode : 0) + ") before " + because);
+                try
+                {
+                    using var response = await http.GetAsync(url);
+                    return response.StatusCode == expected;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            TimeSpan.FromSeconds(30),
+            because);
     }
 
     /// <summary>A complete environment for the executable (as env vars, the way operators set them).</summary>
@@ -142,11 +210,15 @@ public sealed class StartupTests(AzuriteFixture azurite)
         ["AzureWebJobs__DispatchTriagePoison__Disabled"] = "true",
     };
 
-    internal static Process StartExecutable(string[] args, IDictionary<string, string?> environment)
+    /// <summary>
+    /// Starts the built app as operators do (<c>dotnet Hotline.Functions.dll</c>) in <paramref name="workingDirectory"/>
+    /// (default: a new empty folder, so no local.settings.json); its stdout lines go to <paramref name="output"/> if given.
+    /// </summary>
+    internal static Process StartExecutable(string[] args, IDictionary<string, string?> environment, string? workingDirectory = null, ConcurrentQueue<string>? output = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = Directory.CreateTempSubdirectory("hotline-app-").FullName,
+            WorkingDirectory = workingDirectory ?? Directory.CreateTempSubdirectory("hotline-app-").FullName,
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
@@ -169,13 +241,21 @@ public sealed class StartupTests(AzuriteFixture azurite)
         }
 
         var process = Process.Start(start)!;
-        if (!start.RedirectStandardOutput)
+        if (output is null)
         {
+            // Drain stdout so the app never blocks on a full pipe.
+            _ = process.StandardOutput.ReadToEndAsync();
             return process;
         }
 
-        // Drain stdout so the app never blocks on a full pipe.
-        _ = process.StandardOutput.ReadToEndAsync();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                output.Enqueue(e.Data);
+            }
+        };
+        process.BeginOutputReadLine();
         return process;
     }
 

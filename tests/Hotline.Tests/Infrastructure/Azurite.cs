@@ -34,11 +34,14 @@ public sealed partial class Azurite : IAsyncDisposable
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
         $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{AccountName};QueueEndpoint=http://127.0.0.1:{QueuePort}/{AccountName};";
 
-    public static async Task<Azurite> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<Azurite> StartAsync(CancellationToken cancellationToken = default) => StartAsync("node", cancellationToken);
+
+    /// <summary>Starts Azurite with the given Node.js executable (a name looked up on PATH, or a path).</summary>
+    internal static async Task<Azurite> StartAsync(string node, CancellationToken cancellationToken)
     {
         var script = await EnsureInstalledAsync(cancellationToken);
         var location = Directory.CreateTempSubdirectory("hotline-azurite-").FullName;
-        var start = new ProcessStartInfo("node")
+        var start = new ProcessStartInfo(node)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -55,7 +58,17 @@ public sealed partial class Azurite : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException($"'{node}' did not start.");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            Directory.Delete(location, recursive: true);
+            throw new InvalidOperationException($"Node.js is needed to run Azurite for the tests, and '{node}' could not be started ({ex.Message}): install Node.js 20 or newer (https://nodejs.org), make sure 'node' is on PATH, and run the tests again.", ex);
+        }
+
         int? blob = null, queue = null;
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();

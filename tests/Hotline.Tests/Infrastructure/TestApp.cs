@@ -1,9 +1,11 @@
 using Hotline.Functions;
+using Hotline.Functions.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Hotline.Tests.Infrastructure;
@@ -48,7 +50,33 @@ public sealed class TestApp : IAsyncDisposable
         ["AzureWebJobs:DispatchTriagePoison:Disabled"] = "true",
     };
 
+    /// <summary>
+    /// Starts the app and waits until its containers and queues exist (the app creates them in the
+    /// background once it has started), so a test's first request finds them.
+    /// </summary>
     public static async Task<TestApp> StartAsync(
+        IDictionary<string, string?> settings,
+        LogCapture? logs = null,
+        Action<IServiceCollection, IConfiguration>? configureServices = null,
+        CancellationToken cancellationToken = default)
+    {
+        var app = await StartBeforeStorageIsReadyAsync(settings, logs, configureServices, cancellationToken);
+        var storage = app.Services.GetServices<IHostedService>().OfType<StorageInitializer>().Single();
+        try
+        {
+            await storage.Ready.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        }
+        catch (TimeoutException ex)
+        {
+            await app.DisposeAsync();
+            throw new InvalidOperationException("The test app's storage did not become ready (containers and queues) within 60 s.", ex);
+        }
+
+        return app;
+    }
+
+    /// <summary>Starts the app and returns as soon as it serves HTTP, whether or not storage is ready.</summary>
+    public static async Task<TestApp> StartBeforeStorageIsReadyAsync(
         IDictionary<string, string?> settings,
         LogCapture? logs = null,
         Action<IServiceCollection, IConfiguration>? configureServices = null,
