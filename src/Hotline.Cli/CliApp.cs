@@ -70,12 +70,9 @@ public static class CliApp
             return 1;
         }
 
-        var privatePem = await File.ReadAllTextAsync(privatePath);
-        using var key = RsaKeyEncryptionKey.FromPrivateKeyPem(privatePem);
-        using var rsa = System.Security.Cryptography.RSA.Create();
-        rsa.ImportFromPem(privatePem);
+        using var key = RsaKeyEncryptionKey.FromPrivateKeyPem(await File.ReadAllTextAsync(privatePath));
         var publicPath = PublicKeyFile(dir);
-        await File.WriteAllTextAsync(publicPath, rsa.ExportSubjectPublicKeyInfoPem());
+        await File.WriteAllTextAsync(publicPath, key.PublicKeyPem);
         await stdout.WriteLineAsync($"key id:      {key.KeyId}");
         await stdout.WriteLineAsync($"public key:  {Path.GetFullPath(publicPath)}  (made from {Path.GetFullPath(privatePath)}, which is unchanged)");
         return 0;

@@ -31,6 +31,9 @@ public sealed class RsaKeyEncryptionKey : IKeyEncryptionKey, IDisposable
     /// <summary>Whether this key can unwrap (responder tools only).</summary>
     public bool HasPrivateKey { get; }
 
+    /// <summary>The public half as PEM (SubjectPublicKeyInfo), what the intake app is given.</summary>
+    public string PublicKeyPem => _rsa.ExportSubjectPublicKeyInfoPem();
+
     /// <summary>A wrap-only key from a PEM public key (<c>PUBLIC KEY</c> or <c>RSA PUBLIC KEY</c>).</summary>
     public static RsaKeyEncryptionKey FromPublicKeyPem(string pem)
     {
