@@ -91,11 +91,7 @@ public sealed partial class SmsIntake(
                 return await IndexAndCompleteAsync(sms, kind, pseudonym, recordName, committed.Record, duplicate: true, cancellationToken).ConfigureAwait(false);
             }
 
-            var record = NextRecord(pointer, kind, urgency, detected, now);
-            if (record is { NewCase: true })
-            {
-                record = record with { TipId = (await FreeIdAsync(cancellationToken).ConfigureAwait(false)).ToString() };
-            }
+            var record = await NextRecordAsync(pointer, kind, urgency, detected, now, cancellationToken).ConfigureAwait(false);
 
             var updated = Advance(pointer, record, kind, detected, now, sidHash);
             if (!await Call(() => state.TrySaveAsync(PointerName(pseudonym), Write(updated, StoredJsonContext.Default.ConversationPointer), etag, cancellationToken), cancellationToken).ConfigureAwait(false))
@@ -144,7 +140,7 @@ public sealed partial class SmsIntake(
         throw new IntakeUnavailableException("The conversation kept changing; try again.");
     }
 
-    private MessageRecord? NextRecord(ConversationPointer? pointer, SmsKind kind, Urgency urgency, string detected, DateTimeOffset now)
+    private async Task<MessageRecord?> NextRecordAsync(ConversationPointer? pointer, SmsKind kind, Urgency urgency, string detected, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var language = pointer?.Language ?? detected;
         var open = pointer?.TipId is not null && now - pointer.LastAt <= options.Value.ConversationWindow;
@@ -155,8 +151,8 @@ public sealed partial class SmsIntake(
                 return new MessageRecord(pointer!.TipId!, pointer.Sequence + 1, urgency, language, urgency > pointer.MaxUrgency, pointer.ContactPaused ? true : null, now, false);
             case SmsKind.Message:
                 // Twilio keeps blocking replies to a number that texted STOP until it texts START, whatever the case.
-                // The id is drawn (and checked free) by the caller.
-                return new MessageRecord(string.Empty, 1, urgency, language, true, pointer?.ContactPaused == true ? true : null, now, true);
+                var id = await FreeIdAsync(cancellationToken).ConfigureAwait(false);
+                return new MessageRecord(id.ToString(), 1, urgency, language, true, pointer?.ContactPaused == true ? true : null, now, true);
             case SmsKind.Stop or SmsKind.Start when pointer?.TipId is not null:
                 // STOP reaches the case however old it is: responders must know not to reply. Tell them once.
                 var alert = kind == SmsKind.Stop && !pointer.ContactPaused;
