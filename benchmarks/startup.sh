@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Start-up of the published app: the Native AOT executable that ships against a self-contained JIT
-# single-file build of the same code (the baseline), measured in the same run on the same Azurite.
-# Time is from exec to the first 200 on /api/health (which itself calls blob and queue storage):
-# what a Functions cold start waits for. Usage: benchmarks/startup.sh [runs per build, default 5]
+# Start-up of the published app against a plain JIT build of the same code (the baseline), measured in the
+# same run on the same Azurite, two ways:
+#   standalone   exec to the first 200 on /api/health (which itself calls blob and queue storage);
+#   worker host  exec to exit of `--verify-worker` with the Functions host's switches: the worker host built
+#                as the host's launch builds it, settings validated, every function activated (no host runs here).
+# Builds: the baseline (`dotnet build -c Release`), the shipped publish (linux-x64, framework-dependent), and
+# the same publish with ReadyToRun. Usage: benchmarks/startup.sh [runs per build, default 5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
 
 die() { echo "startup: $*" >&2; exit 1; }
 for tool in dotnet node curl; do command -v $tool >/dev/null || die "$tool is needed"; done
-[ -f node_modules/azurite/dist/src/azurite.js ] || npm ci --no-audit --no-fund
+npm ls --depth=0 >/dev/null 2>&1 || npm ci --no-audit --no-fund
 
 work=$(mktemp -d)
 azurite_pid=""
@@ -21,12 +24,13 @@ trap cleanup EXIT
 
 free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 
-echo "Publishing both builds (a few minutes)..."
-dotnet publish src/Hotline.Functions -c Release -o "$work/aot" --artifacts-path "$work/build-aot" --nologo -v quiet >/dev/null
-# The baseline restores with its own lock file: the repository's stays as it is.
-dotnet publish src/Hotline.Functions -c Release -o "$work/jit" --artifacts-path "$work/build-jit" --nologo -v quiet \
-  -p:PublishAot=false -p:SelfContained=true -p:PublishSingleFile=true \
-  -p:NuGetLockFilePath="$work/jit.packages.lock.json" -p:RestoreLockedMode=false >/dev/null
+echo "Building the three variants (a few minutes)..."
+app=src/Hotline.Functions
+dotnet build "$app" -c Release -o "$work/jit" --artifacts-path "$work/build-jit" --nologo -v quiet >/dev/null
+dotnet publish "$app" -c Release -o "$work/ship" --artifacts-path "$work/build-ship" --nologo -v quiet >/dev/null
+# ReadyToRun restores the crossgen pack: with its own lock file, so the repository's stays as it is.
+dotnet publish "$app" -c Release -o "$work/r2r" --artifacts-path "$work/build-r2r" --nologo -v quiet \
+  -p:PublishReadyToRun=true -p:NuGetLockFilePath="$work/r2r.packages.lock.json" -p:RestoreLockedMode=false >/dev/null
 dotnet run --project src/Hotline.Cli -- keys init --dir "$work/keys" >/dev/null
 
 blob_port=$(free_port); queue_port=$(free_port); table_port=$(free_port)
@@ -43,18 +47,18 @@ export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=devstoreac
 export Hotline__PublicKeyPath="$work/keys/hotline-public.pem"
 export Hotline__PhonePepper="startup-benchmark-pepper-0123456789abcdef"
 export AzureWebJobs__DispatchTriage__Disabled=true AzureWebJobs__DispatchTriagePoison__Disabled=true
-unset FUNCTIONS_CUSTOMHANDLER_PORT Hotline__KeyVaultUri Twilio__AccountSid || true
+unset FUNCTIONS_WORKER_DIRECTORY Functions__Worker__HostEndpoint Hotline__KeyVaultUri Twilio__AccountSid ASPNETCORE_URLS || true
 
-# Prints "<ms> <rss KB>" for one start of the executable in folder $1.
+# Prints "<ms> <rss KB>" for one standalone start of the app in folder $1.
 start_once() {
   local dir=$1 port pid begin end rss
   port=$(free_port)
   begin=$(date +%s%N)
-  ( cd "$dir" && exec ./Hotline.Functions --urls "http://127.0.0.1:$port" >/dev/null 2>&1 ) &
+  ( cd "$dir" && exec dotnet Hotline.Functions.dll --urls "http://127.0.0.1:$port" >/dev/null 2>&1 ) &
   pid=$!
   until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/health" 2>/dev/null)" = 200 ]; do
-    kill -0 "$pid" 2>/dev/null || die "$dir/Hotline.Functions exited"
-    [ $(( $(date +%s%N) - begin )) -lt 60000000000 ] || { kill "$pid"; die "$dir/Hotline.Functions was not healthy within 60 s"; }
+    kill -0 "$pid" 2>/dev/null || die "$dir/Hotline.Functions.dll exited"
+    [ $(( $(date +%s%N) - begin )) -lt 60000000000 ] || { kill "$pid"; die "$dir was not healthy within 60 s"; }
     sleep 0.005
   done
   end=$(date +%s%N)
@@ -63,28 +67,42 @@ start_once() {
   echo "$(( (end - begin) / 1000000 )) $rss"
 }
 
-# Warm Azurite and the file cache once, then alternate the builds so drift hits both alike.
-start_once "$work/jit" >/dev/null; start_once "$work/aot" >/dev/null
-: >"$work/aot.txt"; : >"$work/jit.txt"
+# Prints "<ms>" for one worker-host build (--verify-worker) of the app in folder $1, started as the host starts it.
+worker_once() {
+  local dir=$1 port begin end
+  port=$(free_port)
+  begin=$(date +%s%N)
+  ( cd "$dir" && FUNCTIONS_WORKER_DIRECTORY="$dir" exec dotnet Hotline.Functions.dll \
+      --host 127.0.0.1 --port "$port" --workerId bench --requestId bench --grpcMaxMessageLength 2147483647 \
+      --functions-uri "http://127.0.0.1:$port/" --functions-worker-id bench --functions-request-id bench \
+      --functions-grpc-max-message-length 2147483647 --verify-worker >"$work/verify.log" 2>&1 ) || die "--verify-worker failed in $dir: $(cat "$work/verify.log")"
+  end=$(date +%s%N)
+  echo "$(( (end - begin) / 1000000 ))"
+}
+
+builds="jit ship r2r"
+# Warm Azurite and the file cache once, then alternate the builds so drift hits all alike.
+for b in $builds; do start_once "$work/$b" >/dev/null; worker_once "$work/$b" >/dev/null; : >"$work/$b.txt"; : >"$work/$b.worker.txt"; done
 for _ in $(seq "$runs"); do
-  start_once "$work/jit" >>"$work/jit.txt"
-  start_once "$work/aot" >>"$work/aot.txt"
+  for b in $builds; do
+    start_once "$work/$b" >>"$work/$b.txt"
+    worker_once "$work/$b" >>"$work/$b.worker.txt"
+  done
 done
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-jit_ms=$(cut -d' ' -f1 "$work/jit.txt" | median); aot_ms=$(cut -d' ' -f1 "$work/aot.txt" | median)
-jit_rss=$(cut -d' ' -f2 "$work/jit.txt" | median); aot_rss=$(cut -d' ' -f2 "$work/aot.txt" | median)
-size() { du -m "$1/Hotline.Functions" | cut -f1; }
+range() { sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }'; }
+jit_ms=$(cut -d' ' -f1 "$work/jit.txt" | median); jit_worker=$(median <"$work/jit.worker.txt")
 
 echo
-echo "Start to first healthy /api/health, median of $runs runs each ($(nproc) cores):"
+echo "Median of $runs runs each ($(nproc) cores); ratios against the baseline in this run:"
 echo
-echo "| build | size MB | start ms (min-max) | median ms | RSS MB | median / baseline |"
-echo "| --- | --- | --- | --- | --- | --- |"
-for build in jit aot; do
-  ms=$([ $build = jit ] && echo "$jit_ms" || echo "$aot_ms")
-  rss=$([ $build = jit ] && echo "$jit_rss" || echo "$aot_rss")
-  name=$([ $build = jit ] && echo "baseline: self-contained JIT single file" || echo "Native AOT (ships)")
-  range="$(cut -d' ' -f1 "$work/$build.txt" | sort -n | head -1)-$(cut -d' ' -f1 "$work/$build.txt" | sort -n | tail -1)"
-  echo "| $name | $(size "$work/$build") | $range | $ms | $((rss / 1024)) | $(awk -v a="$ms" -v b="$jit_ms" 'BEGIN { printf "%.2fx", a / b }') |"
+echo "| build | size MB | standalone start ms (min-max) | median | / baseline | RSS MB | worker host ms (min-max) | median | / baseline |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+for b in $builds; do
+  case $b in jit) name="baseline: dotnet build (JIT)";; ship) name="publish linux-x64 (ships)";; r2r) name="publish linux-x64 + ReadyToRun";; esac
+  ms=$(cut -d' ' -f1 "$work/$b.txt" | median); rss=$(cut -d' ' -f2 "$work/$b.txt" | median); worker=$(median <"$work/$b.worker.txt")
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$(du -sm --exclude=.azurefunctions "$work/$b" | cut -f1)" \
+    "$(cut -d' ' -f1 "$work/$b.txt" | range)" "$ms" "$(awk -v a="$ms" -v b="$jit_ms" 'BEGIN { printf "%.2fx", a / b }')" "$((${rss%.*} / 1024))" \
+    "$(range <"$work/$b.worker.txt")" "$worker" "$(awk -v a="$worker" -v b="$jit_worker" 'BEGIN { printf "%.2fx", a / b }')"
 done

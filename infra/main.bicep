@@ -1,4 +1,4 @@
-// Hotline on Azure: a Flex Consumption Function App running the custom handler, its storage, two
+// Hotline on Azure: a Flex Consumption Function App running the .NET isolated worker, its storage, two
 // Key Vaults and monitoring. Everything authenticates with one user-assigned identity; the storage
 // account takes no shared keys. Deploy with `az deployment group create` (see README, "Deploying to Azure").
 targetScope = 'resourceGroup'
@@ -343,10 +343,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
       }
-      // A custom handler: the host starts the Native AOT executable that host.json names.
+      // The .NET isolated worker (Hotline.Functions.dll, named by worker.config.json). Flex Consumption
+      // takes the runtime from here: FUNCTIONS_WORKER_RUNTIME and FUNCTIONS_EXTENSION_VERSION are not app settings on this plan.
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
   }
@@ -354,7 +355,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   resource settings 'config' = {
     name: 'appsettings'
     properties: {
-      // Identity-based storage for the host and the app alike (no connection string, no keys).
+      // Identity-based storage for the host, the queue triggers (Connection = "AzureWebJobsStorage") and the
+      // app alike (no connection string, no keys).
       AzureWebJobsStorage__credential: 'managedidentity'
       AzureWebJobsStorage__clientId: identity.properties.clientId
       AzureWebJobsStorage__accountName: storage.name
@@ -372,6 +374,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Twilio__PhoneNumber: twilioPhoneNumber
       // Twilio signs the public URL it calls: this must be exactly the address set on the number.
       Twilio__WebhookBaseUrl: 'https://${functionApp.properties.defaultHostName}'
+      // The web form answers at the site root (host.json routePrefix ""): the host's own home page must not.
+      AzureWebJobsDisableHomepage: 'true'
     }
     dependsOn: [
       storageRoles

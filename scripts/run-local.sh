@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs Hotline locally: Azurite (data in .local/azurite) + the app in standalone mode on
-# http://127.0.0.1:7071. Installs what it needs on first run. Ctrl-C stops both.
+# Runs Hotline locally: Azurite (data in .local/azurite) + the app on http://127.0.0.1:7071, under the
+# Functions host (`func start`) when Azure Functions Core Tools are installed, standalone otherwise.
+# Installs what it needs on first run. Ctrl-C stops both. HOTLINE_HOST=standalone forces standalone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -62,9 +63,14 @@ else
   done
 fi
 
+host=standalone
+if [ "${HOTLINE_HOST:-}" != standalone ] && command -v func >/dev/null; then
+  host=func
+fi
+
 cat <<TEXT
 
-  Hotline is starting (standalone mode, Azurite storage):
+  Hotline is starting ($([ $host = func ] && echo "under the Functions host: func start" || echo "standalone: Azure Functions Core Tools (func) not found, or HOTLINE_HOST=standalone"), Azurite storage):
     web form        http://127.0.0.1:7071/
     health          http://127.0.0.1:7071/api/health
     tips API        POST http://127.0.0.1:7071/api/tips
@@ -76,7 +82,16 @@ cat <<TEXT
   Ctrl-C stops the app and Azurite.
 
 TEXT
-ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} \
-  dotnet src/Hotline.Functions/bin/Debug/net10.0/Hotline.Functions.dll "$@" &
+export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
+if [ $host = func ]; then
+  # Core Tools read local.settings.json from the folder they start in, and never override a variable that
+  # is already set: the key paths, relative to the repository, are passed absolute.
+  export Hotline__PublicKeyPath="$root/$keys/hotline-public.pem" Hotline__PrivateKeyPath="$root/$keys/hotline-private.pem"
+  out=src/Hotline.Functions/bin/Debug/net10.0
+  install -m 600 local.settings.json "$out/local.settings.json"
+  (cd "$out" && exec func start --port 7071 "$@") &
+else
+  dotnet src/Hotline.Functions/bin/Debug/net10.0/Hotline.Functions.dll --standalone "$@" &
+fi
 app_pid=$!
 wait "$app_pid"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test on a fresh machine: installs Azurite (npm ci), Debian's Chromium for the
-# browser tests and clang for the Native AOT publish test if they are missing, checks infra/
-# (Bicep build and lint), then `dotnet test`.
+# Runs every test on a fresh machine: installs Azurite and Twilio's Node library (npm ci) and
+# Debian's Chromium for the browser tests if they are missing, checks infra/ (Bicep build and
+# lint), then `dotnet test`.
 # The tests start their own Azurite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,20 +10,16 @@ die() { echo "test: $*" >&2; exit 1; }
 command -v dotnet >/dev/null || die "the .NET SDK is needed: https://dot.net"
 command -v node >/dev/null || die "Node.js 20+ is needed for Azurite: https://nodejs.org"
 
-if [ ! -f node_modules/azurite/dist/src/azurite.js ] || [ ! -d node_modules/twilio ]; then
+if ! npm ls --depth=0 >/dev/null 2>&1; then  # missing, or not what package-lock.json pins
   npm ci --no-audit --no-fund
 fi
 
-apt_packages=()
-command -v chromium >/dev/null || apt_packages+=(chromium)
-# The publish test builds the Native AOT executable: it links with clang (or gcc) and needs objcopy (binutils).
-{ command -v clang >/dev/null || command -v gcc >/dev/null; } && command -v objcopy >/dev/null || apt_packages+=(clang)
-if [ ${#apt_packages[@]} -gt 0 ]; then
-  echo "Installing Debian's ${apt_packages[*]} (browser tests, Native AOT publish)..."
+if ! command -v chromium >/dev/null; then
+  echo "Installing Debian's chromium (browser tests)..."
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${apt_packages[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
 fi
 
 # infra/ compiles and lints clean (the Bicep CLI comes from NuGet).

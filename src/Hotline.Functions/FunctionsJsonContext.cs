@@ -2,19 +2,17 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Hotline.Functions.DispatchTriage;
 using Hotline.Functions.Health;
-using Hotline.Functions.Hosting;
 using Hotline.Functions.Intake;
 
 namespace Hotline.Functions;
 
 /// <summary>
 /// Source-generated JSON for everything the app writes or reads as JSON (web defaults, as ASP.NET
-/// Core's). It is in the HTTP JSON options' resolver chain, so typed results need no reflection:
-/// the app runs trimmed and as Native AOT.
+/// Core's). It is first in the HTTP JSON options' resolver chain, so typed results are written
+/// without reflection over our types.
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(HealthEndpoints.HealthReport))]
-[JsonSerializable(typeof(FunctionInvocationEndpoints.InvocationResponse))]
+[JsonSerializable(typeof(HealthFunction.HealthReport))]
 [JsonSerializable(typeof(IntakeResponses.ReceiptResponse))]
 [JsonSerializable(typeof(WebhookAlert))]
 [JsonSerializable(typeof(AlertRecord))]

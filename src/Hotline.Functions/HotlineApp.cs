@@ -1,42 +1,86 @@
 using Hotline.Functions.DispatchTriage;
-using Hotline.Functions.Health;
 using Hotline.Functions.Hosting;
+using Hotline.Functions.Http;
 using Hotline.Functions.Intake;
-using Hotline.Functions.SmsInbound;
-using Hotline.Functions.SubmitTip;
-using Hotline.Functions.TipForm;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Hotline.Functions;
 
-/// <summary>Builds the app. Program.cs runs it; tests build the same app with their own settings.</summary>
+/// <summary>
+/// Builds the app for either host. Program.cs picks the host from the process's switches
+/// (<see cref="HostingMode"/>); tests build the standalone app with their own settings.
+/// </summary>
 public static class HotlineApp
 {
+    /// <summary>Standalone: ASP.NET Core serves the HTTP functions and in-process listeners run the queue functions.</summary>
     public static WebApplicationBuilder CreateBuilder(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        // Content root = the app's folder (appsettings.json, host.json, function folders), as under the
-        // Functions host; local.settings.json is looked up in the working directory, as Core Tools do.
+        // Content root = the app's folder (appsettings.json, host.json), as under the Functions host;
+        // local.settings.json is looked up in the working directory, as Core Tools do.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddFunctionsFiles(Directory.GetCurrentDirectory());
-        KeyVaultConfigurationSource.AddIfConfigured(builder.Configuration);
+        AddConfiguration(builder.Configuration, builder.Logging);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
-        AddPrivacyLogFilters(builder.Logging);
         configure?.Invoke(builder);
-        HostingMode.ConfigureUrls(builder);
+        HostingMode.ConfigureStandaloneUrls(builder);
+        AddServices(builder.Services, builder.Configuration, new HostingMode(HostKind.Standalone, VerifyOnly: false, args));
+        builder.Services.AddProblemDetails();
+        return builder;
+    }
 
-        var services = builder.Services;
-        services.AddProblemDetails();
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var app = builder.Build();
+
+        // Routing first, so the policies know which function a request is for; the policies outermost
+        // after that, so their headers and error answers cover every response, 404s included.
+        app.UseRouting();
+        app.UseHttpPolicies();
+        app.UseStatusCodePages();
+        app.MapHttpFunctions(app.Configuration);
+        return app;
+    }
+
+    /// <summary>Under the Functions host: the isolated worker with ASP.NET Core integration.</summary>
+    internal static IHost BuildWorker(HostingMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(mode);
+        var builder = FunctionsApplication.CreateBuilder(mode.AppArgs);
+        builder.ConfigureFunctionsWebApplication();
+        AddConfiguration(builder.Configuration, builder.Logging);
+        AddServices(builder.Services, builder.Configuration, mode);
+        builder.UseMiddleware<WorkerHttpMiddleware>();
+        if (mode.VerifyOnly)
+        {
+            builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }));
+        }
+
+        return builder.Build();
+    }
+
+    private static void AddConfiguration(IConfigurationManager configuration, ILoggingBuilder logging)
+    {
+        configuration.AddFunctionsFiles(Directory.GetCurrentDirectory());
+        KeyVaultConfigurationSource.AddIfConfigured(configuration);
+        AddPrivacyLogFilters(logging);
+    }
+
+    /// <summary>Everything the functions need, the same under both hosts.</summary>
+    private static void AddServices(IServiceCollection services, IConfiguration configuration, HostingMode mode)
+    {
+        services.TryAddSingleton(mode);
         services.AddSettingConversionFailures();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, FunctionsJsonContext.Default));
-        services.AddHotlineStorage(builder.Configuration);
+        services.AddHotlineStorage(configuration);
         services.AddOptions<QueueTriggerOptions>()
             .BindConfiguration(QueueTriggerOptions.SectionName)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<QueueTriggerOptions>, QueueTriggerOptionsValidator>();
         services.AddHostedService<StorageInitializer>();
         services.AddIntake();
-        services.AddTriageDispatch(builder.Configuration);
-        return builder;
+        services.AddTriageDispatch(configuration);
     }
 
     /// <summary>
@@ -49,23 +93,5 @@ public static class HotlineApp
         {
             logging.AddFilter(category, LogLevel.Warning);
         }
-    }
-
-    public static WebApplication Build(WebApplicationBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        var app = builder.Build();
-
-        app.UseSecurityHeaders();
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.UseRateLimiter();
-
-        app.MapTipForm();
-        app.MapSubmitTip();
-        app.MapSmsInbound();
-        app.MapHealth();
-        app.MapQueueFunctions();
-        return app;
     }
 }

@@ -4,7 +4,30 @@ using Microsoft.Extensions.Options;
 
 try
 {
-    var app = HotlineApp.Build(HotlineApp.CreateBuilder(args));
+    var mode = HostingMode.Detect(args, Environment.GetEnvironmentVariable);
+    if (mode.Kind == HostKind.Worker)
+    {
+        using var worker = HotlineApp.BuildWorker(mode);
+        if (mode.VerifyOnly)
+        {
+            return await WorkerVerification.RunAsync(worker, Console.Out);
+        }
+
+        try
+        {
+            await worker.RunAsync();
+        }
+        catch (Exception ex) when (ex.GetType().Name == "RpcException")
+        {
+            // Only the Functions host starts a worker; without one listening there is nothing to serve.
+            await Console.Error.WriteLineAsync($"Hotline (worker mode) could not reach the Functions host at the address its switches name ({ex.GetType().Name}); run it standalone with {HostingMode.StandaloneSwitch} instead.");
+            return 1;
+        }
+
+        return 0;
+    }
+
+    var app = HotlineApp.Build(HotlineApp.CreateBuilder(mode.AppArgs));
     await app.RunAsync();
     return 0;
 }

@@ -12,4 +12,7 @@ public static class StorageNames
 
     /// <summary>The Functions host's convention: a queue's poison messages go to "&lt;queue&gt;-poison".</summary>
     public const string PoisonSuffix = "-poison";
+
+    /// <summary>The storage connection setting (the Functions standard): the queue triggers' <c>Connection</c>, and the app's own.</summary>
+    public const string ConnectionSetting = "AzureWebJobsStorage";
 }

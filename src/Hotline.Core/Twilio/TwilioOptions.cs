@@ -29,6 +29,12 @@ public sealed partial class TwilioOptions
     /// <summary>The public base URL Twilio calls (inbound SMS signatures are computed over it).</summary>
     public string? WebhookBaseUrl { get; set; }
 
+    /// <summary>
+    /// The secret of a Twilio SharedKey for webhook signing. When set, only HMAC-SHA256 signatures made
+    /// with it are accepted; otherwise only HMAC-SHA1 with the auth token. A request header never chooses.
+    /// </summary>
+    public string? WebhookSigningKey { get; set; }
+
     /// <summary>Pace of outgoing SMS for this process: a long code's limit is 1 per second.</summary>
     public double MessagesPerSecond { get; set; } = 1;
 
@@ -59,12 +65,13 @@ public sealed class TwilioOptionsValidator : IValidateOptions<TwilioOptions>
         var failures = new List<string>();
         var anySet = !string.IsNullOrWhiteSpace(options.AuthToken)
             || !string.IsNullOrWhiteSpace(options.PhoneNumber)
-            || !string.IsNullOrWhiteSpace(options.MessagingServiceSid);
+            || !string.IsNullOrWhiteSpace(options.MessagingServiceSid)
+            || !string.IsNullOrWhiteSpace(options.WebhookSigningKey);
         if (!options.IsConfigured)
         {
             if (anySet)
             {
-                failures.Add("Twilio__AccountSid is not set, but other Twilio settings are: Twilio settings are all-or-nothing (set Twilio__AccountSid, Twilio__AuthToken and Twilio__PhoneNumber or Twilio__MessagingServiceSid, or none of them).");
+                failures.Add("Twilio__AccountSid is not set, but other Twilio settings are: Twilio settings are all-or-nothing (set Twilio__AccountSid, Twilio__AuthToken and Twilio__PhoneNumber or Twilio__MessagingServiceSid, or none of them; Twilio__WebhookSigningKey too needs the account).");
             }
         }
         else

@@ -10,7 +10,7 @@ namespace Hotline.Twilio;
 public static class TwilioServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="TwilioSmsClient"/>, its validated options (section <c>Twilio</c>), the
+    /// Registers <see cref="TwilioSmsClient"/> (Twilio's library over our HttpClient), its validated options (section <c>Twilio</c>), the
     /// process-wide <see cref="SendPacer"/> and an HttpClient with the alert resilience pipeline,
     /// paced. The factory's request logging is removed: its scope carries the full request URL
     /// whatever the log level, and scopes reach Application Insights (for webhooks the URL is the secret).
@@ -24,9 +24,12 @@ public static class TwilioServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new SendPacer(sp.GetRequiredService<IOptions<TwilioOptions>>().Value.MessagesPerSecond, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<TwilioSmsClient>();
+        services.TryAddTransient<TwilioApiBaseHandler>();
         services.AddHttpClient(TwilioSmsClient.HttpClientName)
             .RemoveAllLoggers()
-            .AddAlertResilience("twilio", paced: true);
+            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { AllowAutoRedirect = false })
+            .AddAlertResilience("twilio", paced: true)
+            .AddHttpMessageHandler<TwilioApiBaseHandler>();
         return services;
     }
 

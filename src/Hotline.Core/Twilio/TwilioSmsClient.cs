@@ -1,22 +1,26 @@
-using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Twilio.Clients;
+using Twilio.Exceptions;
+using Twilio.Http;
+using Twilio.Rest.Api.V2010.Account;
+using Twilio.Types;
 
 namespace Hotline.Twilio;
 
 /// <summary>
-/// Sends SMS through Twilio's REST API (<c>POST /2010-04-01/Accounts/{AccountSid}/Messages.json</c>),
-/// written by hand because the Twilio NuGet package cannot be restored here. Retries, timeouts and
-/// pacing live in the HTTP pipeline (<see cref="TwilioServiceCollectionExtensions.AddTwilioSms"/>);
-/// this class only builds the request and reads Twilio's answer.
+/// Sends SMS with Twilio's own library (<see cref="MessageResource"/>) through a <see cref="TwilioRestClient"/>
+/// over our named HttpClient: retries, timeouts, pacing and the stub redirect
+/// (<see cref="TwilioApiBaseHandler"/>) live in that client's pipeline
+/// (<see cref="TwilioServiceCollectionExtensions.AddTwilioSms"/>). Twilio's resource objects are mapped to
+/// <see cref="TwilioSendResult"/> here and go no further.
 /// </summary>
 public sealed class TwilioSmsClient(IHttpClientFactory httpClientFactory, IOptions<TwilioOptions> options)
 {
     /// <summary>The named HttpClient with the resilience pipeline and the pacer.</summary>
     public const string HttpClientName = "twilio";
+
+    private readonly Lazy<TwilioRestClient> _client = new(() => CreateClient(httpClientFactory, options.Value));
 
     /// <summary>
     /// Sends one SMS. Returns Twilio's verdict for any HTTP answer (after retries on 429/5xx);
@@ -32,61 +36,40 @@ public sealed class TwilioSmsClient(IHttpClientFactory httpClientFactory, IOptio
             throw new InvalidOperationException("Twilio is not configured (Twilio__AccountSid is empty).");
         }
 
-        var fields = new List<KeyValuePair<string, string>> { new("To", to) };
-        fields.Add(string.IsNullOrWhiteSpace(settings.MessagingServiceSid)
-            ? new("From", settings.PhoneNumber!)
-            : new("MessagingServiceSid", settings.MessagingServiceSid));
-        fields.Add(new("Body", body));
+        var message = new CreateMessageOptions(new PhoneNumber(to)) { Body = body };
+        if (string.IsNullOrWhiteSpace(settings.MessagingServiceSid))
+        {
+            message.From = new PhoneNumber(settings.PhoneNumber);
+        }
+        else
+        {
+            message.MessagingServiceSid = settings.MessagingServiceSid;
+        }
 
-        var accountSid = settings.AccountSid!;
-        var uri = new Uri($"{settings.ApiBase}/2010-04-01/Accounts/{Uri.EscapeDataString(accountSid)}/Messages.json");
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new FormUrlEncodedContent(fields) };
-        request.Headers.Authorization = new AuthenticationHeaderValue(
-            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(accountSid + ":" + settings.AuthToken)));
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-
-        var http = httpClientFactory.CreateClient(HttpClientName);
-        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        return Read(response.StatusCode, text);
-    }
-
-    /// <summary>
-    /// Reads only the message SID or the numeric error code: Twilio's error <c>message</c> can quote
-    /// the phone number ("The 'To' number +1... is not valid"), so it is never kept.
-    /// </summary>
-    internal static TwilioSendResult Read(HttpStatusCode status, string json)
-    {
-        string? sid = null;
-        int? code = null;
         try
         {
-            using var doc = JsonDocument.Parse(string.IsNullOrWhiteSpace(json) ? "{}" : json);
-            if (doc.RootElement.ValueKind == JsonValueKind.Object)
-            {
-                if (doc.RootElement.TryGetProperty("sid", out var s) && s.ValueKind == JsonValueKind.String)
-                {
-                    sid = s.GetString();
-                }
-
-                if (doc.RootElement.TryGetProperty("code", out var c))
-                {
-                    code = c.ValueKind switch
-                    {
-                        JsonValueKind.Number when c.TryGetInt32(out var n) => n,
-                        JsonValueKind.String when int.TryParse(c.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) => n,
-                        _ => null,
-                    };
-                }
-            }
+            // Twilio's API takes no CancellationToken: the wait ends on cancellation, and the request
+            // itself ends at the pipeline's attempt timeout.
+            var sent = await MessageResource.CreateAsync(message, _client.Value).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return new TwilioSendResult(HttpStatusCode.Created, sent.Sid, null);
         }
-        catch (JsonException)
+        catch (ApiException refused) when (refused.Status > 0)
         {
-            // A proxy's HTML error page: the status code alone decides.
+            // Only the status and Twilio's numeric code: its message can quote the phone number
+            // ("The 'To' number +1... is not valid"), so it is never kept.
+            return new TwilioSendResult((HttpStatusCode)refused.Status, null, refused.Code == 0 ? null : refused.Code);
         }
-
-        return new TwilioSendResult(status, sid, code);
+        catch (ApiConnectionException failed) when (failed.InnerException is { } inner && !cancellationToken.IsCancellationRequested)
+        {
+            // The library wraps what our pipeline threw after its retries (network error, timeout): the
+            // caller logs the type, so hand it the real one.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(inner);
+            throw;
+        }
     }
+
+    private static TwilioRestClient CreateClient(IHttpClientFactory factory, TwilioOptions settings) =>
+        new(settings.AccountSid, settings.AuthToken, accountSid: settings.AccountSid, httpClient: new SystemNetHttpClient(factory.CreateClient(HttpClientName)));
 }
 
 /// <summary>Twilio's answer to one send.</summary>

@@ -1,6 +1,7 @@
 using Hotline.Functions.DispatchTriage;
 using Hotline.Functions.Hosting;
 using Hotline.Storage;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Hotline.Functions.DispatchTriagePoison;
 
@@ -14,15 +15,17 @@ internal sealed class DispatchTriagePoisonFunction(IServiceProvider services) : 
 {
     public const string FunctionName = "DispatchTriagePoison";
 
-    public string Name => FunctionName;
+    string IQueueFunction.Name => FunctionName;
 
-    public string QueueName => StorageNames.TriagePoisonQueue;
+    string IQueueFunction.QueueName => StorageNames.TriagePoisonQueue;
 
-    public string BindingName => "message";
+    [Function(FunctionName)]
+    public Task Run(
+        [QueueTrigger(StorageNames.TriagePoisonQueue, Connection = StorageNames.ConnectionSetting)] string message,
+        FunctionContext context,
+        CancellationToken cancellationToken) => RunAsync(QueueTriggerMessage.FromWorker(message, context), cancellationToken);
 
-    // Resolved on first run, not at construction: MapQueueFunctions builds every function while the
-    // endpoints are mapped, before start-up validation, and the dispatcher's storage would turn a
-    // clear "setting X is missing" into an error from inside the container.
+    // Resolved on first run, as DispatchTriageFunction's dispatcher.
     public Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken) =>
         services.GetRequiredService<TriageDispatcher>().DispatchUndeliveredNoticeAsync(message, cancellationToken);
 }

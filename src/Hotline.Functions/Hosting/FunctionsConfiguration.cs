@@ -19,7 +19,7 @@ internal static class FunctionsConfiguration
     /// Adds host.json and local.settings.json beneath the environment and command line, so a value
     /// set in the environment wins over the files, as it does under Core Tools and in Azure.
     /// </summary>
-    public static void AddFunctionsFiles(this ConfigurationManager configuration, string contentRoot)
+    public static void AddFunctionsFiles(this IConfigurationManager configuration, string contentRoot)
     {
         ArgumentNullException.ThrowIfNull(configuration);
 

@@ -13,7 +13,7 @@ internal sealed class KeyVaultConfigurationSource(Uri vaultUri) : IConfiguration
 {
     public IConfigurationProvider Build(IConfigurationBuilder builder) => new Provider(vaultUri);
 
-    public static void AddIfConfigured(ConfigurationManager configuration)
+    public static void AddIfConfigured(IConfigurationManager configuration)
     {
         var setting = configuration["Hotline:KeyVaultUri"];
         if (string.IsNullOrWhiteSpace(setting))

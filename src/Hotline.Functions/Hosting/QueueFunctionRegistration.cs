@@ -5,21 +5,22 @@ namespace Hotline.Functions.Hosting;
 internal static partial class QueueFunctionRegistration
 {
     /// <summary>
-    /// Registers a queue function for the host's invocation endpoint and, in standalone mode, its
-    /// listener, unless <c>AzureWebJobs__{Name}__Disabled=true</c> switches it off.
+    /// Registers a queue function's handler and, standalone, its listener, unless
+    /// <c>AzureWebJobs__{Name}__Disabled=true</c> switches it off. Under the Functions host the host owns
+    /// the trigger (and the same switch): the worker only runs the <c>[Function]</c> method it is asked to.
     /// </summary>
     public static IServiceCollection AddQueueFunction<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TFunction>(this IServiceCollection services, IConfiguration configuration)
         where TFunction : class, IQueueFunction
     {
         services.AddSingleton<TFunction>();
         services.AddSingleton<IQueueFunction>(sp => sp.GetRequiredService<TFunction>());
-        if (HostingMode.IsUnderFunctionsHost(configuration))
-        {
-            return services;
-        }
-
         services.AddSingleton<IHostedService>(sp =>
         {
+            if (sp.GetRequiredService<HostingMode>().Kind != HostKind.Standalone)
+            {
+                return new DisabledListener();
+            }
+
             var function = sp.GetRequiredService<TFunction>();
             if (HostingMode.IsFunctionDisabled(configuration, function.Name))
             {

@@ -61,6 +61,24 @@ internal static class IntakeResponses
             : TypedResults.Problem("Your report may not have reached us. Retry with the same Idempotency-Key: if it did arrive, the retry will not create a second report.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Temporarily unavailable");
     }
 
+    /// <summary>
+    /// A request that failed inside: 503 with Retry-After when storage failed (worth a retry), 500
+    /// otherwise. Neither claims the report was kept or lost.
+    /// </summary>
+    public static IResult Failed(HttpRequest request, bool transient)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (transient)
+        {
+            return Unavailable(request, language: null);
+        }
+
+        var texts = FormTexts.For(FormLanguage(request));
+        return WantsPage(request)
+            ? Html(FormPages.Error(texts, texts.ErrorUnavailable), StatusCodes.Status500InternalServerError)
+            : TypedResults.Problem("The request could not be completed. A report may not have reached us: retry with the same Idempotency-Key, which never creates a second report.", statusCode: StatusCodes.Status500InternalServerError, title: "Internal error");
+    }
+
     public static IResult TooManyRequests(HttpContext http)
     {
         var texts = FormTexts.For(FormLanguage(http.Request));

@@ -27,7 +27,8 @@ internal static class IntakeSetup
         services.AddSingleton<TipIntake>();
         services.AddSingleton(sp => new PhonePseudonym(sp.GetRequiredService<IOptions<HotlineOptions>>().Value.PhonePepper!));
         services.AddSingleton<SmsIntake>();
-        services.AddIntakeRateLimiting();
+        services.AddSingleton<Http.IntakeRateLimiter>();
+        services.AddSingleton<Http.HttpPolicies>();
         return services;
     }
 }

@@ -135,17 +135,6 @@ public sealed class RosterTests
         Assert.False(options.IsConfigured);
     }
 
-    [Fact]
-    public void TwilioSmsClient_ErrorAnswer_KeepsOnlyTheCodeNotTheMessage()
-    {
-        var result = TwilioSmsClient.Read(System.Net.HttpStatusCode.BadRequest, "{\"code\":21610,\"message\":\"Attempt to send to unsubscribed recipient +447700900101\",\"status\":400}");
-
-        Assert.Equal(21610, result.ErrorCode);
-        Assert.False(result.Succeeded);
-        Assert.False(result.IsTransient);
-        Assert.DoesNotContain("7700", result.ToString(), StringComparison.Ordinal);
-    }
-
     private static RosterOptions Load(Dictionary<string, string?> settings, string? vaultSecret = null)
     {
         // What the Key Vault configuration source does with the secret "Responders": its text becomes the setting.

@@ -115,7 +115,7 @@ public sealed class TipToAlertTests(OwnAzurite storage) : IClassFixture<OwnAzuri
             ["NumMedia"] = "0",
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/sms") { Content = new FormUrlEncodedContent(parameters) };
-        request.Headers.Add("X-Twilio-Signature", TwilioSignature.Compute(TwilioStub.AuthToken, PublicBase + "/api/sms", parameters));
+        request.Headers.Add("X-Twilio-Signature", await TwilioNode.SignAsync(TwilioStub.AuthToken, PublicBase + "/api/sms", parameters));
         using var response = await App.Http.SendAsync(request, Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return System.Xml.Linq.XDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).Root!.Element("Message")?.Value ?? string.Empty;

@@ -1,27 +1,43 @@
+using System.Globalization;
 using System.Text.Json;
+using Hotline.Functions.Hosting;
 using Hotline.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hotline.Tests.Hosting;
 
-/// <summary>The files the Functions host reads (host.json, */function.json) agree with what the app serves.</summary>
+/// <summary>
+/// What the Functions host reads (host.json, and functions.metadata, which the Worker SDK writes at build
+/// from the [Function] attributes) is pinned, and agrees with what the standalone host serves.
+/// </summary>
 public sealed class FunctionsContractTests(AzuriteFixture azurite)
 {
     private static readonly string AppRoot = AppContext.BaseDirectory;
 
+    /// <summary>One row per function: the host's contract. A change here is a change to what Azure runs.</summary>
+    public static TheoryData<string, string, string, string, string?, string?, string?> Functions => new()
+    {
+        // name, entry point, trigger, methods, route, queue, connection
+        { "SubmitTip", "Hotline.Functions.SubmitTip.SubmitTipFunction.Run", "httpTrigger", "post", "api/tips", null, null },
+        { "SmsInbound", "Hotline.Functions.SmsInbound.SmsInboundFunction.Run", "httpTrigger", "post", "api/sms", null, null },
+        { "Health", "Hotline.Functions.Health.HealthFunction.Run", "httpTrigger", "get", "api/health", null, null },
+        { "TipForm", "Hotline.Functions.TipForm.TipFormFunction.Run", "httpTrigger", "get", "api/tips/form/{asset?}", null, null },
+        { "TipFormHome", "Hotline.Functions.TipForm.TipFormFunction.Home", "httpTrigger", "get", "/", null, null },
+        { "DispatchTriage", "Hotline.Functions.DispatchTriage.DispatchTriageFunction.Run", "queueTrigger", "", null, "triage", "AzureWebJobsStorage" },
+        { "DispatchTriagePoison", "Hotline.Functions.DispatchTriagePoison.DispatchTriagePoisonFunction.Run", "queueTrigger", "", null, "triage-poison", "AzureWebJobsStorage" },
+    };
+
     [Fact]
-    public void HostJson_CustomHandler_PointsAtTheExecutableWithForwardingAndQueueSettings()
+    public void HostJson_IsolatedWorker_HasNoCustomHandlerAndKeepsTheQueueSettings()
     {
         using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppRoot, "host.json")));
         var root = host.RootElement;
 
         Assert.Equal("2.0", root.GetProperty("version").GetString());
-        Assert.Equal("Microsoft.Azure.Functions.ExtensionBundle", root.GetProperty("extensionBundle").GetProperty("id").GetString());
-        Assert.Equal("[4.0.0, 5.0.0)", root.GetProperty("extensionBundle").GetProperty("version").GetString());
-        var handler = root.GetProperty("customHandler");
-        Assert.Equal("Hotline.Functions", handler.GetProperty("description").GetProperty("defaultExecutablePath").GetString());
-        Assert.True(handler.GetProperty("enableForwardingHttpRequest").GetBoolean());
+        Assert.False(root.TryGetProperty("customHandler", out _), "host.json still has a customHandler section");
+        Assert.False(root.TryGetProperty("extensionBundle", out _), "a dotnet-isolated app brings its extensions itself (.azurefunctions), not a bundle");
         var queues = root.GetProperty("extensions").GetProperty("queues");
         foreach (var setting in new[] { "maxDequeueCount", "visibilityTimeout", "batchSize", "maxPollingInterval" })
         {
@@ -29,39 +45,101 @@ public sealed class FunctionsContractTests(AzuriteFixture azurite)
         }
 
         // An urgent alert must not wait up to a minute (the default) for a poll.
-        Assert.True(TimeSpan.Parse(queues.GetProperty("maxPollingInterval").GetString()!, System.Globalization.CultureInfo.InvariantCulture) <= TimeSpan.FromSeconds(5));
-        Assert.Equal("api", root.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
+        Assert.True(TimeSpan.Parse(queues.GetProperty("maxPollingInterval").GetString()!, CultureInfo.InvariantCulture) <= TimeSpan.FromSeconds(5));
+
+        // No prefix, so the form can live at the site root; every other route names its own "api/".
+        Assert.Equal(string.Empty, root.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
     }
 
     [Fact]
-    public async Task FunctionJson_HttpFunctions_AreForwardableAndServedByTheApp()
+    public void WorkerConfig_DescribesADotnetIsolatedWorker()
     {
-        // The host forwards only functions whose bindings are exactly one httpTrigger and one http output.
-        var settings = TestApp.BaseSettings(azurite.ConnectionString);
-        await using var app = TestApp.Build(settings, new LogCapture());
-        var routes = ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
-            .Select(e => "/" + e.RoutePattern.RawText!.Trim('/'))
-            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppRoot, "worker.config.json")));
+        var description = config.RootElement.GetProperty("description");
 
-        var httpFunctions = 0;
-        foreach (var file in Directory.GetFiles(AppRoot, "function.json", SearchOption.AllDirectories))
+        Assert.Equal("dotnet-isolated", description.GetProperty("language").GetString());
+        Assert.Equal("Hotline.Functions.dll", description.GetProperty("defaultWorkerPath").GetString());
+    }
+
+    [Fact]
+    public void FunctionsMetadata_FunctionSet_IsExactlyThePinnedOne()
+    {
+        var names = Metadata().Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal);
+
+        Assert.Equal(Functions.Select(row => ((ITheoryDataRow)row).GetData()[0] as string).Order(StringComparer.Ordinal), names);
+    }
+
+    [Theory]
+    [MemberData(nameof(Functions))]
+    public void FunctionsMetadata_EachFunction_MatchesItsPinnedContract(string name, string entryPoint, string trigger, string methods, string? route, string? queue, string? connection)
+    {
+        var function = Metadata().Single(f => f.GetProperty("name").GetString() == name);
+        Assert.Equal(entryPoint, function.GetProperty("entryPoint").GetString());
+        Assert.Equal("Hotline.Functions.dll", function.GetProperty("scriptFile").GetString());
+
+        var bindings = function.GetProperty("bindings").EnumerateArray().ToList();
+        var triggerBinding = Assert.Single(bindings, b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal));
+        Assert.Equal(trigger, triggerBinding.GetProperty("type").GetString());
+        Assert.Equal("In", triggerBinding.GetProperty("direction").GetString());
+        if (trigger == "httpTrigger")
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(file));
-            var bindings = doc.RootElement.GetProperty("bindings").EnumerateArray().ToList();
-            var trigger = bindings.SingleOrDefault(b => b.GetProperty("type").GetString() == "httpTrigger");
-            if (trigger.ValueKind == JsonValueKind.Undefined)
-            {
-                continue;
-            }
-
-            httpFunctions++;
+            // Anonymous: tipsters and Twilio hold no function keys (Twilio is checked by its signature).
+            Assert.Equal("Anonymous", triggerBinding.GetProperty("authLevel").GetString());
+            Assert.Equal(methods, string.Join(',', triggerBinding.GetProperty("methods").EnumerateArray().Select(m => m.GetString())));
+            Assert.Equal(route, triggerBinding.GetProperty("route").GetString());
+            var output = Assert.Single(bindings, b => b.GetProperty("direction").GetString() == "Out");
+            Assert.Equal("http", output.GetProperty("type").GetString());
+            Assert.Equal("$return", output.GetProperty("name").GetString());
             Assert.Equal(2, bindings.Count);
-            Assert.Contains(bindings, b => b.GetProperty("type").GetString() == "http" && b.GetProperty("direction").GetString() == "out");
-            Assert.Equal("anonymous", trigger.GetProperty("authLevel").GetString());
-            var route = "/api/" + trigger.GetProperty("route").GetString()!.Replace("/{asset?}", string.Empty, StringComparison.Ordinal);
-            Assert.True(routes.Contains(route), $"{Path.GetFileName(Path.GetDirectoryName(file))}: the app serves no {route} (it serves {string.Join(", ", routes)})");
         }
+        else
+        {
+            Assert.Equal(queue, triggerBinding.GetProperty("queueName").GetString());
+            Assert.Equal(connection, triggerBinding.GetProperty("connection").GetString());
+            Assert.Equal("String", triggerBinding.GetProperty("dataType").GetString());
+            Assert.Single(bindings);
+        }
+    }
 
-        Assert.Equal(4, httpFunctions); // Health, SubmitTip, TipForm, SmsInbound
+    [Fact]
+    public async Task StandaloneRoutes_EveryHttpFunction_ServedAtTheHostsPathAndNothingElse()
+    {
+        // The standalone host serves exactly the HTTP functions, where the Functions host would (route
+        // prefix from host.json + route), with the same methods; no other endpoint exists (no invocation
+        // route, nothing that does more than the public routes).
+        await using var app = TestApp.Build(TestApp.BaseSettings(azurite.ConnectionString), new LogCapture());
+        var endpoints = ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
+            .Select(e => (Name: e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName, Path: "/" + e.RoutePattern.RawText!.Trim('/'), Methods: string.Join(',', e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods).ToLowerInvariant()))
+            .OrderBy(e => e.Name, StringComparer.Ordinal)
+            .ToList();
+
+        var expected = Metadata()
+            .Select(f => (Name: f.GetProperty("name").GetString(), Trigger: f.GetProperty("bindings").EnumerateArray().First()))
+            .Where(f => f.Trigger.GetProperty("type").GetString() == "httpTrigger")
+            .Select(f => (f.Name, Path: HttpFunctionRoutes.Path(string.Empty, f.Trigger.GetProperty("route").GetString()!), Methods: string.Join(',', f.Trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()))))
+            .OrderBy(e => e.Name, StringComparer.Ordinal)
+            .ToList();
+        Assert.Equal(expected, endpoints);
+    }
+
+    [Fact]
+    public async Task QueueFunctions_StandaloneListeners_ReadTheQueuesTheMetadataNames()
+    {
+        await using var app = TestApp.Build(TestApp.BaseSettings(azurite.ConnectionString), new LogCapture());
+        var registered = app.Services.GetServices<IQueueFunction>().Select(f => (f.Name, f.QueueName)).Order().ToList();
+
+        var declared = Metadata()
+            .Select(f => (Name: f.GetProperty("name").GetString()!, Trigger: f.GetProperty("bindings").EnumerateArray().First()))
+            .Where(f => f.Trigger.GetProperty("type").GetString() == "queueTrigger")
+            .Select(f => (f.Name, f.Trigger.GetProperty("queueName").GetString()!))
+            .Order()
+            .ToList();
+        Assert.Equal(declared, registered);
+    }
+
+    private static List<JsonElement> Metadata()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppRoot, "functions.metadata")));
+        return doc.RootElement.EnumerateArray().Select(e => e.Clone()).ToList();
     }
 }

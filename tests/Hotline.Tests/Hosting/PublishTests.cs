@@ -12,9 +12,10 @@ using Hotline.Triage;
 namespace Hotline.Tests.Hosting;
 
 /// <summary>
-/// What the Functions host gets: `dotnet publish` output with host.json, the function folders and
-/// the Native AOT executable that host.json names, started the way the host starts it and taken
-/// through a tip, its triage invocation and an SMS (its own Azurite: it reads the triage queue).
+/// What the Functions host gets: `dotnet publish` output (linux-x64, framework-dependent: Flex Consumption's
+/// dotnet-isolated runtime brings .NET 10), checked for what the host loads, then started both ways it will
+/// be: as the host launches its worker (with <c>--verify-worker</c>, since no host runs here) and standalone,
+/// taken through a tip, its alert and an SMS (its own Azurite: the listener reads the triage queue).
 /// </summary>
 public sealed class PublishTests(OwnAzurite azurite) : IClassFixture<OwnAzurite>
 {
@@ -23,7 +24,7 @@ public sealed class PublishTests(OwnAzurite azurite) : IClassFixture<OwnAzurite>
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Publish_NativeExecutable_StartsUnderTheCustomHandlerContract()
+    public async Task Publish_WorkerApp_HasWhatTheHostLoadsAndRunsAsWorkerAndStandalone()
     {
         var work = Directory.CreateTempSubdirectory("hotline-publish-");
         try
@@ -31,28 +32,28 @@ public sealed class PublishTests(OwnAzurite azurite) : IClassFixture<OwnAzurite>
             var output = Path.Combine(work.FullName, "publish");
             await PublishAsync(output, Path.Combine(work.FullName, "artifacts"), TestContext.Current.CancellationToken);
 
-            using var hostJson = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "host.json"), TestContext.Current.CancellationToken));
-            var executable = Path.Combine(output, hostJson.RootElement.GetProperty("customHandler").GetProperty("description").GetProperty("defaultExecutablePath").GetString()!);
-            Assert.True(File.Exists(executable), "host.json names " + executable + ", which publish did not produce");
-            if (!OperatingSystem.IsWindows())
+            // The host reads worker.config.json to launch the worker, functions.metadata for the functions,
+            // and loads the extensions (queue trigger) from .azurefunctions.
+            using var workerConfig = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "worker.config.json"), Ct));
+            var description = workerConfig.RootElement.GetProperty("description");
+            Assert.Equal("dotnet-isolated", description.GetProperty("language").GetString());
+            Assert.Equal("dotnet", description.GetProperty("defaultExecutablePath").GetString());
+            var worker = Path.Combine(output, description.GetProperty("defaultWorkerPath").GetString()!);
+            Assert.True(File.Exists(worker), "worker.config.json names " + worker + ", which publish did not produce");
+            foreach (var file in new[] { "host.json", "functions.metadata", "Hotline.Functions.runtimeconfig.json", Path.Combine(".azurefunctions", "Microsoft.Azure.WebJobs.Extensions.Storage.Queues.dll") })
             {
-                Assert.True((File.GetUnixFileMode(executable) & UnixFileMode.UserExecute) != 0, "the executable is not executable");
-            }
-            foreach (var function in new[] { "Health", "SubmitTip", "TipForm", "SmsInbound", "DispatchTriage", "DispatchTriagePoison" })
-            {
-                Assert.True(File.Exists(Path.Combine(output, function, "function.json")), function + "/function.json is not published");
+                Assert.True(File.Exists(Path.Combine(output, file)), file + " is not published");
             }
 
-            // Native AOT: one executable, no framework-dependent app or symbols beside it, and nothing that holds settings or keys.
-            Assert.False(File.Exists(Path.Combine(output, "Hotline.Functions.dll")), "publish should produce one self-contained file");
-            Assert.Empty(Directory.GetFiles(output, "*.dll", SearchOption.AllDirectories));
-            Assert.Empty(Directory.GetFiles(output, "*.pdb", SearchOption.AllDirectories));
-            Assert.Empty(Directory.GetFiles(output, "*.dbg", SearchOption.AllDirectories));
+            // The custom handler is gone, and nothing that holds settings, keys or native symbols is deployed.
+            Assert.Empty(Directory.GetFiles(output, "function.json", SearchOption.AllDirectories));
             Assert.Empty(Directory.GetFiles(output, "local.settings*.json", SearchOption.AllDirectories));
             Assert.Empty(Directory.GetFiles(output, "*.pem", SearchOption.AllDirectories));
+            Assert.Empty(Directory.GetFiles(output, "*.dbg", SearchOption.AllDirectories));
 
-            await RunAsTheFunctionsHostWouldAsync(executable, output);
-            await BadSettingsExitWithOneLineAsync(executable, output);
+            await VerifyAsTheHostLaunchesItAsync(worker, output);
+            await RunStandaloneAsync(worker, output);
+            await BadSettingsExitWithOneLineAsync(worker, output);
         }
         finally
         {
@@ -60,10 +61,36 @@ public sealed class PublishTests(OwnAzurite azurite) : IClassFixture<OwnAzurite>
         }
     }
 
+    /// <summary>As the host starts a dotnet-isolated worker: `dotnet App.dll` and its switches, in the app folder, with the host's variables.</summary>
+    private async Task VerifyAsTheHostLaunchesItAsync(string worker, string appRoot)
+    {
+        var environment = StartupTests.AppEnvironment(azurite.ConnectionString);
+        environment["FUNCTIONS_WORKER_DIRECTORY"] = appRoot;
+        environment["FUNCTIONS_APPLICATION_DIRECTORY"] = appRoot;
+        environment["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated";
+        var start = StartInfo("dotnet", appRoot, environment);
+        start.ArgumentList.Add(worker);
+        foreach (var arg in HostingModeTests.HostSwitches(StartupTests.FreePort()))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.ArgumentList.Add(Hotline.Functions.Hosting.HostingMode.VerifyWorkerSwitch);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
+        var stderr = process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct);
+
+        Assert.True(process.ExitCode == 0, await stdout + await stderr);
+        var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(7, lines.Count(l => l.StartsWith("function ", StringComparison.Ordinal) && (l.Contains(" activated ", StringComparison.Ordinal) || l.EndsWith(" static", StringComparison.Ordinal))));
+        Assert.DoesNotContain(lines, l => l.Contains("Now listening", StringComparison.Ordinal));
+    }
+
     private static ProcessStartInfo StartInfo(string executable, string appRoot, IDictionary<string, string?> environment)
     {
         var start = new ProcessStartInfo(executable) { WorkingDirectory = appRoot, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("DOTNET_", StringComparison.Ordinal) || k.StartsWith("Hotline__", StringComparison.Ordinal) || k.StartsWith("Twilio__", StringComparison.Ordinal) || k.StartsWith("AzureWebJobs", StringComparison.Ordinal)).ToList())
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("DOTNET_", StringComparison.Ordinal) || k.StartsWith("Hotline__", StringComparison.Ordinal) || k.StartsWith("Twilio__", StringComparison.Ordinal) || k.StartsWith("AzureWebJobs", StringComparison.Ordinal) || k.StartsWith("FUNCTIONS_", StringComparison.Ordinal) || k == "ASPNETCORE_URLS").ToList())
         {
             start.Environment.Remove(key);
         }
@@ -76,21 +103,23 @@ public sealed class PublishTests(OwnAzurite azurite) : IClassFixture<OwnAzurite>
         return start;
     }
 
-    private async Task BadSettingsExitWithOneLineAsync(string executable, string appRoot)
+    private async Task BadSettingsExitWithOneLineAsync(string worker, string appRoot)
     {
-        var line = await StartupFailureLineAsync(executable, appRoot, StartupTests.AppEnvironment(storage: null));
+        var line = await StartupFailureLineAsync(worker, appRoot, StartupTests.AppEnvironment(storage: null));
         Assert.StartsWith("Hotline cannot start: AzureWebJobsStorage is not set", line, StringComparison.Ordinal);
 
-        // A value the configuration binder cannot convert (the path Native AOT takes through the generated binder).
+        // A value the configuration binder cannot convert.
         var environment = StartupTests.AppEnvironment(azurite.ConnectionString);
         environment["Hotline__RateLimit__PerMinute"] = "abc97q";
-        line = await StartupFailureLineAsync(executable, appRoot, environment);
+        line = await StartupFailureLineAsync(worker, appRoot, environment);
         Assert.Equal("Hotline cannot start: Hotline__RateLimit__PerMinute is not a whole number.", line);
     }
 
-    private static async Task<string> StartupFailureLineAsync(string executable, string appRoot, IDictionary<string, string?> environment)
+    private static async Task<string> StartupFailureLineAsync(string worker, string appRoot, IDictionary<string, string?> environment)
     {
-        using var process = Process.Start(StartInfo(executable, appRoot, environment))!;
+        var start = StartInfo("dotnet", appRoot, environment);
+        start.ArgumentList.Add(worker);
+        using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync(Ct);
         var stderr = process.StandardError.ReadToEndAsync(Ct);
         await process.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
@@ -100,11 +129,12 @@ public sealed class PublishTests(OwnAzurite azurite) : IClassFixture<OwnAzurite>
         return Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
-    private async Task RunAsTheFunctionsHostWouldAsync(string executable, string appRoot)
+    private async Task RunStandaloneAsync(string worker, string appRoot)
     {
         var port = StartupTests.FreePort();
         await using var twilio = await TwilioStub.StartAsync();
         var environment = StartupTests.AppEnvironment(azurite.ConnectionString);
+        environment["AzureWebJobs__DispatchTriage__Disabled"] = "false";
         environment["Twilio__AccountSid"] = TwilioStub.AccountSid;
         environment["Twilio__AuthToken"] = TwilioStub.AuthToken;
         environment["Twilio__PhoneNumber"] = TwilioStub.FromNumber;
@@ -113,8 +143,10 @@ public sealed class PublishTests(OwnAzurite azurite) : IClassFixture<OwnAzurite>
         environment["Responders__0__Name"] = "Night desk";
         environment["Responders__0__Phone"] = "+447700900201";
         environment["Responders__0__WebhookUrl"] = twilio.WebhookUrl("night-desk").ToString();
-        var start = StartInfo(executable, appRoot, environment);
-        start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var start = StartInfo("dotnet", appRoot, environment);
+        start.ArgumentList.Add(worker);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
 
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
@@ -122,47 +154,27 @@ public sealed class PublishTests(OwnAzurite azurite) : IClassFixture<OwnAzurite>
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            await StartupTests.WaitForAnswerAsync(process, new Uri(http.BaseAddress, "/api/health"), HttpStatusCode.OK, "the published app should report healthy storage");
 
-            // The host's readiness probe: any answer on "/".
-            await Eventually.TrueAsync(
-                async () =>
-                {
-                    try
-                    {
-                        return (await http.GetAsync(new Uri("/", UriKind.Relative))).IsSuccessStatusCode;
-                    }
-                    catch (HttpRequestException) when (!process.HasExited)
-                    {
-                        return false;
-                    }
-                    catch (HttpRequestException)
-                    {
-                        Assert.Fail("the published executable exited early: " + await stderr);
-                        return false;
-                    }
-                },
-                TimeSpan.FromSeconds(30),
-                "the published executable should answer the readiness probe on FUNCTIONS_CUSTOMHANDLER_PORT");
+            // The form at the site root and at its own path.
+            Assert.Contains("<form", await http.GetStringAsync(new Uri("/", UriKind.Relative), Ct), StringComparison.Ordinal);
+            Assert.Contains("<form", await http.GetStringAsync(new Uri("/api/tips/form", UriKind.Relative), Ct), StringComparison.Ordinal);
 
-            // Storage is set up in the background once the app answers: health turns 200 when it is.
-            await Eventually.TrueAsync(
-                async () => (await http.GetAsync(new Uri("/api/health", UriKind.Relative))).StatusCode == HttpStatusCode.OK,
-                TimeSpan.FromSeconds(30),
-                "the published executable should report healthy storage");
+            // No custom-handler invocation route is left.
+            using (var invocation = new StringContent("""{"Data":{"message":"x"}}""", Encoding.UTF8, "application/json"))
+            using (var response = await http.PostAsync(new Uri("/DispatchTriage", UriKind.Relative), invocation, Ct))
+            {
+                Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            }
 
-            // The invocation route answers in the host's response shape: a payload without Data.message fails the invocation.
-            using var invocation = new StringContent("""{"Data":{},"Metadata":{"DequeueCount":"1"}}""", Encoding.UTF8, "application/json");
-            using var response = await http.PostAsync(new Uri("/DispatchTriage", UriKind.Relative), invocation, TestContext.Current.CancellationToken);
-            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-            Assert.Equal(JsonValueKind.Array, body.RootElement.GetProperty("Logs").ValueKind);
+            var tipId = await SubmitTipsAsync(http);
 
-            var tipId = await SubmitTipAndInvokeItsTriageAsync(http);
-
-            // The triage invocation paged the roster: an SMS through Twilio and the webhook's JSON, both naming the case.
+            // The listener took the triage message and paged the roster: an SMS through Twilio's library to
+            // the stub and the webhook's JSON, both naming the case.
+            await Eventually.TrueAsync(() => Task.FromResult(twilio.Sms.Any(r => r.SmsBody?.Contains(tipId, StringComparison.Ordinal) == true)), TimeSpan.FromSeconds(30), "the alert SMS for " + tipId);
             Assert.Contains(twilio.Sms, r => r.To == "+447700900201" && r.SmsBody!.Contains(tipId, StringComparison.Ordinal));
-            var webhook = Assert.Single(twilio.Webhooks);
-            using (var alert = JsonDocument.Parse(webhook.Body))
+            await Eventually.TrueAsync(() => Task.FromResult(twilio.Webhooks.Any(w => w.Body.Contains(tipId, StringComparison.Ordinal))), TimeSpan.FromSeconds(30), "the alert webhook for " + tipId);
+            using (var alert = JsonDocument.Parse(twilio.Webhooks.First(w => w.Body.Contains(tipId, StringComparison.Ordinal)).Body))
             {
                 Assert.Equal(tipId, alert.RootElement.GetProperty("receipt").GetString());
                 Assert.Equal("urgent", alert.RootElement.GetProperty("urgency").GetString());
@@ -179,8 +191,8 @@ public sealed class PublishTests(OwnAzurite azurite) : IClassFixture<OwnAzurite>
         }
     }
 
-    /// <summary>A JSON tip and a form tip: stored encrypted (the private key reads them back) and queued; the host then invokes DispatchTriage.</summary>
-    private async Task<string> SubmitTipAndInvokeItsTriageAsync(HttpClient http)
+    /// <summary>A JSON tip and a form tip: stored encrypted (the private key reads them back); returns the JSON tip's id.</summary>
+    private async Task<string> SubmitTipsAsync(HttpClient http)
     {
         var text = "They took our passports and locked us in " + Guid.NewGuid();
         using var json = new StringContent(JsonSerializer.Serialize(new { message = text, location = "Idlib", language = "en" }), Encoding.UTF8, "application/json");
@@ -198,18 +210,6 @@ public sealed class PublishTests(OwnAzurite azurite) : IClassFixture<OwnAzurite>
         using var formAccepted = await http.PostAsync(new Uri("/api/tips", UriKind.Relative), form, Ct);
         Assert.Equal(HttpStatusCode.Accepted, formAccepted.StatusCode);
         Assert.Matches("[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", await formAccepted.Content.ReadAsStringAsync(Ct));
-
-        var queued = await azurite.DrainAsync("triage", Ct);
-        Assert.Equal(2, queued.Count);
-        var message = queued.Select(m => m.Body.ToString()).Single(m => TriageMessage.Parse(m).TipId == id.ToString());
-
-        // What the Functions host posts for a queue message: the JSON as a string, JSON-encoded once more.
-        var payload = JsonSerializer.Serialize(new { Data = new { message = JsonSerializer.Serialize(message) }, Metadata = new { DequeueCount = 1, Id = JsonSerializer.Serialize(Guid.NewGuid().ToString()) } });
-        using var invocation = new StringContent(payload, Encoding.UTF8, "application/json");
-        using var invoked = await http.PostAsync(new Uri("/DispatchTriage", UriKind.Relative), invocation, Ct);
-        Assert.Equal(HttpStatusCode.OK, invoked.StatusCode);
-        using var answer = JsonDocument.Parse(await invoked.Content.ReadAsStringAsync(Ct));
-        Assert.Equal(JsonValueKind.Object, answer.RootElement.GetProperty("Outputs").ValueKind);
         return id.ToString();
     }
 

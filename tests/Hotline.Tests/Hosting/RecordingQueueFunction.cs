@@ -12,8 +12,6 @@ public sealed class RecordingQueueFunction(RecordingQueueFunction.Behaviour beha
 
     public string QueueName => behaviour.QueueName;
 
-    public string BindingName => "message";
-
     public ConcurrentQueue<QueueTriggerMessage> Received { get; } = new();
 
     public async Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken)

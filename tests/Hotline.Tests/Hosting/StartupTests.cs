@@ -230,7 +230,7 @@ public sealed class StartupTests(AzuriteFixture azurite)
         }
 
         // Start from a clean slate: a developer's own settings must not leak into the test.
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("Hotline__", StringComparison.Ordinal) || k.StartsWith("Twilio__", StringComparison.Ordinal) || k.StartsWith("AzureWebJobs", StringComparison.Ordinal) || k == "FUNCTIONS_CUSTOMHANDLER_PORT").ToList())
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("Hotline__", StringComparison.Ordinal) || k.StartsWith("Twilio__", StringComparison.Ordinal) || k.StartsWith("AzureWebJobs", StringComparison.Ordinal) || k is "FUNCTIONS_WORKER_DIRECTORY" or "Functions__Worker__HostEndpoint" or "ASPNETCORE_URLS").ToList())
         {
             start.Environment.Remove(key);
         }

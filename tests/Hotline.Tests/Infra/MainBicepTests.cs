@@ -69,12 +69,26 @@ public sealed class MainBicepTests(MainBicepFixture bicep) : IClassFixture<MainB
     }
 
     [Fact]
-    public void FunctionApp_Runtime_IsTheCustomHandlerOnFlexConsumptionWithTheUserAssignedIdentity()
+    public void FunctionApp_Runtime_IsDotnetIsolated10OnFlexConsumptionWithTheUserAssignedIdentity()
     {
         var site = Assert.Single(bicep.Resources("Microsoft.Web/sites"));
         var properties = site.GetProperty("properties");
+        var runtime = properties.GetProperty("functionAppConfig").GetProperty("runtime");
 
-        Assert.Equal("custom", properties.GetProperty("functionAppConfig").GetProperty("runtime").GetProperty("name").GetString());
+        Assert.Equal("dotnet-isolated", runtime.GetProperty("name").GetString());
+        Assert.Equal("10.0", runtime.GetProperty("version").GetString());
+
+        // Flex Consumption refuses the runtime as app settings: it comes from functionAppConfig alone.
+        var settings = Assert.Single(bicep.Resources("Microsoft.Web/sites/config")).GetProperty("properties").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", settings);
+        Assert.DoesNotContain("FUNCTIONS_EXTENSION_VERSION", settings);
+
+        // The form is served at "/" (host.json routePrefix ""), so the host's home page is off.
+        Assert.Equal("true", SettingValue("AzureWebJobsDisableHomepage"));
+
+        // The queue triggers' connection (AzureWebJobsStorage) is identity-based, through the same settings.
+        Assert.Contains("userAssignedIdentities", SettingValue("AzureWebJobsStorage__clientId"), StringComparison.Ordinal);
+        Assert.NotNull(SettingValue("AzureWebJobsStorage__queueServiceUri"));
         Assert.Equal("UserAssigned", site.GetProperty("identity").GetProperty("type").GetString());
         Assert.True(properties.GetProperty("httpsOnly").GetBoolean());
         Assert.Equal("FlexConsumption", Assert.Single(bicep.Resources("Microsoft.Web/serverfarms")).GetProperty("sku").GetProperty("tier").GetString());

@@ -11,24 +11,29 @@ public static class TwilioNode
 {
     private const string SignScript = """
         const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
-        process.stdout.write(require('twilio').getExpectedTwilioSignature(input.token, input.url, input.params));
+        process.stdout.write(require('twilio').getExpectedTwilioSignature(input.token, input.url, input.params, input.algorithm));
         """;
 
     private const string ValidateScript = """
         const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
-        process.stdout.write(String(require('twilio').validateRequest(input.token, input.signature, input.url, input.params)));
+        process.stdout.write(String(require('twilio').validateRequest(input.token, input.signature, input.url, input.params, input.algorithm)));
         """;
 
-    public static Task<string> SignAsync(string authToken, string url, IReadOnlyDictionary<string, string> parameters) =>
-        SignAsync(authToken, url, (IEnumerable<KeyValuePair<string, string>>)parameters);
+    /// <summary><c>HMAC_SHA1</c> (the auth token's signature, the default) or <c>HMAC_SHA256</c> (a SharedKey's).</summary>
+    public const string HmacSha1 = "HMAC_SHA1";
+
+    public const string HmacSha256 = "HMAC_SHA256";
+
+    public static Task<string> SignAsync(string secret, string url, IReadOnlyDictionary<string, string> parameters, string algorithm = HmacSha1) =>
+        SignAsync(secret, url, (IEnumerable<KeyValuePair<string, string>>)parameters, algorithm);
 
     /// <summary>Signs as Twilio does; a repeated name is handed over as an array, as a body parser would.</summary>
-    public static Task<string> SignAsync(string authToken, string url, IEnumerable<KeyValuePair<string, string>> parameters) =>
-        RunAsync(SignScript, new Dictionary<string, object> { ["token"] = authToken, ["url"] = url, ["params"] = AsNodeParams(parameters) });
+    public static Task<string> SignAsync(string secret, string url, IEnumerable<KeyValuePair<string, string>> parameters, string algorithm = HmacSha1) =>
+        RunAsync(SignScript, new Dictionary<string, object> { ["token"] = secret, ["url"] = url, ["params"] = AsNodeParams(parameters), ["algorithm"] = algorithm });
 
     /// <summary>Twilio's own <c>validateRequest</c>: whether it accepts the signature for that URL.</summary>
-    public static async Task<bool> ValidateAsync(string authToken, string signature, string url, IEnumerable<KeyValuePair<string, string>> parameters) =>
-        await RunAsync(ValidateScript, new Dictionary<string, object> { ["token"] = authToken, ["signature"] = signature, ["url"] = url, ["params"] = AsNodeParams(parameters) }) == "true";
+    public static async Task<bool> ValidateAsync(string secret, string signature, string url, IEnumerable<KeyValuePair<string, string>> parameters, string algorithm = HmacSha1) =>
+        await RunAsync(ValidateScript, new Dictionary<string, object> { ["token"] = secret, ["signature"] = signature, ["url"] = url, ["params"] = AsNodeParams(parameters), ["algorithm"] = algorithm }) == "true";
 
     private static Dictionary<string, object> AsNodeParams(IEnumerable<KeyValuePair<string, string>> parameters) =>
         parameters.GroupBy(p => p.Key, StringComparer.Ordinal).ToDictionary(

@@ -269,17 +269,50 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
     }
 
     [Fact]
-    public async Task Sms_RepeatedParameterSignedByTwilio_IsAccepted()
+    public async Task Sms_RepeatedParameterEvenIfSigned_Returns403AndStoresNothing()
     {
+        // Twilio's inbound-SMS webhooks name each parameter once; the C# and Node libraries sign a repeated
+        // name differently, so it has no one signed meaning. Refused, even with twilio-node's signature.
         var parameters = Params(NewPhone(), "We were promised work in a hotel but they keep us in a flat " + Guid.NewGuid()).ToList();
         parameters.Add(new("AddOns", "b"));
         parameters.Add(new("AddOns", "a"));
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/sms") { Content = new FormUrlEncodedContent(parameters) };
         request.Headers.Add("X-Twilio-Signature", await TwilioNode.SignAsync(AuthToken, PublicBase + "/api/sms", parameters));
+        var before = await CountBlobsAsync();
 
-        var reply = await ReplyOfAsync(await App.Http.SendAsync(request, Ct));
+        using var response = await App.Http.SendAsync(request, Ct);
 
-        Assert.StartsWith("Received, case", reply, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(before, await CountBlobsAsync());
+        Assert.Empty(await storage.DrainAsync("triage", Ct));
+        Assert.Contains(App.Logs.Lines, l => l.Contains("SMS webhook refused: a parameter is repeated", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Sms_SharedKeyConfigured_AcceptsItsSha256SignatureAndRefusesTheAuthTokens()
+    {
+        const string sharedKey = "webhook-shared-key-secret-4d9a";
+        await using var app = await StartAppAsync(TimeSpan.FromHours(24), settings: new() { ["Twilio:WebhookSigningKey"] = sharedKey });
+        var url = PublicBase + "/api/sms";
+
+        // Signed with the auth token (HMAC-SHA1), and no settings header: a downgrade, refused.
+        var sha1 = Params(NewPhone(), "A report signed the old way " + Guid.NewGuid());
+        using (var refused = await PostAsync(app, sha1, await TwilioNode.SignAsync(AuthToken, url, sha1)))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+
+        Assert.Empty(await storage.DrainAsync("triage", Ct));
+
+        // Signed with the SharedKey (HMAC-SHA256), as Twilio does with its settings header: accepted.
+        var sha256 = Params(NewPhone(), "They hold our passports at the car wash " + Guid.NewGuid());
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/sms") { Content = new FormUrlEncodedContent(sha256) };
+        request.Headers.Add("X-Twilio-Signature", await TwilioNode.SignAsync(sharedKey, url, sha256, TwilioNode.HmacSha256));
+        request.Headers.Add("X-Twilio-Webhooks-Signature-Settings", "key=webhooks_sharedkey_0123,algorithm=HMAC_SHA256");
+        var reply = await ReplyOfAsync(await app.Http.SendAsync(request, Ct));
+
+        Assert.StartsWith("Received, case ", reply, StringComparison.Ordinal);
+        Assert.Single(await storage.DrainAsync("triage", Ct));
     }
 
     /// <summary>
@@ -532,9 +565,10 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         return xml.Root.Element("Message")?.Value;
     }
 
-    private async Task<TestApp> StartAppAsync(TimeSpan window, Action<IServiceCollection, IConfiguration>? configureServices = null)
+    private async Task<TestApp> StartAppAsync(TimeSpan window, Action<IServiceCollection, IConfiguration>? configureServices = null, Dictionary<string, string?>? settings = null)
     {
-        var settings = TestApp.BaseSettings(storage.ConnectionString);
+        var extra = settings;
+        settings = TestApp.BaseSettings(storage.ConnectionString);
         settings["Twilio:AccountSid"] = AccountSid;
         settings["Twilio:AuthToken"] = AuthToken;
         settings["Twilio:PhoneNumber"] = "+447700900000";
@@ -543,6 +577,11 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         settings["Responders:0:Name"] = "On call";
         settings["Responders:0:Phone"] = "+447700900999";
         settings["Hotline:ConversationWindow"] = window.ToString();
+        foreach (var (key, value) in extra ?? [])
+        {
+            settings[key] = value;
+        }
+
         return await TestApp.StartAsync(settings, configureServices: configureServices, cancellationToken: Ct);
     }
 

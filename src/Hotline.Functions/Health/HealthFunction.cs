@@ -1,22 +1,21 @@
 using Hotline.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Hotline.Functions.Health;
 
 /// <summary><c>GET /api/health</c>: 200 when blob and queue storage answer, 503 otherwise.</summary>
-public static partial class HealthEndpoints
+internal sealed partial class HealthFunction(HotlineStorage storage, ILogger<HealthFunction> logger)
 {
+    public const string Name = "Health";
+
     private static readonly TimeSpan CheckBudget = TimeSpan.FromSeconds(3);
 
-    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
+    [Function(Name)]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/health")] HttpRequest request,
+        CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/api/health", CheckAsync).WithName("Health");
-        return app;
-    }
-
-    internal static async Task<JsonHttpResult<HealthReport>> CheckAsync(HotlineStorage storage, ILoggerFactory loggers, CancellationToken cancellationToken)
-    {
+        ArgumentNullException.ThrowIfNull(request);
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(CheckBudget);
         var blob = ProbeAsync(() => storage.Tips.GetPropertiesAsync(cancellationToken: budget.Token));
@@ -27,7 +26,7 @@ public static partial class HealthEndpoints
             await queue ? "ok" : "unreachable");
         if (report.Status != "healthy")
         {
-            Log.Unhealthy(loggers.CreateLogger(typeof(HealthEndpoints)), report.Blob, report.Queue);
+            Log.Unhealthy(logger, report.Blob, report.Queue);
         }
 
         return TypedResults.Json(report, FunctionsJsonContext.Default.HealthReport, statusCode: report.Status == "healthy" ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);

@@ -1,4 +1,4 @@
-namespace Hotline.Functions.Intake;
+namespace Hotline.Functions.Http;
 
 /// <summary>
 /// Headers on every response: nothing cached, no referrer, nothing loaded from anywhere but here.
@@ -9,11 +9,13 @@ internal static class SecurityHeaders
     public const string ContentSecurityPolicy =
         "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    /// <summary>Sets them as the response starts, so they hold whatever writes it (a function, a 404, an error page).</summary>
+    public static void Apply(HttpResponse response)
     {
-        http.Response.OnStarting(() =>
+        ArgumentNullException.ThrowIfNull(response);
+        response.OnStarting(static state =>
         {
-            var headers = http.Response.Headers;
+            var headers = ((HttpResponse)state).Headers;
             headers.CacheControl = "no-store";
             headers.Pragma = "no-cache";
             headers["Referrer-Policy"] = "no-referrer";
@@ -24,7 +26,6 @@ internal static class SecurityHeaders
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
             headers["Cross-Origin-Resource-Policy"] = "same-origin";
             return Task.CompletedTask;
-        });
-        await next(http);
-    });
+        }, response);
+    }
 }

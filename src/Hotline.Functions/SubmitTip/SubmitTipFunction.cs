@@ -2,20 +2,19 @@ using Hotline.Functions.Intake;
 using Hotline.Text;
 using Hotline.Tips;
 using Hotline.Triage;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Hotline.Functions.SubmitTip;
 
 /// <summary><c>POST /api/tips</c>: a tip from the web form or a JSON client, answered 202 with its receipt once stored.</summary>
-internal static class SubmitTipEndpoint
+internal sealed class SubmitTipFunction(TipIntake intake)
 {
-    public static IEndpointRouteBuilder MapSubmitTip(this IEndpointRouteBuilder app)
-    {
-        app.MapPost("/api/tips", SubmitAsync)
-            .WithName("SubmitTip")
-            .RequireRateLimiting(IntakeRateLimiting.PolicyName)
-            .DisableAntiforgery();
-        return app;
-    }
+    public const string Name = "SubmitTip";
+
+    [Function(Name)]
+    public Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/tips")] HttpRequest request,
+        CancellationToken cancellationToken) => SubmitAsync(request, intake, cancellationToken);
 
     internal static async Task<IResult> SubmitAsync(HttpRequest request, TipIntake intake, CancellationToken cancellationToken)
     {

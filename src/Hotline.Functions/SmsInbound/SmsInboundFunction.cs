@@ -7,28 +7,30 @@ using Hotline.Tips;
 using Hotline.Triage;
 using Hotline.Twilio;
 using Microsoft.Extensions.Options;
+using Twilio.Security;
+using Twilio.TwiML;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Hotline.Functions.SmsInbound;
 
 /// <summary>
-/// <c>POST /api/sms</c>: Twilio's inbound-SMS webhook. Only requests signed with the account's auth
-/// token over the public webhook URL are read (403 otherwise, nothing stored). The answer is TwiML:
+/// <c>POST /api/sms</c>: Twilio's inbound-SMS webhook. Only requests signed by Twilio (auth token, or the
+/// configured SharedKey) over the public webhook URL are read (403 otherwise, nothing stored). The answer is TwiML:
 /// a short reply in the tipster's language with the case number.
 /// </summary>
-internal static partial class SmsInboundEndpoint
+internal sealed partial class SmsInboundFunction(SmsIntake sms, IOptions<TwilioOptions> twilioOptions, ILogger<SmsInboundFunction> logger)
 {
+    public const string Name = "SmsInbound";
+
     private const int MaxBodyBytes = 64 * 1024;
     private const int MaxMedia = 10;
 
-    public static IEndpointRouteBuilder MapSmsInbound(this IEndpointRouteBuilder app)
+    [Function(Name)]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/sms")] HttpRequest request,
+        CancellationToken cancellationToken)
     {
-        app.MapPost("/api/sms", ReceiveAsync).WithName("SmsInbound").DisableAntiforgery();
-        return app;
-    }
-
-    internal static async Task<IResult> ReceiveAsync(HttpRequest request, SmsIntake sms, IOptions<TwilioOptions> twilioOptions, ILoggerFactory loggers, CancellationToken cancellationToken)
-    {
-        var logger = loggers.CreateLogger(typeof(SmsInboundEndpoint));
+        ArgumentNullException.ThrowIfNull(request);
         var twilio = twilioOptions.Value;
         var signature = request.Headers["X-Twilio-Signature"].ToString();
 
@@ -56,24 +58,30 @@ internal static partial class SmsInboundEndpoint
             return TypedResults.BadRequest();
         }
 
-        if (string.IsNullOrWhiteSpace(twilio.AuthToken) || string.IsNullOrWhiteSpace(twilio.WebhookBaseUrl))
+        if (TwilioWebhookSignature.FromOptions(twilio) is not { } validator || string.IsNullOrWhiteSpace(twilio.WebhookBaseUrl))
         {
             Log.NotConfigured(logger);
             return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
         }
 
-        // Signed over the URL Twilio called: the public base plus the path and query as received.
-        var url = twilio.WebhookBaseUrl.TrimEnd('/') + request.Path + request.QueryString;
-        if (!TwilioSignature.IsValid(twilio.AuthToken, url, pairs, signature))
-        {
-            Log.BadSignature(logger, present: true);
-            return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
-        }
-
+        // Twilio's inbound-SMS webhooks name each parameter once. A repeated name has no one signed
+        // meaning (the C# and Node libraries join repeats differently), so it is refused, not guessed at.
         var form = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in pairs)
         {
-            form.TryAdd(name, value);
+            if (!form.TryAdd(name, value))
+            {
+                Log.RepeatedParameter(logger);
+                return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
+            }
+        }
+
+        // Signed over the URL Twilio called: the public base plus the path and query as received.
+        var url = twilio.WebhookBaseUrl.TrimEnd('/') + request.Path + request.QueryString;
+        if (!validator.IsValid(url, form, signature, request.Headers[RequestValidator.SignatureSettingsHeader].ToString()))
+        {
+            Log.BadSignature(logger, present: true);
+            return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
         }
 
         if (twilio.IsConfigured && form.GetValueOrDefault("AccountSid") is { } accountSid && !string.Equals(accountSid, twilio.AccountSid, StringComparison.Ordinal))
@@ -100,7 +108,7 @@ internal static partial class SmsInboundEndpoint
                 case SmsCommand.Help:
                     return TwiML(SmsReplies.For(await sms.GetLanguageAsync(from, cancellationToken)).Help);
                 case SmsCommand.Language:
-                    return await ChooseLanguageAsync(sms, from, argument, cancellationToken);
+                    return await ChooseLanguageAsync(from, argument, cancellationToken);
                 case SmsCommand.None when body.Length == 0 && media.Count == 0:
                     // Nothing to store; say so, so a tipster whose text was lost can send it again.
                     return TwiML(SmsReplies.For(await sms.GetLanguageAsync(from, cancellationToken)).Empty);
@@ -129,7 +137,7 @@ internal static partial class SmsInboundEndpoint
         return receipt.Urgency == Urgency.Urgent ? text + replies.Danger : text;
     }
 
-    private static async Task<IResult> ChooseLanguageAsync(SmsIntake sms, string from, string argument, CancellationToken cancellationToken)
+    private async Task<IResult> ChooseLanguageAsync(string from, string argument, CancellationToken cancellationToken)
     {
         var chosen = argument.Length == 0 ? null : SmsReplies.Choose(argument);
         if (chosen is null)
@@ -156,22 +164,21 @@ internal static partial class SmsInboundEndpoint
         return urls;
     }
 
-    /// <summary>A TwiML answer; XElement escapes the text. Null answers with an empty Response (no reply).</summary>
+    /// <summary>A TwiML answer written by Twilio's library (it escapes the text). Null answers with an empty Response (no reply).</summary>
     private static Microsoft.AspNetCore.Http.HttpResults.ContentHttpResult TwiML(string? message)
     {
-        var response = new XElement("Response");
+        var response = new MessagingResponse();
         if (message is not null)
         {
-            response.Add(new XElement("Message", message));
+            response.Message(message);
         }
 
-        var xml = new XDocument(new XDeclaration("1.0", "utf-8", null), response);
-        return TypedResults.Text(xml.Declaration + xml.ToString(SaveOptions.DisableFormatting), "application/xml; charset=utf-8");
+        return TypedResults.Text(response.ToString(SaveOptions.DisableFormatting), "application/xml; charset=utf-8");
     }
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "SMS webhook refused: Twilio__AuthToken and Twilio__WebhookBaseUrl must be set to check Twilio's signature.")]
+        [LoggerMessage(1, LogLevel.Warning, "SMS webhook refused: Twilio__AuthToken (or Twilio__WebhookSigningKey) and Twilio__WebhookBaseUrl must be set to check Twilio's signature.")]
         public static partial void NotConfigured(ILogger logger);
 
         [LoggerMessage(2, LogLevel.Warning, "SMS webhook refused: signature {Presence}.")]
@@ -181,5 +188,8 @@ internal static partial class SmsInboundEndpoint
 
         [LoggerMessage(3, LogLevel.Warning, "SMS webhook refused: signed for another Twilio account.")]
         public static partial void OtherAccount(ILogger logger);
+
+        [LoggerMessage(4, LogLevel.Warning, "SMS webhook refused: a parameter is repeated.")]
+        public static partial void RepeatedParameter(ILogger logger);
     }
 }

@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading.RateLimiting;
+using Hotline.Functions.Hosting;
+using Hotline.Functions.Intake;
+using Hotline.Functions.SubmitTip;
+using Microsoft.Extensions.Options;
+
+namespace Hotline.Functions.Http;
+
+/// <summary>
+/// Per-client rate limiting of intake, in memory only: <c>Hotline__RateLimit__PerMinute</c> requests per
+/// client address per minute (0 turns it off). Partitions are keyed by a keyed hash of the address (a
+/// fresh key each process start), so not even memory holds raw addresses, and the address is never
+/// logged or stored. Called by <see cref="HttpPolicies"/>, the same code under either host.
+/// </summary>
+internal sealed class IntakeRateLimiter : IDisposable
+{
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+
+    /// <summary>The functions whose requests count: intake that stores and pages.</summary>
+    private static readonly HashSet<string> LimitedFunctions = new(StringComparer.Ordinal) { SubmitTipFunction.Name };
+
+    private readonly byte[] _processKey = RandomNumberGenerator.GetBytes(32);
+    private readonly bool _behindFunctionsHost;
+    private readonly PartitionedRateLimiter<HttpContext>? _limiter;
+
+    public IntakeRateLimiter(IOptions<HotlineOptions> options, HostingMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(mode);
+        _behindFunctionsHost = mode.Kind == HostKind.Worker;
+        var perMinute = options.Value.RateLimit.PerMinute;
+        _limiter = perMinute == 0 ? null : PartitionedRateLimiter.Create<HttpContext, string>(http =>
+            RateLimitPartition.GetFixedWindowLimiter(ClientKey(http), _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = perMinute,
+                Window = Window,
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            }));
+    }
+
+    /// <summary>
+    /// Null when the request may go on; otherwise the 429 answer (a page for the form, ProblemDetails
+    /// for API clients) with <c>Retry-After</c> set.
+    /// </summary>
+    public IResult? TryAcquire(HttpContext http, string? functionName)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        if (_limiter is null || functionName is null || !LimitedFunctions.Contains(functionName))
+        {
+            return null;
+        }
+
+        using var lease = _limiter.AttemptAcquire(http);
+        if (lease.IsAcquired)
+        {
+            return null;
+        }
+
+        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : Window;
+        http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return IntakeResponses.TooManyRequests(http);
+    }
+
+    /// <summary>
+    /// Under the Functions host every request comes from the host on loopback, so the client is the
+    /// X-Forwarded-For entry the platform's front end appended: the last one. Earlier entries are
+    /// whatever the client sent, and must not choose the bucket. Standalone, the socket's peer.
+    /// </summary>
+    private string ClientKey(HttpContext http)
+    {
+        var address = _behindFunctionsHost ? PlatformForwardedAddress(http.Request.Headers["X-Forwarded-For"].ToString()) : null;
+        if (string.IsNullOrEmpty(address))
+        {
+            address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        }
+
+        return Convert.ToHexString(HMACSHA256.HashData(_processKey, Encoding.UTF8.GetBytes(address)), 0, 16);
+    }
+
+    /// <summary>
+    /// The last X-Forwarded-For entry as a canonical address, without the port the front end may add
+    /// (<c>203.0.113.7:50123</c>, <c>[2001:db8::5]:443</c>); null when there is none.
+    /// </summary>
+    internal static string? PlatformForwardedAddress(string? forwardedFor)
+    {
+        var last = forwardedFor?[(forwardedFor.LastIndexOf(',') + 1)..].Trim();
+        if (string.IsNullOrEmpty(last))
+        {
+            return null;
+        }
+
+        if (!IPAddress.TryParse(last, out var address))
+        {
+            if (!IPEndPoint.TryParse(last, out var endpoint))
+            {
+                return last;
+            }
+
+            address = endpoint.Address;
+        }
+
+        return (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
+    }
+
+    public void Dispose() => _limiter?.Dispose();
+}
