@@ -4,8 +4,8 @@
 #   standalone   exec to the first 200 on /api/health (which itself calls blob and queue storage);
 #   worker host  exec to exit of `--verify-worker` with the Functions host's switches: the worker host built
 #                as the host's launch builds it, settings validated, every function activated (no host runs here).
-# Builds: the baseline (`dotnet build -c Release`), the shipped publish (linux-x64, framework-dependent), and
-# the same publish with ReadyToRun. Usage: benchmarks/startup.sh [runs per build, default 5]
+# Builds: the baseline (`dotnet build -c Release`), the publish without ReadyToRun, and the shipped publish
+# (linux-x64, framework-dependent, ReadyToRun). Usage: benchmarks/startup.sh [runs per build, default 5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
@@ -27,10 +27,8 @@ free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1
 echo "Building the three variants (a few minutes)..."
 app=src/Hotline.Functions
 dotnet build "$app" -c Release -o "$work/jit" --artifacts-path "$work/build-jit" --nologo -v quiet >/dev/null
+dotnet publish "$app" -c Release -o "$work/plain" --artifacts-path "$work/build-plain" --nologo -v quiet -p:PublishReadyToRun=false >/dev/null
 dotnet publish "$app" -c Release -o "$work/ship" --artifacts-path "$work/build-ship" --nologo -v quiet >/dev/null
-# ReadyToRun restores the crossgen pack: with its own lock file, so the repository's stays as it is.
-dotnet publish "$app" -c Release -o "$work/r2r" --artifacts-path "$work/build-r2r" --nologo -v quiet \
-  -p:PublishReadyToRun=true -p:NuGetLockFilePath="$work/r2r.packages.lock.json" -p:RestoreLockedMode=false >/dev/null
 dotnet run --project src/Hotline.Cli -- keys init --dir "$work/keys" >/dev/null
 
 blob_port=$(free_port); queue_port=$(free_port); table_port=$(free_port)
@@ -80,7 +78,7 @@ worker_once() {
   echo "$(( (end - begin) / 1000000 ))"
 }
 
-builds="jit ship r2r"
+builds="jit plain ship"
 # Warm Azurite and the file cache once, then alternate the builds so drift hits all alike.
 for b in $builds; do start_once "$work/$b" >/dev/null; worker_once "$work/$b" >/dev/null; : >"$work/$b.txt"; : >"$work/$b.worker.txt"; done
 for _ in $(seq "$runs"); do
@@ -100,7 +98,7 @@ echo
 echo "| build | size MB | standalone start ms (min-max) | median | / baseline | RSS MB | worker host ms (min-max) | median | / baseline |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for b in $builds; do
-  case $b in jit) name="baseline: dotnet build (JIT)";; ship) name="publish linux-x64 (ships)";; r2r) name="publish linux-x64 + ReadyToRun";; esac
+  case $b in jit) name="baseline: dotnet build (JIT)";; plain) name="publish linux-x64, no ReadyToRun";; ship) name="publish linux-x64 + ReadyToRun (ships)";; esac
   ms=$(cut -d' ' -f1 "$work/$b.txt" | median); rss=$(cut -d' ' -f2 "$work/$b.txt" | median); worker=$(median <"$work/$b.worker.txt")
   printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$(du -sm --exclude=.azurefunctions "$work/$b" | cut -f1)" \
     "$(cut -d' ' -f1 "$work/$b.txt" | range)" "$ms" "$(awk -v a="$ms" -v b="$jit_ms" 'BEGIN { printf "%.2fx", a / b }')" "$((${rss%.*} / 1024))" \

@@ -18,7 +18,8 @@ internal static class TipFormFunction
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/tips/form/{asset?}")] HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return request.Path.Value?.TrimEnd('/') switch
+        var path = request.Path.Value?.TrimEnd('/').ToLowerInvariant();
+        return path switch
         {
             FormPages.FormPath => ShowForm(request),
             FormPages.StylePath => TypedResults.Text(FormPages.Style, "text/css; charset=utf-8"),

@@ -39,7 +39,7 @@ public sealed class PlatformCodeTests
     [Fact]
     public void SourceTree_CustomHandlerFiles_AreGone()
     {
-        Assert.Empty(Directory.EnumerateFiles(Src, "function.json", SearchOption.AllDirectories).Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)));
+        Assert.DoesNotContain(Directory.EnumerateFiles(Src, "function.json", SearchOption.AllDirectories), f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
         Assert.DoesNotContain("customHandler", File.ReadAllText(Path.Combine(Src, "Hotline.Functions", "host.json")), StringComparison.Ordinal);
     }
 }

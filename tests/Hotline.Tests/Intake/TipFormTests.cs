@@ -24,6 +24,8 @@ public sealed class TipFormTests(AzuriteFixture azurite) : IAsyncLifetime
     [Theory]
     [InlineData("/")]
     [InlineData("/api/tips/form")]
+    [InlineData("/api/tips/form/")]
+    [InlineData("/API/Tips/Form")]
     public async Task Form_Get_ServesStrictPrivacyHeadersAndNoCookie(string path)
     {
         using var response = await App.Http.GetAsync(new Uri(path, UriKind.Relative), Ct);
@@ -76,6 +78,8 @@ public sealed class TipFormTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task Form_Assets_AreServedSameOrigin()
     {
+        using var unknown = await App.Http.GetAsync(new Uri("/api/tips/form/other.js", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         using var css = await App.Http.GetAsync(new Uri("/api/tips/form/style.css", UriKind.Relative), Ct);
         using var js = await App.Http.GetAsync(new Uri("/api/tips/form/quick-exit.js", UriKind.Relative), Ct);
 
