@@ -34,14 +34,21 @@ public sealed class RsaKeyEncryptionKey : IKeyEncryptionKey, IDisposable
     /// <summary>The public half as PEM (SubjectPublicKeyInfo), what the intake app is given.</summary>
     public string PublicKeyPem => _rsa.ExportSubjectPublicKeyInfoPem();
 
-    /// <summary>A wrap-only key from a PEM public key (<c>PUBLIC KEY</c> or <c>RSA PUBLIC KEY</c>).</summary>
+    /// <summary>
+    /// A wrap-only key from a PEM public key (<c>PUBLIC KEY</c> or <c>RSA PUBLIC KEY</c>). A PEM that holds
+    /// a private key is refused: the intake side must never hold what reads the reports.
+    /// </summary>
     public static RsaKeyEncryptionKey FromPublicKeyPem(string pem)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(pem);
+        if (pem.Contains("PRIVATE KEY-----", StringComparison.Ordinal))
+        {
+            throw new CryptographicException("it holds a private key; the intake app must be given only the public key ('hotline keys public' writes it from the private one).");
+        }
+
         var rsa = HotlineKeys.ImportPem(pem);
         try
         {
-            // Keep the private half out of this process even if a private PEM was passed by mistake.
             var publicOnly = RSA.Create();
             publicOnly.ImportParameters(rsa.ExportParameters(includePrivateParameters: false));
             HotlineKeys.EnsureStrongEnough(publicOnly);

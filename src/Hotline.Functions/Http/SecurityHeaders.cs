@@ -25,6 +25,9 @@ internal static class SecurityHeaders
             headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()";
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
             headers["Cross-Origin-Resource-Policy"] = "same-origin";
+
+            // Never over plain HTTP again once a browser has seen the hotline over HTTPS (browsers ignore it on http://).
+            headers.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
             return Task.CompletedTask;
         }, response);
     }

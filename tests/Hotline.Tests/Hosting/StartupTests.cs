@@ -73,6 +73,18 @@ public sealed class StartupTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Executable_PrivateKeyGivenAsThePublicKey_ExitsWithOneLineAndNeverStarts()
+    {
+        // Hardening 12: the intake must never hold the key that reads the reports, even by mistake.
+        var environment = AppEnvironment(azurite.ConnectionString);
+        environment["Hotline__PublicKeyPem"] = TestKeys.PrivateKeyPem;
+        var (line, stdout) = await StartupFailureWithOutputAsync(environment);
+
+        Assert.Equal("Hotline cannot start: Hotline__PublicKeyPem: it holds a private key; the intake app must be given only the public key ('hotline keys public' writes it from the private one).", line);
+        Assert.DoesNotContain("PRIVATE KEY", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Executable_PublicKeyFileMissing_ExitsNamingTheSetting()
     {
         var environment = AppEnvironment(azurite.ConnectionString);

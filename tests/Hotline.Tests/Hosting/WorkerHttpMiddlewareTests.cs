@@ -42,6 +42,7 @@ public sealed class WorkerHttpMiddlewareTests(AzuriteFixture azurite)
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
         Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
         Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Equal("max-age=31536000; includeSubDomains", response.Headers.GetValues("Strict-Transport-Security").Single());
         Assert.False(response.Headers.Contains("Set-Cookie"));
         Assert.Contains("<form", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }

@@ -244,6 +244,30 @@ public sealed class SubmitTipTests(OwnAzurite storage) : IClassFixture<OwnAzurit
     }
 
     [Fact]
+    public async Task StoredReport_EncryptionMetadata_NamesTheLibraryAndRuntimeAndNothingOfTheReport()
+    {
+        // Hardening 13: the SDK's encryptiondata names the library build and the runtime and OS of the
+        // intake (KeyWrappingMetadata.EncryptionLibrary). It is written by the SDK during the upload and
+        // cannot be trimmed without Set Blob Metadata, which DESIGN forbids (a slip drops encryptiondata
+        // and makes the report unreadable). It is the same for every report: it says nothing of a tipster.
+        var text = PrivacyCanaries.Register("They work us at night in the greenhouses " + Guid.NewGuid());
+        using var response = await App.Http.PostAsJsonAsync("/api/tips", new { message = text, location = "Evros" }, Ct);
+        var id = ParseReceipt((await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("receipt").GetString());
+        var raw = (await new BlobClient(storage.ConnectionString, "tips", ReportStore.ReportBlobName(id)).GetPropertiesAsync(cancellationToken: Ct)).Value;
+        var json = raw.Metadata["encryptiondata"];
+        using var metadata = JsonDocument.Parse(json);
+
+        Assert.Equal(
+            ["EncryptedRegionInfo", "EncryptionAgent", "EncryptionMode", "KeyWrappingMetadata", "WrappedContentKey"],
+            metadata.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        var library = Assert.Single(metadata.RootElement.GetProperty("KeyWrappingMetadata").EnumerateObject());
+        Assert.Equal("EncryptionLibrary", library.Name);
+        TestContext.Current.TestOutputHelper?.WriteLine("EncryptionLibrary: " + library.Value.GetString());
+        Assert.DoesNotContain("Evros", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("greenhouses", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StoredReport_PlainRsaOaepSha256AndAesGcm_Decrypt()
     {
         // No Hotline or Azure SDK crypto code here: the content key is wrapped with RSA-OAEP-SHA256

@@ -39,6 +39,9 @@ public sealed class TipFormTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Contains("form-action 'self'", csp, StringComparison.Ordinal);
         Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
         Assert.False(response.Headers.Contains("Set-Cookie"));
+
+        // Hardening 10: HSTS on every response.
+        Assert.Equal("max-age=31536000; includeSubDomains", response.Headers.GetValues("Strict-Transport-Security").Single());
         var html = await response.Content.ReadAsStringAsync(Ct);
         Assert.Contains("id=\"quick-exit\"", html, StringComparison.Ordinal);
         Assert.Contains("112", html, StringComparison.Ordinal);
@@ -85,5 +88,30 @@ public sealed class TipFormTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.Equal("text/css", css.Content.Headers.ContentType?.MediaType);
         Assert.Equal("text/javascript", js.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory]
+    [InlineData("GET", "/nothing-here")]
+    [InlineData("POST", "/api/health")]
+    public async Task AnyResponse_NotAFunction_StillSendsTheSecurityHeadersAndHsts(string method, string path)
+    {
+        using var response = await App.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path), Ct);
+
+        Assert.True((int)response.StatusCode is 404 or 405, response.StatusCode.ToString());
+        Assert.Equal("max-age=31536000; includeSubDomains", response.Headers.GetValues("Strict-Transport-Security").Single());
+        Assert.True(response.Headers.CacheControl?.NoStore);
+    }
+
+    [Theory]
+    [InlineData("DispatchTriage")]
+    [InlineData("DispatchTriagePoison")]
+    public async Task InvocationEndpoint_PostToAQueueFunctionsName_Is404AndPagesNobody(string function)
+    {
+        // Hardening 14: the custom handler's unauthenticated invocation routes (POST /{FunctionName},
+        // text/plain accepted cross-site) are gone; nothing but the public routes is served.
+        using var content = new StringContent("{\"tipId\":\"K7QF-2M9X-4TJD\",\"urgency\":\"urgent\"}", System.Text.Encoding.UTF8, "text/plain");
+        using var response = await App.Http.PostAsync(new Uri("/" + function, UriKind.Relative), content, Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 }
