@@ -106,7 +106,13 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, IOptions<TwilioO
             switch (command)
             {
                 case SmsCommand.Help:
-                    return TwiML(SmsReplies.For(await sms.GetLanguageAsync(from, cancellationToken)).Help);
+                {
+                    // Someone texting HELP to a trafficking hotline may be asking for help: it is a report
+                    // (stored, paged) and it is answered with what the hotline is and how to use it.
+                    var helpReceipt = await sms.ReceiveAsync(new InboundSms(messageSid, from, body, media), SmsKind.Message, cancellationToken);
+                    return TwiML(SmsReplies.For(helpReceipt!.Language).Help + " " + Acknowledgement(helpReceipt));
+                }
+
                 case SmsCommand.Language:
                     return await ChooseLanguageAsync(from, argument, cancellationToken);
                 case SmsCommand.None when body.Length == 0 && media.Count == 0:

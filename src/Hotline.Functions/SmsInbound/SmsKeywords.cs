@@ -2,7 +2,11 @@ using Hotline.Sms;
 
 namespace Hotline.Functions.SmsInbound;
 
-/// <summary>What a whole message means when it is a keyword (case and trailing punctuation ignored).</summary>
+/// <summary>
+/// What a whole message means when it is exactly a keyword (case and trailing punctuation ignored). Only
+/// exact commands are commands: anything more is a report, because words that start like a command
+/// ("Lang 3 men took us") are someone's report, and must be stored and paged.
+/// </summary>
 internal enum SmsCommand
 {
     None,
@@ -38,11 +42,20 @@ internal static class SmsKeywords
             return (SmsCommand.Help, string.Empty);
         }
 
-        // "LANG", "LANG 2", "LANG: ar", "lang-2"; and a bare menu number ("2", or "٢" from an Arabic
-        // keypad): people answer a numbered menu with the number alone, and a lone digit is no report.
-        if (text.StartsWith("LANG", StringComparison.Ordinal) && (text.Length == 4 || !char.IsLetter(text[4])))
+        // "LANG", and "LANG 2", "LANG: ar", "lang-2" when what follows is a choice the menu knows; and a
+        // bare menu number ("2", or "٢" from an Arabic keypad): people answer a numbered menu with the
+        // number alone, and a lone digit is no report.
+        if (text == "LANG")
         {
-            return (SmsCommand.Language, body.Trim()[4..].Trim().TrimStart(':', '-', '=').Trim());
+            return (SmsCommand.Language, string.Empty);
+        }
+
+        if (text.StartsWith("LANG", StringComparison.Ordinal) && !char.IsLetter(text[4]))
+        {
+            // A menu number that is not on the menu ("LANG 9") still means the menu: it is shown again.
+            var choice = body.Trim()[4..].Trim().TrimStart(':', '-', '=').Trim();
+            var menuAnswer = SmsReplies.Choose(choice) is not null || (choice.Length is > 0 and <= 2 && choice.All(char.IsDigit));
+            return menuAnswer ? (SmsCommand.Language, choice) : (SmsCommand.None, string.Empty);
         }
 
         if (text.Length == 1 && char.IsDigit(text[0]))

@@ -205,16 +205,47 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         Assert.Equal((false, "START"), (startEnvelope.Sms!.ContactPaused, startEnvelope.Sms.Keyword));
     }
 
+    [Theory]
+    [InlineData("HELP")]
+    [InlineData("help")]
+    [InlineData("Help!")]
+    [InlineData("INFO")]
+    public async Task Sms_HelpKeyword_IsStoredAndPagedAndStillAnswered(string word)
+    {
+        // Hardening 3: a person texting HELP to a trafficking hotline is asking for help.
+        var phone = NewPhone();
+
+        var (status, reply) = await SendAsync(App, phone, word);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.StartsWith("Anonymous trafficking hotline", reply, StringComparison.Ordinal);
+        Assert.Contains("112", reply, StringComparison.Ordinal);
+        var id = ReceiptIn(reply);
+        var report = await TestKeys.DecryptReportAsync(storage.ConnectionString, ReportStore.ReportBlobName(id), Ct);
+        Assert.Equal(word, report.Message);
+        Assert.Equal(id.ToString(), TriageMessage.Parse(Assert.Single(await storage.DrainAsync("triage", Ct)).Body.ToString()).TipId);
+    }
+
+    [Theory]
+    [InlineData("Lang 3 men took us to a farm near the border")]
+    [InlineData("LANG: they locked the door")]
+    [InlineData("Language is the problem, we cannot speak to the police")]
+    public async Task Sms_MessageThatStartsLikeLang_IsAReportNotAMenu(string text)
+    {
+        // Hardening 3: only exact commands are commands.
+        var (_, reply) = await SendAsync(App, NewPhone(), text + " " + Guid.NewGuid());
+
+        Assert.StartsWith("Received, case ", reply, StringComparison.Ordinal);
+        Assert.Single(await storage.DrainAsync("triage", Ct));
+    }
+
     [Fact]
-    public async Task Sms_HelpAndEmpty_AnswerWithoutStoring()
+    public async Task Sms_Empty_AnswersWithoutStoring()
     {
         var before = await CountBlobsAsync();
 
-        var (_, help) = await SendAsync(App, NewPhone(), "help");
         var (_, empty) = await SendAsync(App, NewPhone(), "   ");
 
-        Assert.Contains("112", help, StringComparison.Ordinal);
-        Assert.StartsWith("Anonymous trafficking hotline", help, StringComparison.Ordinal);
         Assert.StartsWith("Empty message", empty, StringComparison.Ordinal);
         Assert.Equal(before, await CountBlobsAsync());
         Assert.Empty(await storage.DrainAsync("triage", Ct));
