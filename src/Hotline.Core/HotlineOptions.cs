@@ -40,6 +40,12 @@ public sealed class RateLimitOptions
 {
     /// <summary>Intake requests allowed per client address per minute; 0 turns the limiter off.</summary>
     public int PerMinute { get; set; } = 10;
+
+    /// <summary>
+    /// Refused SMS webhook requests (bad signature or shape) allowed per client address per minute before
+    /// that address is answered 429 without any work; 0 turns it off. Twilio's own requests are never refused.
+    /// </summary>
+    public int RefusalsPerMinute { get; set; } = 10;
 }
 
 /// <summary>Checks the settings the intake needs, naming each bad one the way an operator sets it.</summary>
@@ -83,6 +89,11 @@ public sealed class HotlineOptionsValidator : IValidateOptions<HotlineOptions>
         if (options.RateLimit.PerMinute < 0)
         {
             failures.Add("Hotline__RateLimit__PerMinute must be 0 (off) or more.");
+        }
+
+        if (options.RateLimit.RefusalsPerMinute < 0)
+        {
+            failures.Add("Hotline__RateLimit__RefusalsPerMinute must be 0 (off) or more.");
         }
 
         if (options.ConversationWindow <= TimeSpan.Zero || options.ConversationWindow > TimeSpan.FromDays(30))

@@ -37,6 +37,20 @@ public sealed class TwilioWebhookSignature
     public string Algorithm => _algorithm;
 
     /// <summary>
+    /// Whether <paramref name="signature"/> could be a signature of the accepted algorithm at all: Base64 of
+    /// a 20-byte (SHA-1) or 32-byte (SHA-256) MAC. Cheap, so junk is refused before a body is read or hashed.
+    /// </summary>
+    public bool CouldBeSignature(string? signature)
+    {
+        var macLength = _algorithm == RequestValidator.HmacSha256 ? 32 : 20;
+        Span<byte> mac = stackalloc byte[32];
+        return signature is not null
+            && signature.Length == (macLength + 2) / 3 * 4
+            && Convert.TryFromBase64String(signature, mac, out var written)
+            && written == macLength;
+    }
+
+    /// <summary>
     /// True when <paramref name="signature"/> signs <paramref name="url"/> and <paramref name="parameters"/>
     /// (each name once) with the configured secret and algorithm. The library tries the URL as given and
     /// with its port added or removed, but never removes an explicit default port (<c>:443</c>); Twilio's

@@ -26,21 +26,49 @@ internal sealed class IntakeRateLimiter : IDisposable
     private readonly byte[] _processKey = RandomNumberGenerator.GetBytes(32);
     private readonly bool _behindFunctionsHost;
     private readonly PartitionedRateLimiter<HttpContext>? _limiter;
+    private readonly PartitionedRateLimiter<HttpContext>? _refusals;
 
     public IntakeRateLimiter(IOptions<HotlineOptions> options, HostingMode mode)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(mode);
         _behindFunctionsHost = mode.Kind == HostKind.Worker;
-        var perMinute = options.Value.RateLimit.PerMinute;
-        _limiter = perMinute == 0 ? null : PartitionedRateLimiter.Create<HttpContext, string>(http =>
-            RateLimitPartition.GetFixedWindowLimiter(ClientKey(http), _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = perMinute,
-                Window = Window,
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
+        _limiter = PerClient(options.Value.RateLimit.PerMinute);
+        _refusals = PerClient(options.Value.RateLimit.RefusalsPerMinute);
+    }
+
+    private PartitionedRateLimiter<HttpContext>? PerClient(int perMinute) => perMinute == 0 ? null : PartitionedRateLimiter.Create<HttpContext, string>(http =>
+        RateLimitPartition.GetFixedWindowLimiter(ClientKey(http), _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = perMinute,
+            Window = Window,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+
+    /// <summary>
+    /// Counts one refused request (a signature or shape Twilio would never send) against the client's address.
+    /// </summary>
+    public void CountRefusal(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        _refusals?.AttemptAcquire(http).Dispose();
+    }
+
+    /// <summary>
+    /// The 429 answer for an address that used up its refusals this minute (nothing is read or logged for
+    /// it); null otherwise.
+    /// </summary>
+    public IResult? RefusalsExceeded(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        if (_refusals?.GetStatistics(http) is not { CurrentAvailablePermits: 0 })
+        {
+            return null;
+        }
+
+        http.Response.Headers.RetryAfter = ((int)Window.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        return TypedResults.StatusCode(StatusCodes.Status429TooManyRequests);
     }
 
     /// <summary>
@@ -107,5 +135,9 @@ internal sealed class IntakeRateLimiter : IDisposable
         return (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
     }
 
-    public void Dispose() => _limiter?.Dispose();
+    public void Dispose()
+    {
+        _limiter?.Dispose();
+        _refusals?.Dispose();
+    }
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Xml.Linq;
+using Hotline.Functions.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Hotline.Functions.Intake;
 using Hotline.Sms;
 using Hotline.Text;
@@ -18,12 +20,11 @@ namespace Hotline.Functions.SmsInbound;
 /// configured SharedKey) over the public webhook URL are read (403 otherwise, nothing stored). The answer is TwiML:
 /// a short reply in the tipster's language with the case number.
 /// </summary>
-internal sealed partial class SmsInboundFunction(SmsIntake sms, IOptions<TwilioOptions> twilioOptions, ILogger<SmsInboundFunction> logger)
+internal sealed partial class SmsInboundFunction(SmsIntake sms, IOptions<TwilioOptions> twilioOptions, IntakeRateLimiter limiter, ILogger<SmsInboundFunction> logger)
 {
     public const string Name = "SmsInbound";
 
     private const int MaxBodyBytes = 64 * 1024;
-    private const int MaxMedia = 10;
 
     [Function(Name)]
     public async Task<IResult> Run(
@@ -34,11 +35,29 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, IOptions<TwilioO
         var twilio = twilioOptions.Value;
         var signature = request.Headers["X-Twilio-Signature"].ToString();
 
+        // An address that keeps sending what Twilio never would is refused before any work is done.
+        if (limiter.RefusalsExceeded(request.HttpContext) is { } tooMany)
+        {
+            return tooMany;
+        }
+
         // Unsigned requests are refused before anything else is read: the body is not ours to judge.
         if (signature.Length == 0)
         {
-            Log.BadSignature(logger, present: false);
+            return Refuse(request, "missing");
+        }
+
+        if (TwilioWebhookSignature.FromOptions(twilio) is not { } validator || string.IsNullOrWhiteSpace(twilio.WebhookBaseUrl))
+        {
+            Log.NotConfigured(logger);
             return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        // Nor is a body read, parsed and hashed for a signature that cannot be one: Base64 of a SHA-1 or
+        // SHA-256 MAC has one length.
+        if (!validator.CouldBeSignature(signature))
+        {
+            return Refuse(request, "malformed");
         }
 
         if (!(request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) ?? false))
@@ -53,15 +72,9 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, IOptions<TwilioO
         }
 
         var pairs = RequestBody.DecodeUtf8(bytes) is { } text ? RequestBody.ParseFormPairs(text) : null;
-        if (pairs is null)
+        if (pairs is null || pairs.Count > TwilioWebhookForm.MaxParameters)
         {
             return TypedResults.BadRequest();
-        }
-
-        if (TwilioWebhookSignature.FromOptions(twilio) is not { } validator || string.IsNullOrWhiteSpace(twilio.WebhookBaseUrl))
-        {
-            Log.NotConfigured(logger);
-            return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
         }
 
         // Twilio's inbound-SMS webhooks name each parameter once. A repeated name has no one signed
@@ -80,8 +93,15 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, IOptions<TwilioO
         var url = twilio.WebhookBaseUrl.TrimEnd('/') + request.Path + request.QueryString;
         if (!validator.IsValid(url, form, signature, request.Headers[RequestValidator.SignatureSettingsHeader].ToString()))
         {
-            Log.BadSignature(logger, present: true);
-            return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
+            return Refuse(request, "invalid");
+        }
+
+        var (inbound, badParameter) = TwilioWebhookForm.Read(form);
+        if (inbound is null)
+        {
+            Log.BadShape(logger, badParameter!);
+            limiter.CountRefusal(request.HttpContext);
+            return TypedResults.BadRequest();
         }
 
         if (twilio.IsConfigured && form.GetValueOrDefault("AccountSid") is { } accountSid && !string.Equals(accountSid, twilio.AccountSid, StringComparison.Ordinal))
@@ -90,16 +110,7 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, IOptions<TwilioO
             return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
         }
 
-        var messageSid = form.GetValueOrDefault("MessageSid") ?? form.GetValueOrDefault("SmsSid");
-        var from = form.GetValueOrDefault("From");
-        if (string.IsNullOrWhiteSpace(messageSid) || string.IsNullOrWhiteSpace(from))
-        {
-            return TypedResults.BadRequest();
-        }
-
-        // FromCity, FromState, FromZip, FromCountry and the To* fields are never read: they locate the tipster.
-        var body = (form.GetValueOrDefault("Body") ?? string.Empty).Trim();
-        var media = ReadMedia(form);
+        var (from, body, media) = (inbound.From, inbound.Body, inbound.MediaUrls);
         var (command, argument) = SmsKeywords.Parse(body);
         try
         {
@@ -109,7 +120,7 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, IOptions<TwilioO
                 {
                     // Someone texting HELP to a trafficking hotline may be asking for help: it is a report
                     // (stored, paged) and it is answered with what the hotline is and how to use it.
-                    var helpReceipt = await sms.ReceiveAsync(new InboundSms(messageSid, from, body, media), SmsKind.Message, cancellationToken);
+                    var helpReceipt = await sms.ReceiveAsync(inbound, SmsKind.Message, cancellationToken);
                     return TwiML(SmsReplies.For(helpReceipt!.Language).Help + " " + Acknowledgement(helpReceipt));
                 }
 
@@ -120,10 +131,10 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, IOptions<TwilioO
                     return TwiML(SmsReplies.For(await sms.GetLanguageAsync(from, cancellationToken)).Empty);
                 case SmsCommand.Stop or SmsCommand.Start:
                     // Twilio answers opt-out and opt-in words itself and blocks our replies: record, say nothing.
-                    await sms.ReceiveAsync(new InboundSms(messageSid, from, body, media), SmsKeywords.Kind(command), cancellationToken);
+                    await sms.ReceiveAsync(inbound, SmsKeywords.Kind(command), cancellationToken);
                     return TwiML(null);
                 default:
-                    var receipt = await sms.ReceiveAsync(new InboundSms(messageSid, from, body, media), SmsKind.Message, cancellationToken);
+                    var receipt = await sms.ReceiveAsync(inbound, SmsKind.Message, cancellationToken);
                     return TwiML(Acknowledgement(receipt!));
             }
         }
@@ -134,6 +145,14 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, IOptions<TwilioO
             request.HttpContext.Response.Headers.RetryAfter = IntakeResponses.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             return TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable);
         }
+    }
+
+    /// <summary>403 for a signature that is missing, malformed or wrong; each counts toward the address's refusals.</summary>
+    private StatusCodeHttpResult Refuse(HttpRequest request, string reason)
+    {
+        Log.BadSignature(logger, reason);
+        limiter.CountRefusal(request.HttpContext);
+        return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
     }
 
     internal static string Acknowledgement(SmsReceipt receipt)
@@ -155,21 +174,6 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, IOptions<TwilioO
         return TwiML(chosen.LanguageSet);
     }
 
-    private static List<string> ReadMedia(Dictionary<string, string> form)
-    {
-        var count = int.TryParse(form.GetValueOrDefault("NumMedia"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 0, MaxMedia) : 0;
-        var urls = new List<string>(count);
-        for (var i = 0; i < count; i++)
-        {
-            if (form.GetValueOrDefault($"MediaUrl{i}") is { Length: > 0 } url)
-            {
-                urls.Add(url);
-            }
-        }
-
-        return urls;
-    }
-
     /// <summary>A TwiML answer written by Twilio's library (it escapes the text). Null answers with an empty Response (no reply).</summary>
     private static Microsoft.AspNetCore.Http.HttpResults.ContentHttpResult TwiML(string? message)
     {
@@ -187,15 +191,16 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, IOptions<TwilioO
         [LoggerMessage(1, LogLevel.Warning, "SMS webhook refused: Twilio__AuthToken (or Twilio__WebhookSigningKey) and Twilio__WebhookBaseUrl must be set to check Twilio's signature.")]
         public static partial void NotConfigured(ILogger logger);
 
-        [LoggerMessage(2, LogLevel.Warning, "SMS webhook refused: signature {Presence}.")]
-        private static partial void BadSignature(ILogger logger, string presence);
-
-        public static void BadSignature(ILogger logger, bool present) => BadSignature(logger, present ? "invalid" : "missing");
+        [LoggerMessage(2, LogLevel.Warning, "SMS webhook refused: signature {Reason}.")]
+        public static partial void BadSignature(ILogger logger, string reason);
 
         [LoggerMessage(3, LogLevel.Warning, "SMS webhook refused: signed for another Twilio account.")]
         public static partial void OtherAccount(ILogger logger);
 
         [LoggerMessage(4, LogLevel.Warning, "SMS webhook refused: a parameter is repeated.")]
         public static partial void RepeatedParameter(ILogger logger);
+
+        [LoggerMessage(5, LogLevel.Warning, "SMS webhook refused: {Parameter} does not have Twilio's shape.")]
+        public static partial void BadShape(ILogger logger, string parameter);
     }
 }

@@ -46,6 +46,7 @@ public sealed class TestApp : IAsyncDisposable
         ["Hotline:PublicKeyPem"] = TestKeys.PublicKeyPem,
         ["Hotline:PhonePepper"] = TestKeys.PhonePepper,
         ["Hotline:RateLimit:PerMinute"] = "0",
+        ["Hotline:RateLimit:RefusalsPerMinute"] = "0",
         ["AzureWebJobs:DispatchTriage:Disabled"] = "true",
         ["AzureWebJobs:DispatchTriagePoison:Disabled"] = "true",
     };

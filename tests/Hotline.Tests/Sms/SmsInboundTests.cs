@@ -319,6 +319,102 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         Assert.Contains(App.Logs.Lines, l => l.Contains("SMS webhook refused: a parameter is repeated", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("From", "FromCity")]
+    [InlineData("MessageSid", "NumMedia")]
+    [InlineData("Body", "From")]
+    public async Task Sms_SignedRequestWithAParameterBoundaryMoved_Returns400AndStoresNothing(string grows, string swallowed)
+    {
+        // Hardening 5: Twilio signs name+value pairs with no separator, so folding the next parameter
+        // (in signing order) into a value keeps the signature valid. What results must not have Twilio's
+        // shape, or it is refused: a new MessageSid would open a new case and page everyone again.
+        var phone = NewPhone();
+        var parameters = Params(phone, "They keep us in a container at the port " + Guid.NewGuid(), extra: new() { ["FromCity"] = "Subotica" });
+        var signature = await SignAsync(parameters);
+        var ordered = parameters.Keys.Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(ordered.IndexOf(grows) + 1, ordered.IndexOf(swallowed));
+        var forged = new Dictionary<string, string>(parameters);
+        forged[grows] = parameters[grows] + swallowed + parameters[swallowed];
+        forged.Remove(swallowed);
+        Assert.True(await TwilioNode.ValidateAsync(AuthToken, signature, PublicBase + "/api/sms", forged), "the forged request should still carry a valid signature");
+        var before = await CountBlobsAsync();
+
+        using var response = await PostAsync(App, forged, signature);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(before, await CountBlobsAsync());
+        Assert.Empty(await storage.DrainAsync("triage", Ct));
+        Assert.Contains(App.Logs.Lines, l => l.Contains("does not have Twilio's shape", StringComparison.Ordinal));
+        Assert.DoesNotContain(App.Logs.Lines, l => l.Contains("Subotica", StringComparison.Ordinal) || l.Contains(phone, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("MessageSid", "SM123")]
+    [InlineData("AccountSid", "AC-not-an-account")]
+    [InlineData("From", "+44 7700 900123")]
+    [InlineData("NumMedia", "11")]
+    [InlineData("NumMedia", "-1")]
+    [InlineData("MediaUrl0", "https://evil.example/ME1")]
+    public async Task Sms_SignedParameterWithoutTwiliosShape_Returns400(string name, string value)
+    {
+        var parameters = Params(NewPhone(), "A report " + Guid.NewGuid(), extra: new() { ["NumMedia"] = "1", ["MediaUrl0"] = "https://api.twilio.com/2010-04-01/Accounts/AC0123/Messages/MM1/Media/ME1" });
+        parameters[name] = value;
+        if (name == "MessageSid")
+        {
+            parameters["SmsMessageSid"] = value;
+        }
+
+        using var response = await PostAsync(App, parameters, await SignAsync(parameters));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(await storage.DrainAsync("triage", Ct));
+    }
+
+    [Fact]
+    public async Task Sms_JunkSignatureOnALargeBody_IsRefusedBeforeTheBodyIsRead()
+    {
+        // Hardening 7: a signature that cannot be one (wrong length, not Base64) costs no body read or HMAC.
+        var parameters = Params(NewPhone(), new string('x', 60_000));
+
+        using var response = await PostAsync(App, parameters, "not-a-signature");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains(App.Logs.Lines, l => l.Contains("SMS webhook refused: signature malformed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Sms_MoreParametersThanTwilioSends_Returns400()
+    {
+        var parameters = Params(NewPhone(), "A report " + Guid.NewGuid());
+        for (var i = 0; i < 64; i++)
+        {
+            parameters["X" + i] = "y";
+        }
+
+        using var response = await PostAsync(App, parameters, await SignAsync(parameters));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(await storage.DrainAsync("triage", Ct));
+    }
+
+    [Fact]
+    public async Task Sms_AddressThatKeepsSendingBadSignatures_IsAnswered429WithoutWorkOrLogs()
+    {
+        // Hardening 7: refusals are rate-limited per address; past the limit nothing is read or logged.
+        await using var app = await StartAppAsync(TimeSpan.FromHours(24), settings: new() { ["Hotline:RateLimit:RefusalsPerMinute"] = "3" });
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            var parameters = Params(NewPhone(), "Flood " + i);
+            using var response = await PostAsync(app, parameters, "RSOYDt4T1cUTdK1PDd93/VVr8B8=");
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(3, app.Logs.Lines.Count(l => l.Contains("SMS webhook refused", StringComparison.Ordinal)));
+        Assert.Empty(await storage.DrainAsync("triage", Ct));
+    }
+
     [Fact]
     public async Task Sms_SharedKeyConfigured_AcceptsItsSha256SignatureAndRefusesTheAuthTokens()
     {

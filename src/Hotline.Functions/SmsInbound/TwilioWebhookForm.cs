@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Hotline.Sms;
+
+namespace Hotline.Functions.SmsInbound;
+
+/// <summary>
+/// The parameters of Twilio's inbound-message webhook that Hotline uses, each checked for the shape Twilio
+/// gives it. A valid signature is not enough: Twilio signs name+value pairs with no separator, so moving the
+/// boundary between two parameters keeps the signature and yields new values (a fresh MessageSid opens a new
+/// case and pages again; geo fields slide into From). What does not have Twilio's shape is refused.
+/// </summary>
+internal static partial class TwilioWebhookForm
+{
+    /// <summary>More parameters than an MMS with 10 media carries (about 50): anything beyond is not Twilio.</summary>
+    public const int MaxParameters = 64;
+
+    private const int MaxMedia = 10;
+
+    /// <summary>The message, or the name of the first parameter that does not have Twilio's shape (never its value).</summary>
+    public static (InboundSms? Message, string? BadParameter) Read(IReadOnlyDictionary<string, string> form)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        var messageSid = form.GetValueOrDefault("MessageSid") ?? form.GetValueOrDefault("SmsSid");
+        if (messageSid is null || !MessageSid().IsMatch(messageSid))
+        {
+            return (null, "MessageSid");
+        }
+
+        if (form.GetValueOrDefault("SmsSid") is { } smsSid && smsSid != messageSid)
+        {
+            return (null, "SmsSid");
+        }
+
+        if (form.GetValueOrDefault("AccountSid") is { } accountSid && !AccountSid().IsMatch(accountSid))
+        {
+            return (null, "AccountSid");
+        }
+
+        var from = form.GetValueOrDefault("From");
+        if (from is null || !Sender().IsMatch(from))
+        {
+            return (null, "From");
+        }
+
+        var count = 0;
+        if (form.GetValueOrDefault("NumMedia") is { } numMedia
+            && (!int.TryParse(numMedia, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count > MaxMedia))
+        {
+            return (null, "NumMedia");
+        }
+
+        var media = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            if (form.GetValueOrDefault($"MediaUrl{i}") is not { Length: > 0 } url)
+            {
+                continue;
+            }
+
+            // Twilio's media live on its API host, over HTTPS: anything else is not a Twilio media URL.
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || !string.Equals(uri.Host, "api.twilio.com", StringComparison.OrdinalIgnoreCase) || !uri.IsDefaultPort || uri.UserInfo.Length > 0)
+            {
+                return (null, $"MediaUrl{i}");
+            }
+
+            media.Add(url);
+        }
+
+        // FromCity, FromState, FromZip, FromCountry and the To* fields are never read: they locate the tipster.
+        return (new InboundSms(messageSid, from, (form.GetValueOrDefault("Body") ?? string.Empty).Trim(), media), null);
+    }
+
+    [GeneratedRegex("^(SM|MM)[0-9a-f]{32}$", RegexOptions.CultureInvariant)]
+    private static partial Regex MessageSid();
+
+    [GeneratedRegex("^AC[0-9a-f]{32}$", RegexOptions.CultureInvariant)]
+    private static partial Regex AccountSid();
+
+    /// <summary>An E.164 number, optionally behind a Twilio channel prefix (WhatsApp, RCS).</summary>
+    [GeneratedRegex(@"^((whatsapp|rcs):)?\+[1-9][0-9]{6,14}$", RegexOptions.CultureInvariant)]
+    private static partial Regex Sender();
+}
