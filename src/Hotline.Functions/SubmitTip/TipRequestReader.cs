@@ -22,6 +22,7 @@ internal enum TipRejection
     FieldTooLong,
     InvalidLanguage,
     InvalidIdempotencyKey,
+    CrossSite,
 }
 
 /// <summary>The fields of a tip as submitted, trimmed and NFC-normalised.</summary>
@@ -40,6 +41,32 @@ internal static partial class TipRequestReader
     private const int MaxCategoryLength = 64;
     private const int MaxIdempotencyKeyLength = 128;
 
+    /// <summary>
+    /// A browser posting from another site (a form post is a CORS simple request, so any page could make
+    /// its visitors' browsers file tips, each from the visitor's own address). Modern browsers say where a
+    /// request comes from in <c>Sec-Fetch-Site</c>, older ones in <c>Origin</c>; a browser that sends
+    /// neither (old or no-JS engines) and API clients are not judged, and no cookie or token is needed.
+    /// </summary>
+    public static bool IsCrossSite(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var fetchSite = request.Headers["Sec-Fetch-Site"].ToString();
+        if (fetchSite.Length > 0)
+        {
+            return fetchSite is not ("same-origin" or "none");
+        }
+
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length == 0)
+        {
+            return false;
+        }
+
+        // The scheme and port differ behind TLS termination and the Functions host: the host name decides.
+        return !Uri.TryCreate(origin, UriKind.Absolute, out var from)
+            || !string.Equals(from.Host, request.Host.Host, StringComparison.OrdinalIgnoreCase);
+    }
+
     public static bool IsForm(HttpRequest request) =>
         request.ContentType is { } type && type.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
 
@@ -48,6 +75,11 @@ internal static partial class TipRequestReader
 
     public static async Task<(TipFields? Fields, TipRejection Rejection)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        if (IsCrossSite(request))
+        {
+            return (null, TipRejection.CrossSite);
+        }
+
         var form = IsForm(request);
         if (!form && !IsJson(request))
         {

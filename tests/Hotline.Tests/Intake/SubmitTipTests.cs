@@ -243,6 +243,46 @@ public sealed class SubmitTipTests(OwnAzurite storage) : IClassFixture<OwnAzurit
         Assert.DoesNotContain("نتوانستیم گزارش شما را ذخیره کنیم", html, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Sec-Fetch-Site", "cross-site")]
+    [InlineData("Sec-Fetch-Site", "same-site")]
+    [InlineData("Origin", "https://evil.example")]
+    [InlineData("Origin", "null")]
+    public async Task SubmitTip_CrossSiteFormPost_Returns403PageAndStoresNothing(string header, string value)
+    {
+        // Hardening 4: another site must not be able to make its visitors' browsers file tips.
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["message"] = "Forged from another site " + Guid.NewGuid(), ["language"] = "ar" });
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/tips") { Content = form };
+        request.Headers.TryAddWithoutValidation(header, value);
+
+        using var response = await App.Http.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("dir=\"rtl\"", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Empty(await storage.DrainAsync("triage", Ct));
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("Sec-Fetch-Site", "same-origin")]
+    [InlineData("Origin", "SAME")]
+    public async Task SubmitTip_SameOriginOrUnlabelledFormPost_IsAccepted(string? header, string? value)
+    {
+        // No-JS and old browsers that send neither header, and the form's own posts, still get through.
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["message"] = "We are not paid at the farm " + Guid.NewGuid() });
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/tips") { Content = form };
+        if (header is not null)
+        {
+            request.Headers.TryAddWithoutValidation(header, value == "SAME" ? App.BaseAddress.GetLeftPart(UriPartial.Authority) : value);
+        }
+
+        using var response = await App.Http.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Single(await storage.DrainAsync("triage", Ct));
+    }
+
     [Fact]
     public async Task StoredReport_EncryptionMetadata_NamesTheLibraryAndRuntimeAndNothingOfTheReport()
     {
