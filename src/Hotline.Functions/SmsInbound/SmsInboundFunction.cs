@@ -112,6 +112,7 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, IOptions<TwilioO
 
         var (from, body, media) = (inbound.From, inbound.Body, inbound.MediaUrls);
         var (command, argument) = SmsKeywords.Parse(body);
+        using var deadline = IntakeDeadline.Start(cancellationToken);
         try
         {
             switch (command)
@@ -120,25 +121,25 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, IOptions<TwilioO
                 {
                     // Someone texting HELP to a trafficking hotline may be asking for help: it is a report
                     // (stored, paged) and it is answered with what the hotline is and how to use it.
-                    var helpReceipt = await sms.ReceiveAsync(inbound, SmsKind.Message, cancellationToken);
+                    var helpReceipt = await sms.ReceiveAsync(inbound, SmsKind.Message, deadline.Token);
                     return TwiML(SmsReplies.For(helpReceipt!.Language).Help + " " + Acknowledgement(helpReceipt));
                 }
 
                 case SmsCommand.Language:
-                    return await ChooseLanguageAsync(from, argument, cancellationToken);
+                    return await ChooseLanguageAsync(from, argument, deadline.Token);
                 case SmsCommand.None when body.Length == 0 && media.Count == 0:
                     // Nothing to store; say so, so a tipster whose text was lost can send it again.
-                    return TwiML(SmsReplies.For(await sms.GetLanguageAsync(from, cancellationToken)).Empty);
+                    return TwiML(SmsReplies.For(await sms.GetLanguageAsync(from, deadline.Token)).Empty);
                 case SmsCommand.Stop or SmsCommand.Start:
                     // Twilio answers opt-out and opt-in words itself and blocks our replies: record, say nothing.
-                    await sms.ReceiveAsync(inbound, SmsKeywords.Kind(command), cancellationToken);
+                    await sms.ReceiveAsync(inbound, SmsKeywords.Kind(command), deadline.Token);
                     return TwiML(null);
                 default:
-                    var receipt = await sms.ReceiveAsync(inbound, SmsKind.Message, cancellationToken);
+                    var receipt = await sms.ReceiveAsync(inbound, SmsKind.Message, deadline.Token);
                     return TwiML(Acknowledgement(receipt!));
             }
         }
-        catch (IntakeUnavailableException)
+        catch (Exception ex) when (ex is IntakeUnavailableException || deadline.Passed(ex))
         {
             // Not stored: a 503 makes Twilio retry (with connection overrides, see README), and the
             // same MessageSid then finishes what this request started.

@@ -35,11 +35,12 @@ internal sealed class SubmitTipFunction(TipIntake intake)
         };
 
         IntakeReceipt receipt;
+        using var deadline = IntakeDeadline.Start(cancellationToken);
         try
         {
-            receipt = await intake.SubmitAsync(submission, fields.IdempotencyKey, cancellationToken);
+            receipt = await intake.SubmitAsync(submission, fields.IdempotencyKey, deadline.Token);
         }
-        catch (IntakeUnavailableException)
+        catch (Exception ex) when (ex is IntakeUnavailableException || deadline.Passed(ex))
         {
             return IntakeResponses.Unavailable(request, fields.FromForm ? fields.Language : null);
         }

@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Hotline.Tests.Infrastructure;
 
@@ -50,53 +48,5 @@ public sealed class HealthTests(AzuriteFixture azurite)
         using var response = await app.Http.GetAsync(new Uri("/api/health", UriKind.Relative), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.DoesNotContain(app.Logs.Lines, l => l.Contains("Storage ready", StringComparison.Ordinal));
-    }
-
-    /// <summary>A storage endpoint that accepts connections and never answers (a hung network path or a slow token).</summary>
-    private sealed class SilentStorage : IDisposable
-    {
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        private readonly ConcurrentBag<Socket> _sockets = [];
-
-        public SilentStorage()
-        {
-            _listener.Start();
-            _ = AcceptAsync();
-        }
-
-        public int Connections => _sockets.Count;
-
-        public string ConnectionString
-        {
-            get
-            {
-                var endpoint = $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/devstoreaccount1";
-                return $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Convert.ToBase64String(new byte[64])};BlobEndpoint={endpoint};QueueEndpoint={endpoint};";
-            }
-        }
-
-        public void Dispose()
-        {
-            _listener.Stop();
-            foreach (var socket in _sockets)
-            {
-                socket.Dispose();
-            }
-        }
-
-        private async Task AcceptAsync()
-        {
-            try
-            {
-                while (true)
-                {
-                    _sockets.Add(await _listener.AcceptSocketAsync());
-                }
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-            {
-                // Stopped.
-            }
-        }
     }
 }
