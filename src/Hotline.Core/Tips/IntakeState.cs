@@ -25,17 +25,16 @@ public sealed class IntakeState
     }
 
     /// <summary>
-    /// Claims <paramref name="candidate"/> for the idempotency key, or returns the tip id an earlier
+    /// Claims <paramref name="candidate"/> for the idempotency key, or returns the record an earlier
     /// request with the same key claimed. Conditional create: two racing requests get one id.
     /// </summary>
-    public async Task<(TipId Id, bool Claimed)> ClaimAsync(string scope, string idempotencyKey, TipId candidate, CancellationToken cancellationToken = default)
+    public async Task<(IdempotencyRecord Record, bool Claimed)> ClaimAsync(string scope, string idempotencyKey, IdempotencyRecord candidate, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(scope);
         ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
-        var (value, claimed) = await ClaimRecordAsync(IdempotencyRecordName(scope, idempotencyKey), BinaryData.FromString(candidate.Compact), cancellationToken).ConfigureAwait(false);
-        return TipId.TryParse(value.ToString(), out var id)
-            ? (id.Value, claimed)
-            : throw new InvalidDataException("An idempotency record holds no tip id.");
+        ArgumentNullException.ThrowIfNull(candidate);
+        var (value, claimed) = await ClaimRecordAsync(IdempotencyRecordName(scope, idempotencyKey), candidate.ToBinaryData(), cancellationToken).ConfigureAwait(false);
+        return (IdempotencyRecord.Parse(value), claimed);
     }
 
     /// <summary>Creates the record unless it exists; returns what is stored and whether this call created it.</summary>

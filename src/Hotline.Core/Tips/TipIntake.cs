@@ -66,16 +66,16 @@ public sealed class RandomTipIdSource : ITipIdSource
 /// the triage message is queued. A retry with the same idempotency key finds the same tip id, never
 /// writes a second report, and enqueues again (dispatch pages each responder once per alert).
 /// </summary>
-public sealed partial class TipIntake(ReportStore reports, IntakeState state, TriageSender triage, ITipIdSource ids, TimeProvider time, ILogger<TipIntake> logger)
+public sealed partial class TipIntake(ReportStore reports, IntakeState state, TriageSender triage, ITipIdSource ids, SubmissionFingerprint fingerprint, TimeProvider time, ILogger<TipIntake> logger)
 {
     private const int MaxIdDraws = 5;
 
+    /// <exception cref="IdempotencyConflictException">The key was used before for a different report.</exception>
     public async Task<IntakeReceipt> SubmitAsync(TipSubmission submission, string? idempotencyKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(submission);
         var urgency = UrgencyClassifier.Classify(submission.Message);
-        var receivedAt = time.GetUtcNow();
-        var tipId = await StoreAsync(submission, urgency, receivedAt, idempotencyKey, cancellationToken).ConfigureAwait(false);
+        var (tipId, receivedAt) = await StoreAsync(submission, urgency, time.GetUtcNow(), idempotencyKey, cancellationToken).ConfigureAwait(false);
         await EnqueueAsync(new TriageMessage(tipId.ToString(), submission.Channel, urgency, receivedAt, submission.Language, submission.ContactPaused == true ? true : null), cancellationToken).ConfigureAwait(false);
         Log.Accepted(logger, tipId.ToString(), submission.Channel, urgency);
         return new IntakeReceipt(tipId, urgency, receivedAt);
@@ -111,12 +111,12 @@ public sealed partial class TipIntake(ReportStore reports, IntakeState state, Tr
         }
     }
 
-    /// <summary>Claims the tip id an idempotency key names (or a new one).</summary>
-    public async Task<(TipId Id, bool Claimed)> ClaimAsync(string scope, string idempotencyKey, CancellationToken cancellationToken = default)
+    /// <summary>Claims the record an idempotency key names (or a new one, bound to this content).</summary>
+    private async Task<(IdempotencyRecord Record, bool Claimed)> ClaimAsync(string scope, string idempotencyKey, IdempotencyRecord candidate, CancellationToken cancellationToken)
     {
         try
         {
-            return await state.ClaimAsync(scope, idempotencyKey, ids.Draw(), cancellationToken).ConfigureAwait(false);
+            return await state.ClaimAsync(scope, idempotencyKey, candidate, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -125,22 +125,41 @@ public sealed partial class TipIntake(ReportStore reports, IntakeState state, Tr
         }
     }
 
-    private async Task<TipId> StoreAsync(TipSubmission submission, Urgency urgency, DateTimeOffset receivedAt, string? idempotencyKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores the report once; returns its id and its time of receipt. A retry with the same key and the
+    /// same content gets the first request's id and time, so what it queues is what was stored.
+    /// </summary>
+    private async Task<(TipId Id, DateTimeOffset ReceivedAt)> StoreAsync(TipSubmission submission, Urgency urgency, DateTimeOffset receivedAt, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var scope = submission.Channel.ToString();
-        var (id, claimed) = idempotencyKey is null ? (ids.Draw(), true) : await ClaimAsync(scope, idempotencyKey, cancellationToken).ConfigureAwait(false);
+        var id = ids.Draw();
+        var claimed = true;
+        IdempotencyRecord? record = null;
+        if (idempotencyKey is not null)
+        {
+            var contentMac = fingerprint.Compute(submission);
+            (record, claimed) = await ClaimAsync(scope, idempotencyKey, new IdempotencyRecord(id, contentMac, receivedAt), cancellationToken).ConfigureAwait(false);
+            if (!claimed && !record.Matches(contentMac))
+            {
+                Log.KeyReused(logger, record.TipId.ToString());
+                throw new IdempotencyConflictException();
+            }
+
+            (id, receivedAt) = (record.TipId, record.ReceivedAt ?? receivedAt);
+        }
+
         for (var draw = 1; ; draw++)
         {
             if (await TryStoreAsync(ReportStore.ReportBlobName(id), Envelope(submission, id, urgency, receivedAt), cancellationToken).ConfigureAwait(false))
             {
-                return id;
+                return (id, receivedAt);
             }
 
             if (!claimed)
             {
                 // An earlier request with this key stored the report: this is its retry.
                 Log.Retried(logger, id.ToString());
-                return id;
+                return (id, receivedAt);
             }
 
             // The name belongs to another report (60 random bits make this all but impossible; the
@@ -154,7 +173,7 @@ public sealed partial class TipIntake(ReportStore reports, IntakeState state, Tr
             var next = ids.Draw();
             if (idempotencyKey is not null)
             {
-                await MoveClaimAsync(scope, idempotencyKey, id, next, cancellationToken).ConfigureAwait(false);
+                await MoveClaimAsync(scope, idempotencyKey, record! with { TipId = next }, id, cancellationToken).ConfigureAwait(false);
             }
 
             id = next;
@@ -165,16 +184,16 @@ public sealed partial class TipIntake(ReportStore reports, IntakeState state, Tr
     /// Points the idempotency record this request created at a fresh id, so a retry with the same
     /// key finds the report stored under it. Conditional on the record being unchanged since read.
     /// </summary>
-    private async Task MoveClaimAsync(string scope, string idempotencyKey, TipId from, TipId to, CancellationToken cancellationToken)
+    private async Task MoveClaimAsync(string scope, string idempotencyKey, IdempotencyRecord moved, TipId from, CancellationToken cancellationToken)
     {
         var name = IntakeState.IdempotencyRecordName(scope, idempotencyKey);
-        bool moved;
+        bool done;
         try
         {
             var (value, etag) = await state.GetAsync(name, cancellationToken).ConfigureAwait(false);
-            moved = value is not null
-                && TipId.TryParse(value.ToString(), out var current) && current.Value == from
-                && await state.TrySaveAsync(name, BinaryData.FromString(to.Compact), etag, cancellationToken).ConfigureAwait(false);
+            done = value is not null
+                && IdempotencyRecord.Parse(value).TipId == from
+                && await state.TrySaveAsync(name, moved.ToBinaryData(), etag, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -182,7 +201,7 @@ public sealed partial class TipIntake(ReportStore reports, IntakeState state, Tr
             throw new IntakeUnavailableException("Storage did not answer.", ex);
         }
 
-        if (!moved)
+        if (!done)
         {
             throw new IntakeUnavailableException("The idempotency record changed under a new claim.");
         }
@@ -219,5 +238,8 @@ public sealed partial class TipIntake(ReportStore reports, IntakeState state, Tr
 
         [LoggerMessage(5, LogLevel.Warning, "Tip id collision on draw {Draw}; drawing again.")]
         public static partial void IdCollision(ILogger logger, int draw);
+
+        [LoggerMessage(6, LogLevel.Warning, "An idempotency key of report {TipId} was reused with different content: refused, nothing stored.")]
+        public static partial void KeyReused(ILogger logger, string tipId);
     }
 }

@@ -33,6 +33,7 @@ internal static class IntakeResponses
             TipRejection.FieldTooLong => (StatusCodes.Status400BadRequest, "Field too long", "location may hold 500 characters, contact 200, category 64."),
             TipRejection.InvalidLanguage => (StatusCodes.Status400BadRequest, "Invalid language", "The field 'language' must be a BCP-47 tag such as 'ar' or 'fa-IR'."),
             TipRejection.InvalidIdempotencyKey => (StatusCodes.Status400BadRequest, "Invalid idempotency key", "Idempotency-Key must be 1-128 visible ASCII characters."),
+            TipRejection.IdempotencyKeyReused => (StatusCodes.Status409Conflict, "Idempotency key reused", "This Idempotency-Key was used for a different report. Nothing was stored: send a new report with a new key."),
             TipRejection.CrossSite => (StatusCodes.Status403Forbidden, "Cross-site request", "Reports are accepted from the hotline's own form or from API clients, not from a page on another site."),
             _ => (StatusCodes.Status400BadRequest, "Bad request", "The request could not be read."),
         };

@@ -44,6 +44,10 @@ internal sealed class SubmitTipFunction(TipIntake intake)
         {
             return IntakeResponses.Unavailable(request, fields.FromForm ? fields.Language : null);
         }
+        catch (IdempotencyConflictException)
+        {
+            return IntakeResponses.Rejected(request, TipRejection.IdempotencyKeyReused);
+        }
 
         return IntakeResponses.Accepted(fields.FromForm, fields.Language, receipt.TipId.ToString());
     }

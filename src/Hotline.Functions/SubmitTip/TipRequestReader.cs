@@ -23,6 +23,7 @@ internal enum TipRejection
     InvalidLanguage,
     InvalidIdempotencyKey,
     CrossSite,
+    IdempotencyKeyReused,
 }
 
 /// <summary>The fields of a tip as submitted, trimmed and NFC-normalised.</summary>

@@ -112,6 +112,58 @@ public sealed class SubmitTipTests(OwnAzurite storage) : IClassFixture<OwnAzurit
     }
 
     [Fact]
+    public async Task SubmitTip_IdempotencyKeyReusedWithAnotherReport_Returns409AndStoresAndQueuesNothing()
+    {
+        // Hardening 6: a key is bound to the content it first carried. Before, the second report was
+        // dropped behind the first one's receipt while its own (urgent) triage was queued.
+        var key = Guid.NewGuid().ToString();
+        var first = PrivacyCanaries.Register("The workers at the farm are not paid " + Guid.NewGuid());
+        var second = PrivacyCanaries.Register("They locked the children in the basement, come now " + Guid.NewGuid());
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "/api/tips") { Content = JsonContent.Create(new { message = first }) })
+        {
+            request.Headers.Add("Idempotency-Key", key);
+            using var accepted = await App.Http.SendAsync(request, Ct);
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        }
+
+        var queued = TriageMessage.Parse(Assert.Single(await storage.DrainAsync("triage", Ct)).Body.ToString());
+
+        using var reused = new HttpRequestMessage(HttpMethod.Post, "/api/tips") { Content = JsonContent.Create(new { message = second }) };
+        reused.Headers.Add("Idempotency-Key", key);
+        using var response = await App.Http.SendAsync(reused, Ct);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain(queued.TipId, await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Empty(await storage.DrainAsync("triage", Ct));
+        var id = ParseReceipt(queued.TipId);
+        Assert.Equal([ReportStore.ReportBlobName(id)], await BlobNamesAsync(id));
+        Assert.Equal(first, (await TestKeys.DecryptReportAsync(storage.ConnectionString, ReportStore.ReportBlobName(id), Ct)).Message);
+    }
+
+    [Fact]
+    public async Task SubmitTip_RetryWithTheSameKeyAndContent_QueuesWhatWasStored()
+    {
+        // Hardening 6: what a retry queues is what was stored (same id, urgency and time of receipt).
+        var key = Guid.NewGuid().ToString();
+        var body = new { message = PrivacyCanaries.Register("They beat the men who ask for their passports " + Guid.NewGuid()) };
+        var messages = new List<TriageMessage>();
+        for (var i = 0; i < 2; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/tips") { Content = JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", key);
+            using var response = await App.Http.SendAsync(request, Ct);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            messages.Add(TriageMessage.Parse(Assert.Single(await storage.DrainAsync("triage", Ct)).Body.ToString()));
+            await Task.Delay(20, Ct);
+        }
+
+        var stored = await TestKeys.DecryptReportAsync(storage.ConnectionString, ReportStore.ReportBlobName(ParseReceipt(messages[0].TipId)), Ct);
+        Assert.Equal(messages[0], messages[1]);
+        Assert.Equal((stored.TipId, stored.Urgency, stored.ReceivedAt), (messages[1].TipId, messages[1].Urgency, messages[1].ReceivedAt));
+    }
+
+    [Fact]
     public async Task SubmitTip_SameIdempotencyKeyTwice_StoresOneReportWithOneReceipt()
     {
         var key = Guid.NewGuid().ToString();
