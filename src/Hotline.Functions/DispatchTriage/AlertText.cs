@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using Hotline.Text;
 using Hotline.Triage;
 
 namespace Hotline.Functions.DispatchTriage;
@@ -22,26 +23,34 @@ public enum AlertKind
 public sealed partial record AlertFacts(
     AlertKind Kind, string Receipt, Urgency? Urgency, Channel? Channel, DateTimeOffset? ReceivedAt, string? Language, bool ContactPaused, string LedgerKey)
 {
-    /// <summary>Longest receipt and language tag an alert carries: keeps every alert in one length class.</summary>
+    /// <summary>Longest receipt an alert carries: keeps every alert in one length class.</summary>
     public const int MaxReceiptLength = 32;
-    public const int MaxLanguageLength = 16;
 
-    /// <summary>True when the message's fields can go into an alert and a blob name as they are.</summary>
+    /// <summary>
+    /// True when the message's fields can go into an alert and a blob name: a receipt-shaped tip id, and a
+    /// language tag by the same rule intake accepts it (<see cref="LanguageTags"/>).
+    /// </summary>
     public static bool IsWellFormed(TriageMessage message) =>
-        Token().IsMatch(message.TipId) && message.TipId.Length <= MaxReceiptLength
-        && Token().IsMatch(message.Language) && message.Language.Length <= MaxLanguageLength;
+        IsReceipt(message.TipId) && LanguageTags.IsValid(message.Language);
+
+    public static bool IsReceipt(string? tipId) => tipId is { Length: > 0 and <= MaxReceiptLength } && Token().IsMatch(tipId);
 
     public static AlertFacts ForAlert(TriageMessage m) =>
-        new(AlertKind.Alert, m.TipId, m.Urgency, m.Channel, m.ReceivedAt, m.Language, m.ContactPaused == true, m.AlertKey);
+        new(AlertKind.Alert, m.TipId, m.Urgency, m.Channel, m.ReceivedAt, LanguageTags.ForAlert(m.Language), m.ContactPaused == true, m.AlertKey);
 
     public static AlertFacts ForUndelivered(TriageMessage m) =>
-        new(AlertKind.Undelivered, m.TipId, m.Urgency, m.Channel, m.ReceivedAt, m.Language, m.ContactPaused == true, m.AlertKey + "/undelivered");
+        new(AlertKind.Undelivered, m.TipId, m.Urgency, m.Channel, m.ReceivedAt, LanguageTags.ForAlert(m.Language), m.ContactPaused == true, m.AlertKey + "/undelivered");
 
-    /// <summary>A poison message that is not even a triage message: only its queue id is known.</summary>
-    public static AlertFacts ForUnreadable(string messageId)
+    /// <summary>
+    /// A poison message that is not a well-formed triage message: its queue id, and its receipt when a
+    /// receipt-shaped tip id can be read from it (responders must learn which case failed).
+    /// </summary>
+    public static AlertFacts ForUnreadable(string messageId, string? receipt)
     {
         var id = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(messageId)))[..16];
-        return new(AlertKind.Undelivered, "?", null, null, null, null, false, $"unreadable-{id}/undelivered");
+        return receipt is null
+            ? new(AlertKind.Undelivered, "?", null, null, null, null, false, $"unreadable-{id}/undelivered")
+            : new(AlertKind.Undelivered, receipt, null, null, null, null, false, $"{receipt}/unreadable-{id}/undelivered");
     }
 
     [GeneratedRegex("^[A-Za-z0-9-]+$", RegexOptions.CultureInvariant)]
@@ -129,7 +138,7 @@ internal static class AlertText
             $"{w.ChannelLabel}: {channel}",
             $"{w.ReceiptLabel}: {facts.Receipt}",
             $"{w.ReceivedLabel}: {(facts.ReceivedAt is { } at ? at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : w.Unknown)}",
-            $"{w.LanguageLabel}: {facts.Language ?? w.Unknown}",
+            $"{w.LanguageLabel}: {(facts.Language is null or LanguageDetector.Undetermined ? w.Unknown : facts.Language)}",
         };
         if (facts.ContactPaused)
         {

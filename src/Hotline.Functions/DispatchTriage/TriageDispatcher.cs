@@ -36,8 +36,22 @@ internal static class AlertRouting
         return new RoutePlan(ordered, FirstReachedOnly: true, ignored);
     }
 
-    /// <summary>An undelivered-alert notice goes to everyone, whatever their MinUrgency: something failed.</summary>
-    public static RoutePlan Everyone(IReadOnlyList<Responder> roster) => new(roster, FirstReachedOnly: false, IgnoredMinUrgency: false);
+    /// <summary>
+    /// An undelivered-alert notice goes to everyone the alert was for (MinUrgency, as any alert), on every
+    /// channel: something failed. With the urgency unknown (an unreadable message), to the whole roster.
+    /// </summary>
+    public static RoutePlan Notice(IReadOnlyList<Responder> roster, Urgency? urgency)
+    {
+        if (urgency is not { } known)
+        {
+            return new RoutePlan(roster, FirstReachedOnly: false, IgnoredMinUrgency: false);
+        }
+
+        var eligible = roster.Where(r => known >= r.MinUrgency).ToList();
+        return eligible.Count == 0 && roster.Count > 0
+            ? new RoutePlan(roster, FirstReachedOnly: false, IgnoredMinUrgency: true)
+            : new RoutePlan(eligible, FirstReachedOnly: false, IgnoredMinUrgency: false);
+    }
 }
 
 /// <summary>A delivery that must be retried: the invocation fails so the queue redelivers it.</summary>
@@ -121,9 +135,9 @@ internal sealed partial class TriageDispatcher(
             return;
         }
 
-        var facts = triage is null ? AlertFacts.ForUnreadable(message.Id) : AlertFacts.ForUndelivered(triage);
+        var facts = triage is null ? AlertFacts.ForUnreadable(message.Id, ReadReceipt(message.Body)) : AlertFacts.ForUndelivered(triage);
         Log.Undelivered(logger, facts.Receipt, message.Id);
-        await DeliverAsync(facts, AlertRouting.Everyone(roster.Value.Responders), cancellationToken);
+        await DeliverAsync(facts, AlertRouting.Notice(roster.Value.Responders, facts.Urgency), cancellationToken);
     }
 
     /// <summary>
@@ -155,6 +169,25 @@ internal sealed partial class TriageDispatcher(
         if (responder.WebhookUrl is not null)
         {
             yield return WebhookChannel;
+        }
+    }
+
+    /// <summary>The receipt of a message that is not a well-formed triage message, when one can be read.</summary>
+    private static string? ReadReceipt(string body)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            return doc.RootElement.ValueKind == JsonValueKind.Object
+                && doc.RootElement.TryGetProperty("tipId", out var tipId)
+                && tipId.ValueKind == JsonValueKind.String
+                && AlertFacts.IsReceipt(tipId.GetString())
+                ? tipId.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 

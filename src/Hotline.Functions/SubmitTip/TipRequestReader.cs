@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 
 using Hotline.Functions.Intake;
+using Hotline.Text;
 
 namespace Hotline.Functions.SubmitTip;
 
@@ -170,7 +171,7 @@ internal static partial class TipRequestReader
             return (null, TipRejection.FieldTooLong);
         }
 
-        if (language is not null && !IsLanguageTag(language))
+        if (language is not null && !LanguageTags.IsValid(language))
         {
             return (null, TipRejection.InvalidLanguage);
         }
@@ -213,8 +214,6 @@ internal static partial class TipRequestReader
 
         return false;
     }
-
-    private static bool IsLanguageTag(string tag) => tag.Length <= 35 && LanguageTag().IsMatch(tag);
 
     private static bool HasNonUtf8Charset(string contentType)
     {
@@ -282,6 +281,4 @@ internal static partial class TipRequestReader
         }
     }
 
-    [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
-    private static partial Regex LanguageTag();
 }

@@ -1,4 +1,5 @@
 using Hotline.Functions.DispatchTriage;
+using Hotline.Text;
 using Hotline.Triage;
 
 namespace Hotline.Tests.Dispatch;
@@ -6,7 +7,8 @@ namespace Hotline.Tests.Dispatch;
 public sealed class AlertTextTests
 {
     private static readonly string LongestReceipt = new('K', AlertFacts.MaxReceiptLength);
-    private static readonly string LongestLanguage = "zh-Hant-" + new string('x', AlertFacts.MaxLanguageLength - 8);
+    // What an alert may print for a language: a known primary subtag or "other".
+    private static readonly string LongestLanguage = LanguageTags.Known.Append(LanguageTags.Other).MaxBy(l => l.Length)!;
 
     public static TheoryData<string> Languages => new(AlertText.Wordings.Keys);
 
@@ -103,4 +105,24 @@ public sealed class AlertTextTests
 
     private static Responder Responder(string[] languages, string name = "A", Urgency min = Urgency.Normal) =>
         new("Responders__0", name, "+447700900101", null, languages, min);
+
+    [Theory]
+    [InlineData("ar", "ar")]
+    [InlineData("ar-SY", "ar")]
+    [InlineData("FA-IR", "fa")]
+    [InlineData("prs", "prs")]
+    [InlineData("und", "Unknown")]
+    [InlineData("zz-Evil", "other")]
+    [InlineData("kl-aaaaaaaa-bbbbbbbb-cccccccc", "other")]
+    public void AlertText_ReportLanguage_PrintsOnlyAKnownLanguageOrOther(string tag, string printed)
+    {
+        // Hardening 11: never an attacker's characters on a responder's phone.
+        var facts = AlertFacts.ForAlert(new TriageMessage("K7QF-2M9X-4TJD", Channel.Web, Urgency.Normal, DateTimeOffset.UnixEpoch, tag, null));
+
+        var sms = AlertText.Sms(facts, AlertText.Wordings["en"]);
+
+        // The SMS pads its second-to-last line with spaces to its length class.
+        Assert.Matches("\nLanguage: " + (printed == "Unknown" ? AlertText.Wordings["en"].Unknown : printed) + " *\n", sms);
+        Assert.Equal(printed == "Unknown" ? "und" : printed, AlertText.Webhook(facts, AlertText.Wordings["en"]).Language);
+    }
 }

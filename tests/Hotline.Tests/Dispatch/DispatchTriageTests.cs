@@ -516,6 +516,49 @@ public sealed class DispatchTriageTests(DispatchStorage storage) : IAsyncLifetim
         Assert.Equal([Amina, Bilal], _stub.Sms.Where(r => r.Delivered && r.SmsBody!.Contains("COULD NOT BE DELIVERED", StringComparison.Ordinal)).Select(r => r.To!).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task DispatchTriage_LanguageTagOf17To35Characters_PagesWithTheReceiptAndPrintsOther()
+    {
+        // Hardening 1: intake accepts tags up to 35 characters; dispatch used to poison anything over 16,
+        // so responders got "could not be delivered ... Receipt: ?" instead of the alert.
+        await using var app = await StartAsync(listeners: false);
+        var message = Message(Urgency.Urgent) with { Language = "sr-Latn-RS-u-nu-latn-x-hotline" };
+
+        var delivered = await InvokeAsync(app, message);
+
+        Assert.True(delivered, "the invocation should succeed");
+        Assert.All(_stub.Sms, r => Assert.Contains("Receipt: " + message.TipId, r.SmsBody, StringComparison.Ordinal));
+        Assert.All(_stub.Sms, r => Assert.Contains("Language: other", r.SmsBody, StringComparison.Ordinal));
+        Assert.Equal([Amina, Bilal], _stub.Sms.Select(r => r.To!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task DispatchTriagePoison_UnreadableMessageWithAReceipt_NoticeCarriesTheReceipt()
+    {
+        // Hardening 1: whenever the tip id can be read, the notice names the case.
+        await using var app = await StartAsync(listeners: false);
+
+        var noticed = await InvokeAsync(app, "{\"tipId\":\"K7QF-2M9X-4TJD\",\"urgency\":\"unheard-of\"}", function: "DispatchTriagePoison");
+
+        Assert.True(noticed, "the invocation should succeed");
+        Assert.Equal([Amina, Bilal], _stub.Sms.Select(r => r.To!).Order(StringComparer.Ordinal));
+        Assert.All(_stub.Sms, r => Assert.Contains("Receipt: K7QF-2M9X-4TJD", r.SmsBody, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DispatchTriagePoison_NoticeOfANormalAlert_FollowsMinUrgencyLikeAnyAlert()
+    {
+        // Hardening 1: a notice goes to those the alert was for, on every channel; Amina takes urgent only.
+        await using var app = await StartAsync(listeners: false, extra: new() { ["Responders:0:MinUrgency"] = "urgent" });
+
+        var noticed = await InvokeAsync(app, Message(Urgency.Normal), function: "DispatchTriagePoison");
+
+        Assert.True(noticed, "the invocation should succeed");
+        var notice = Assert.Single(_stub.Sms);
+        Assert.Equal(Bilal, notice.To);
+        Assert.Contains("COULD NOT BE DELIVERED", notice.SmsBody, StringComparison.Ordinal);
+    }
+
     private async Task<BlobClient> ClaimAminasSmsAsync(TriageMessage message, DateTimeOffset claimedAt)
     {
         var record = await LedgerRecordAsync(message, "Amina", "sms");
@@ -545,7 +588,10 @@ public sealed class DispatchTriageTests(DispatchStorage storage) : IAsyncLifetim
     /// trigger's metadata (as JSON text), through the worker middleware into the <c>[Function]</c> method.
     /// True when it succeeded; false when it threw, so the host would retry (and finally poison) the message.
     /// </summary>
-    private static async Task<bool> InvokeAsync(TestApp app, TriageMessage message, int dequeueCount = 1, string function = "DispatchTriage")
+    private static Task<bool> InvokeAsync(TestApp app, TriageMessage message, int dequeueCount = 1, string function = "DispatchTriage") =>
+        InvokeAsync(app, message.ToJson(), dequeueCount, function);
+
+    private static async Task<bool> InvokeAsync(TestApp app, string body, int dequeueCount = 1, string function = "DispatchTriage")
     {
         var invocation = new WorkerInvocation(function, app.Services, triggerMetadata: new Dictionary<string, object?>
         {
@@ -558,8 +604,8 @@ public sealed class DispatchTriageTests(DispatchStorage storage) : IAsyncLifetim
         {
             await middleware.Invoke(invocation, context => function switch
             {
-                DispatchTriageFunction.FunctionName => app.Services.GetRequiredService<DispatchTriageFunction>().Run(message.ToJson(), context, Ct),
-                DispatchTriagePoisonFunction.FunctionName => app.Services.GetRequiredService<DispatchTriagePoisonFunction>().Run(message.ToJson(), context, Ct),
+                DispatchTriageFunction.FunctionName => app.Services.GetRequiredService<DispatchTriageFunction>().Run(body, context, Ct),
+                DispatchTriagePoisonFunction.FunctionName => app.Services.GetRequiredService<DispatchTriagePoisonFunction>().Run(body, context, Ct),
                 _ => throw new ArgumentOutOfRangeException(nameof(function)),
             });
             return true;
