@@ -41,6 +41,7 @@ var builder = HotlineApp.CreateBuilder(["--urls", "http://127.0.0.1:0"], b =>
         ["Hotline:PublicKeyPem"] = publicPem,
         ["Hotline:PhonePepper"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         ["Hotline:RateLimit:PerMinute"] = "0",
+        ["Hotline:RateLimit:GlobalPerMinute"] = "0",
         ["Twilio:AccountSid"] = TwilioStub.AccountSid,
         ["Twilio:AuthToken"] = TwilioStub.AuthToken,
         ["Twilio:PhoneNumber"] = TwilioStub.FromNumber,

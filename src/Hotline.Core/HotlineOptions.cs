@@ -46,6 +46,13 @@ public sealed class RateLimitOptions
     /// that address is answered 429 without any work; 0 turns it off. Twilio's own requests are never refused.
     /// </summary>
     public int RefusalsPerMinute { get; set; } = 10;
+
+    /// <summary>
+    /// Intake requests allowed per minute from all addresses together; 0 turns it off. Far above a hotline's
+    /// real load (a busy one takes dozens of reports a day), it stops a distributed flood from paging
+    /// responders without end: past it, tipsters are asked to retry in a minute.
+    /// </summary>
+    public int GlobalPerMinute { get; set; } = 300;
 }
 
 /// <summary>Checks the settings the intake needs, naming each bad one the way an operator sets it.</summary>
@@ -89,6 +96,11 @@ public sealed class HotlineOptionsValidator : IValidateOptions<HotlineOptions>
         if (options.RateLimit.PerMinute < 0)
         {
             failures.Add("Hotline__RateLimit__PerMinute must be 0 (off) or more.");
+        }
+
+        if (options.RateLimit.GlobalPerMinute < 0)
+        {
+            failures.Add("Hotline__RateLimit__GlobalPerMinute must be 0 (off) or more.");
         }
 
         if (options.RateLimit.RefusalsPerMinute < 0)

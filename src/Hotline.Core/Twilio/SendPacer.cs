@@ -6,16 +6,20 @@ namespace Hotline.Twilio;
 /// Spaces outgoing requests at least <c>1 / rate</c> apart, process-wide. A token bucket would
 /// do on average, but it refills on a timer tick and so lets two sends through back to back
 /// across a tick; Twilio's long-code limit is per second, and a queued-up burst at Twilio delays
-/// exactly the urgent alert that came last. Callers take turns in call order (SemaphoreSlim
-/// queues async waiters first in, first out); only the caller whose turn it is waits for the
-/// clock, so a caller that gives up (cancelled) leaves the line without holding a slot that
-/// later sends would have to wait out.
+/// exactly the urgent alert that came last. Callers take turns in two lines, first in, first out
+/// within each: an urgent send (<see cref="SendPriority"/>) goes before every waiting ordinary one,
+/// so a flood of ordinary alerts (or forged tips) cannot hold up a real urgent page. Only the caller
+/// whose turn it is waits for the clock, so a caller that gives up (cancelled) leaves the line
+/// without holding a slot that later sends would have to wait out.
 /// </summary>
 public sealed class SendPacer : IDisposable
 {
-    private readonly SemaphoreSlim _turn = new(1, 1);
+    private readonly Lock _gate = new();
+    private readonly Queue<TaskCompletionSource> _urgent = new();
+    private readonly Queue<TaskCompletionSource> _ordinary = new();
     private readonly TimeProvider _time;
     private readonly TimeSpan _interval;
+    private bool _busy;
     private long? _lastSlot;
 
     public SendPacer(double perSecond, TimeProvider time)
@@ -29,9 +33,12 @@ public sealed class SendPacer : IDisposable
     public TimeSpan Interval => _interval;
 
     /// <summary>Waits for this caller's slot: at least <see cref="Interval"/> after the previous one.</summary>
-    public async Task WaitAsync(CancellationToken cancellationToken)
+    public Task WaitAsync(CancellationToken cancellationToken) => WaitAsync(urgent: false, cancellationToken);
+
+    /// <summary>As <see cref="WaitAsync(CancellationToken)"/>; an urgent caller is served before every ordinary one waiting.</summary>
+    public async Task WaitAsync(bool urgent, CancellationToken cancellationToken)
     {
-        await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await TakeTurnAsync(urgent, cancellationToken).ConfigureAwait(false);
         try
         {
             if (_lastSlot is { } last)
@@ -48,11 +55,87 @@ public sealed class SendPacer : IDisposable
         }
         finally
         {
-            _turn.Release();
+            PassTurn();
         }
     }
 
-    public void Dispose() => _turn.Dispose();
+    private async Task TakeTurnAsync(bool urgent, CancellationToken cancellationToken)
+    {
+        TaskCompletionSource turn;
+        lock (_gate)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!_busy)
+            {
+                _busy = true;
+                return;
+            }
+
+            turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            (urgent ? _urgent : _ordinary).Enqueue(turn);
+        }
+
+        // A cancelled waiter stays in its line; PassTurn skips it (its TrySetResult fails).
+        await using (cancellationToken.Register(static t => ((TaskCompletionSource)t!).TrySetCanceled(), turn).ConfigureAwait(false))
+        {
+            await turn.Task.ConfigureAwait(false);
+        }
+    }
+
+    private void PassTurn()
+    {
+        lock (_gate)
+        {
+            while (_urgent.TryDequeue(out var next) || _ordinary.TryDequeue(out next))
+            {
+                if (next.TrySetResult())
+                {
+                    return;
+                }
+            }
+
+            _busy = false;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var waiter in _urgent.Concat(_ordinary))
+            {
+                waiter.TrySetCanceled();
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Whether the sends made in the current async flow are urgent. Twilio's library builds its HTTP requests
+/// itself, so nothing can be attached to a request on its way to the pacer; the flow carries it instead
+/// (<see cref="TwilioSmsClient.SendSmsAsync"/> sets it around one send).
+/// </summary>
+public static class SendPriority
+{
+    private static readonly AsyncLocal<bool> Current = new();
+
+    public static bool IsUrgent => Current.Value;
+
+    /// <summary>Marks the sends of the current flow urgent until the returned scope is disposed.</summary>
+    public static IDisposable Urgent(bool urgent) => new Scope(urgent);
+
+    private sealed class Scope : IDisposable
+    {
+        private readonly bool _previous;
+
+        public Scope(bool urgent)
+        {
+            _previous = Current.Value;
+            Current.Value = urgent;
+        }
+
+        public void Dispose() => Current.Value = _previous;
+    }
 }
 
 /// <summary>
@@ -86,7 +169,7 @@ internal sealed class PacedAttemptStrategy(SendPacer? pacer, TimeProvider time) 
             var before = time.GetTimestamp();
             try
             {
-                await pacer.WaitAsync(context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+                await pacer.WaitAsync(SendPriority.IsUrgent, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
             }
             catch (OperationCanceledException ex)
             {

@@ -24,9 +24,14 @@ public sealed class TwilioSmsClient(IHttpClientFactory httpClientFactory, IOptio
 
     /// <summary>
     /// Sends one SMS. Returns Twilio's verdict for any HTTP answer (after retries on 429/5xx);
-    /// throws on network failures and timeouts that outlasted the retries.
+    /// throws on network failures and timeouts that outlasted the retries. An <paramref name="urgent"/>
+    /// send is paced ahead of every ordinary one waiting (<see cref="SendPacer"/>).
     /// </summary>
-    public async Task<TwilioSendResult> SendSmsAsync(string to, string body, CancellationToken cancellationToken)
+    public Task<TwilioSendResult> SendSmsAsync(string to, string body, CancellationToken cancellationToken) =>
+        SendSmsAsync(to, body, urgent: false, cancellationToken);
+
+    /// <inheritdoc cref="SendSmsAsync(string, string, CancellationToken)"/>
+    public async Task<TwilioSendResult> SendSmsAsync(string to, string body, bool urgent, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(to);
         ArgumentException.ThrowIfNullOrEmpty(body);
@@ -50,6 +55,7 @@ public sealed class TwilioSmsClient(IHttpClientFactory httpClientFactory, IOptio
         {
             // Twilio's API takes no CancellationToken: the wait ends on cancellation, and the request
             // itself ends at the pipeline's attempt timeout.
+            using var priority = SendPriority.Urgent(urgent);
             var sent = await MessageResource.CreateAsync(message, _client.Value).WaitAsync(cancellationToken).ConfigureAwait(false);
             return new TwilioSendResult(HttpStatusCode.Created, sent.Sid, null);
         }

@@ -355,7 +355,8 @@ internal sealed partial class TriageDispatcher(
 
     private async Task<SendResult> SendSmsAsync(AlertFacts facts, Responder responder, string phone, string body, CancellationToken cancellationToken)
     {
-        var result = await sms.SendSmsAsync(phone, body, cancellationToken);
+        // Urgent alerts and undelivered-alert notices go ahead of ordinary alerts waiting for an SMS slot.
+        var result = await sms.SendSmsAsync(phone, body, urgent: facts.Urgency == Urgency.Urgent || facts.Kind == AlertKind.Undelivered, cancellationToken);
         if (result.Succeeded)
         {
             Log.Sent(logger, facts.Kind, facts.LedgerKey, responder.Label, SmsChannel);

@@ -11,8 +11,9 @@ using Microsoft.Extensions.Options;
 namespace Hotline.Functions.Http;
 
 /// <summary>
-/// Per-client rate limiting of intake, in memory only: <c>Hotline__RateLimit__PerMinute</c> requests per
-/// client address per minute (0 turns it off). Partitions are keyed by a keyed hash of the address (a
+/// Rate limiting of intake, in memory only: <c>Hotline__RateLimit__PerMinute</c> requests per client
+/// address (an IPv6 address by its /64) per minute, and <c>Hotline__RateLimit__GlobalPerMinute</c> for all
+/// clients together (0 turns either off). Partitions are keyed by a keyed hash of the address (a
 /// fresh key each process start), so not even memory holds raw addresses, and the address is never
 /// logged or stored. Called by <see cref="HttpPolicies"/>, the same code under either host.
 /// </summary>
@@ -27,6 +28,7 @@ internal sealed class IntakeRateLimiter : IDisposable
     private readonly bool _behindFunctionsHost;
     private readonly PartitionedRateLimiter<HttpContext>? _limiter;
     private readonly PartitionedRateLimiter<HttpContext>? _refusals;
+    private readonly FixedWindowRateLimiter? _global;
 
     public IntakeRateLimiter(IOptions<HotlineOptions> options, HostingMode mode)
     {
@@ -35,6 +37,14 @@ internal sealed class IntakeRateLimiter : IDisposable
         _behindFunctionsHost = mode.Kind == HostKind.Worker;
         _limiter = PerClient(options.Value.RateLimit.PerMinute);
         _refusals = PerClient(options.Value.RateLimit.RefusalsPerMinute);
+        var globalPerMinute = options.Value.RateLimit.GlobalPerMinute;
+        _global = globalPerMinute == 0 ? null : new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = globalPerMinute,
+            Window = Window,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
     }
 
     private PartitionedRateLimiter<HttpContext>? PerClient(int perMinute) => perMinute == 0 ? null : PartitionedRateLimiter.Create<HttpContext, string>(http =>
@@ -78,17 +88,30 @@ internal sealed class IntakeRateLimiter : IDisposable
     public IResult? TryAcquire(HttpContext http, string? functionName)
     {
         ArgumentNullException.ThrowIfNull(http);
-        if (_limiter is null || functionName is null || !LimitedFunctions.Contains(functionName))
+        if ((_limiter is null && _global is null) || functionName is null || !LimitedFunctions.Contains(functionName))
         {
             return null;
         }
 
-        using var lease = _limiter.AttemptAcquire(http);
-        if (lease.IsAcquired)
+        using var lease = _limiter?.AttemptAcquire(http);
+        if (lease is null or { IsAcquired: true })
         {
-            return null;
+            // Then the budget of all addresses together: many addresses (a botnet, or one IPv6 prefix
+            // after another) must not page responders without limit either.
+            using var global = _global?.AttemptAcquire();
+            if (global is null or { IsAcquired: true })
+            {
+                return null;
+            }
+
+            return TooMany(http, global);
         }
 
+        return TooMany(http, lease);
+    }
+
+    private static IResult TooMany(HttpContext http, RateLimitLease lease)
+    {
         var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : Window;
         http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         return IntakeResponses.TooManyRequests(http);
@@ -107,7 +130,23 @@ internal sealed class IntakeRateLimiter : IDisposable
             address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         }
 
-        return Convert.ToHexString(HMACSHA256.HashData(_processKey, Encoding.UTF8.GetBytes(address)), 0, 16);
+        return Convert.ToHexString(HMACSHA256.HashData(_processKey, Encoding.UTF8.GetBytes(Bucket(address))), 0, 16);
+    }
+
+    /// <summary>
+    /// The bucket an address counts in: an IPv4 address itself, an IPv6 address its /64 (one subscriber's
+    /// network: a client can take any of its 2^64 addresses, so counting single addresses limits nothing).
+    /// </summary>
+    internal static string Bucket(string address)
+    {
+        if (!IPAddress.TryParse(address, out var ip) || ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6 || ip.IsIPv4MappedToIPv6)
+        {
+            return address;
+        }
+
+        var bytes = ip.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
     }
 
     /// <summary>
@@ -139,5 +178,6 @@ internal sealed class IntakeRateLimiter : IDisposable
     {
         _limiter?.Dispose();
         _refusals?.Dispose();
+        _global?.Dispose();
     }
 }

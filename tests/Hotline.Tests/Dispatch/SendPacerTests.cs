@@ -47,6 +47,32 @@ public sealed class SendPacerTests
     }
 
     [Fact]
+    public async Task SendPacer_UrgentWaiter_IsServedBeforeOrdinaryOnesAlreadyWaiting()
+    {
+        // Hardening 2: twenty forged tips' alerts in line must not hold up a real urgent page.
+        var time = new FakeTimeProvider();
+        using var pacer = new SendPacer(1, time);
+        await pacer.WaitAsync(Ct);
+        var ordinary = Enumerable.Range(0, 5).Select(_ => pacer.WaitAsync(urgent: false, Ct)).ToList();
+        var urgent = pacer.WaitAsync(urgent: true, Ct);
+
+        // The first ordinary waiter had taken its turn before the urgent one came, and waits for the clock.
+        time.Advance(Interval);
+        await ordinary[0].WaitAsync(Patience, Ct);
+
+        // Then the urgent one, ahead of the four ordinary sends that were in line before it.
+        time.Advance(Interval);
+        await urgent.WaitAsync(Patience, Ct);
+        Assert.All(ordinary.Skip(1), t => Assert.False(t.IsCompleted));
+
+        for (var i = 1; i < ordinary.Count; i++)
+        {
+            time.Advance(Interval);
+            await ordinary[i].WaitAsync(Patience, Ct);
+        }
+    }
+
+    [Fact]
     public async Task SendPacer_CancelledWaiter_DoesNotDelayTheNextOne()
     {
         var time = new FakeTimeProvider();
