@@ -52,7 +52,7 @@ public sealed class ReportStore
         try
         {
             await blob.UploadAsync(
-                BinaryData.FromBytes(report.ToUtf8Json()),
+                BinaryData.FromBytes(Padded(report.ToUtf8Json())),
                 new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
                 cancellationToken).ConfigureAwait(false);
             return true;
@@ -61,6 +61,28 @@ public sealed class ReportStore
         {
             return false;
         }
+    }
+
+    /// <summary>The smallest size bucket: most reports fit in it.</summary>
+    public const int MinPaddedSize = 1024;
+
+    /// <summary>
+    /// The envelope padded with trailing spaces (valid JSON whitespace, ignored by every reader) to the next
+    /// power of two from 1 KiB: the ciphertext is the plaintext's length plus 28 bytes, so without it a blob's
+    /// size would say how long a report is (a one-word HELP from a long account of a journey).
+    /// </summary>
+    internal static byte[] Padded(byte[] json)
+    {
+        var size = MinPaddedSize;
+        while (size < json.Length)
+        {
+            size *= 2;
+        }
+
+        var padded = new byte[size];
+        json.CopyTo(padded, 0);
+        padded.AsSpan(json.Length).Fill((byte)' ');
+        return padded;
     }
 
     public async Task<bool> ExistsAsync(string blobName, CancellationToken cancellationToken = default) =>

@@ -336,6 +336,23 @@ public sealed class SubmitTipTests(OwnAzurite storage) : IClassFixture<OwnAzurit
     }
 
     [Fact]
+    public async Task StoredReport_ShortAndLongReports_HaveTheSameBlobSize()
+    {
+        // Hardening 9: a storage reader must not tell a one-word report from a long account by its size.
+        var sizes = new List<long>();
+        foreach (var text in new[] { "HELP " + Guid.NewGuid(), "They took us across the river at night and now hold us in a flat near the station. " + new string('x', 700) + Guid.NewGuid() })
+        {
+            using var response = await App.Http.PostAsJsonAsync("/api/tips", new { message = PrivacyCanaries.Register(text) }, Ct);
+            var id = ParseReceipt((await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("receipt").GetString());
+            sizes.Add((await new BlobClient(storage.ConnectionString, "tips", ReportStore.ReportBlobName(id)).GetPropertiesAsync(cancellationToken: Ct)).Value.ContentLength);
+            Assert.Equal(text, (await TestKeys.DecryptReportAsync(storage.ConnectionString, ReportStore.ReportBlobName(id), Ct)).Message);
+        }
+
+        Assert.Equal(sizes[0], sizes[1]);
+        Assert.Equal(ReportStore.MinPaddedSize + 28, sizes[0]);
+    }
+
+    [Fact]
     public async Task StoredReport_EncryptionMetadata_NamesTheLibraryAndRuntimeAndNothingOfTheReport()
     {
         // Hardening 13: the SDK's encryptiondata names the library build and the runtime and OS of the
