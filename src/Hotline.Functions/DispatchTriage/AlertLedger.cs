@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure;
@@ -44,11 +46,14 @@ internal sealed record AlertRecord(
 /// (only one delivery wins), then replaced with <c>sent</c> or <c>refused</c> under <c>If-Match</c>
 /// of the claim's ETag, or deleted (again <c>If-Match</c>) when the send failed for now, so a retry
 /// can claim it. A claim older than <see cref="StaleAfter"/> belongs to a delivery that died
-/// mid-send and may be taken over. Blob names hold the receipt, the urgency, a hash of the
-/// responder's name and the channel: no content, no phone number.
+/// mid-send and may be taken over. A blob's name is the receipt and a keyed hash of (alert key,
+/// responder, channel): a reader of the storage account learns how many sends a case had, not its
+/// urgency, who was paged, or how.
 /// </summary>
-internal sealed class AlertLedger(HotlineStorage storage, IOptions<HttpDeliveryOptions> http, TimeProvider time)
+internal sealed class AlertLedger(HotlineStorage storage, IOptions<HttpDeliveryOptions> http, IOptions<HotlineOptions> hotline, TimeProvider time)
 {
+    private readonly Lazy<byte[]> _nameKey = new(() => NameKey(hotline.Value.PhonePepper!));
+
     public const string ContainerName = "alerts";
 
     /// <summary>
@@ -185,5 +190,21 @@ internal sealed class AlertLedger(HotlineStorage storage, IOptions<HttpDeliveryO
     private static BlobUploadOptions If(BlobRequestConditions conditions) => new() { Conditions = conditions };
 
     private BlobClient Blob(string ledgerKey, Responder responder, string channel) =>
-        storage.Blobs.GetBlobContainerClient(ContainerName).GetBlobClient($"{ledgerKey}/{responder.Key}/{channel}");
+        storage.Blobs.GetBlobContainerClient(ContainerName).GetBlobClient(RecordName(_nameKey.Value, ledgerKey, responder, channel));
+
+    /// <summary>The key of record names, derived from the pseudonym pepper (a secret the app already holds).</summary>
+    internal static byte[] NameKey(string pepper) =>
+        HMACSHA256.HashData(Encoding.UTF8.GetBytes(pepper), "hotline/alert-ledger-names/v1"u8);
+
+    /// <summary>
+    /// <c>{receipt}/{keyed hash}</c>: the receipt keeps a case's records together (a purge finds them), the
+    /// hash of alert key (urgency, contact pause), responder and channel says nothing without the key.
+    /// </summary>
+    internal static string RecordName(byte[] key, string ledgerKey, Responder responder, string channel)
+    {
+        var slash = ledgerKey.IndexOf('/', StringComparison.Ordinal);
+        var receipt = slash < 0 ? ledgerKey : ledgerKey[..slash];
+        var mac = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{ledgerKey}\n{responder.Key}\n{channel}"));
+        return $"{receipt}/{Convert.ToHexStringLower(mac)[..32]}";
+    }
 }

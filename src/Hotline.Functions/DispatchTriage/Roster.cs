@@ -14,8 +14,8 @@ namespace Hotline.Functions.DispatchTriage;
 public sealed record Responder(string Label, string Name, string? Phone, Uri? WebhookUrl, IReadOnlyList<string> Languages, Urgency MinUrgency)
 {
     /// <summary>
-    /// The responder's key in send records (blob names): a hash of the name, so it survives a
-    /// reordered roster and holds no phone number.
+    /// The responder's identity in send records: a hash of the name, so it survives a reordered roster
+    /// and holds no phone number. It goes into a record's name only through the ledger's keyed hash.
     /// </summary>
     public string Key { get; } = "r" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Name.Trim().ToUpperInvariant())))[..16];
 

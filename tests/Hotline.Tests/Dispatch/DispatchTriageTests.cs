@@ -559,6 +559,27 @@ public sealed class DispatchTriageTests(DispatchStorage storage) : IAsyncLifetim
         Assert.Contains("COULD NOT BE DELIVERED", notice.SmsBody, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AlertLedger_RecordNames_CarryTheReceiptAndAKeyedHashOnly()
+    {
+        // Hardening 9: record names used to hold the urgency, an unkeyed hash of the responder's name and the channel.
+        await using var app = await StartAsync(listeners: false, extra: new() { ["Responders:1:WebhookUrl"] = _stub.WebhookUrl("b").ToString() });
+        var message = Message(Urgency.Urgent, contactPaused: true);
+
+        Assert.True(await InvokeAsync(app, message), "the invocation should succeed");
+
+        var names = new List<string>();
+        await foreach (var blob in new BlobContainerClient(storage.ConnectionString, "alerts").GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, message.TipId + "/", Ct))
+        {
+            names.Add(blob.Name);
+        }
+
+        Assert.Equal(3, names.Count);
+        var unkeyed = new[] { "Amina", "Bilal" }.Select(n => new Responder("test", n, null, null, [], Urgency.Normal).Key);
+        Assert.All(names, n => Assert.Matches("^" + message.TipId + "/[0-9a-f]{32}$", n));
+        Assert.All(names, n => Assert.DoesNotContain(unkeyed, k => n.Contains(k, StringComparison.Ordinal)));
+    }
+
     private async Task<BlobClient> ClaimAminasSmsAsync(TriageMessage message, DateTimeOffset claimedAt)
     {
         var record = await LedgerRecordAsync(message, "Amina", "sms");
@@ -571,8 +592,8 @@ public sealed class DispatchTriageTests(DispatchStorage storage) : IAsyncLifetim
     {
         var container = new BlobContainerClient(storage.ConnectionString, AlertLedger.ContainerName);
         await container.CreateIfNotExistsAsync(cancellationToken: Ct);
-        var key = new Responder("test", responderName, null, null, [], Urgency.Normal).Key;
-        return container.GetBlobClient($"{message.AlertKey}/{key}/{channel}");
+        var responder = new Responder("test", responderName, null, null, [], Urgency.Normal);
+        return container.GetBlobClient(AlertLedger.RecordName(AlertLedger.NameKey(TestKeys.PhonePepper), message.AlertKey, responder, channel));
     }
 
     private List<string> Snapshot() =>
