@@ -66,7 +66,7 @@ public sealed partial class SmsIntake(
     {
         ArgumentNullException.ThrowIfNull(sms);
         var pseudonym = pseudonyms.Of(sms.From);
-        var sidHash = IntakeState.Hash(sms.MessageSid);
+        var sidHash = state.Hash(sms.MessageSid);
         var recordName = "sms-messages/" + sidHash;
 
         var (existing, _) = await Call(() => state.GetAsync(recordName, cancellationToken), cancellationToken).ConfigureAwait(false);

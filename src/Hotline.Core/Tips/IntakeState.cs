@@ -9,19 +9,23 @@ using Hotline.Storage;
 namespace Hotline.Tips;
 
 /// <summary>
-/// Small unencrypted pointers the intake keeps beside the reports, in the <c>intake</c> container:
-/// which tip id an idempotency key or a Twilio MessageSid already got, and which case an SMS
-/// pseudonym is in. Names are hashes or pseudonyms; contents are tip ids, sequence numbers and
-/// labels, never anything a tipster wrote.
+/// Small records the intake keeps beside the reports, in the <c>intake</c> container: which tip id an
+/// idempotency key or a Twilio MessageSid already got, and which case an SMS pseudonym is in. Names are
+/// keyed hashes or pseudonyms; contents are tip ids, sequence numbers and labels, never anything a
+/// tipster wrote, and they are sealed (<see cref="IntakeSecrets"/>): every value is sealed on write and
+/// opened on read here, so callers handle plain values.
 /// </summary>
 public sealed class IntakeState
 {
     private readonly BlobContainerClient _container;
+    private readonly IntakeSecrets _secrets;
 
-    public IntakeState(HotlineStorage storage)
+    public IntakeState(HotlineStorage storage, IntakeSecrets secrets)
     {
         ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(secrets);
         _container = storage.Blobs.GetBlobContainerClient(StorageNames.IntakeContainer);
+        _secrets = secrets;
     }
 
     /// <summary>
@@ -42,22 +46,31 @@ public sealed class IntakeState
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         var blob = _container.GetBlobClient(name);
-        if (await TryWriteAsync(blob, candidate, new BlobRequestConditions { IfNoneMatch = ETag.All }, cancellationToken).ConfigureAwait(false))
+        if (await TryWriteAsync(blob, _secrets.Seal(name, candidate), new BlobRequestConditions { IfNoneMatch = ETag.All }, cancellationToken).ConfigureAwait(false))
         {
             return (candidate, true);
         }
 
-        return ((await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content, false);
+        return (_secrets.Open(name, (await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content), false);
     }
 
-    /// <summary>Reads a record with its ETag, or (null, null) when there is none.</summary>
+    /// <summary>Reads a record with its ETag, or (null, null) when there is none; (null, ETag) when it cannot be opened.</summary>
     public async Task<(BinaryData? Value, ETag? ETag)> GetAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         try
         {
             var result = (await _container.GetBlobClient(name).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value;
-            return (result.Content, result.Details.ETag);
+            try
+            {
+                return (_secrets.Open(name, result.Content), result.Details.ETag);
+            }
+            catch (Exception ex) when (ex is CryptographicException or FormatException)
+            {
+                // Altered, or sealed under another pepper: unreadable, so treated as absent; the ETag lets
+                // the caller replace it (a conversation pointer) instead of failing on it for good.
+                return (null, result.Details.ETag);
+            }
         }
         catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
         {
@@ -73,12 +86,13 @@ public sealed class IntakeState
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         var conditions = etag is { } e ? new BlobRequestConditions { IfMatch = e } : new BlobRequestConditions { IfNoneMatch = ETag.All };
-        return TryWriteAsync(_container.GetBlobClient(name), value, conditions, cancellationToken);
+        return TryWriteAsync(_container.GetBlobClient(name), _secrets.Seal(name, value), conditions, cancellationToken);
     }
 
-    public static string IdempotencyRecordName(string scope, string key) => "idempotency/" + Hash(scope + "\n" + key);
+    public string IdempotencyRecordName(string scope, string key) => "idempotency/" + _secrets.Hash(scope + "\n" + key);
 
-    internal static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
+    /// <summary>A keyed hash for a record name.</summary>
+    public string Hash(string value) => _secrets.Hash(value);
 
     private static async Task<bool> TryWriteAsync(BlobClient blob, BinaryData value, BlobRequestConditions conditions, CancellationToken cancellationToken)
     {

@@ -186,7 +186,7 @@ public sealed partial class TipIntake(ReportStore reports, IntakeState state, Tr
     /// </summary>
     private async Task MoveClaimAsync(string scope, string idempotencyKey, IdempotencyRecord moved, TipId from, CancellationToken cancellationToken)
     {
-        var name = IntakeState.IdempotencyRecordName(scope, idempotencyKey);
+        var name = state.IdempotencyRecordName(scope, idempotencyKey);
         bool done;
         try
         {

@@ -20,6 +20,7 @@ internal static class IntakeSetup
         // The intake holds the public key only: it can encrypt reports and never read them back.
         services.AddSingleton(sp => RsaKeyEncryptionKey.FromPublicKeyPem(sp.GetRequiredService<IOptions<HotlineOptions>>().Value.ReadPublicKeyPem()));
         services.AddSingleton(sp => new ReportStore(sp.GetRequiredService<Hotline.Storage.HotlineStorage>(), sp.GetRequiredService<RsaKeyEncryptionKey>()));
+        services.AddSingleton(sp => IntakeSecrets.FromPepper(sp.GetRequiredService<IOptions<HotlineOptions>>().Value.PhonePepper!));
         services.AddSingleton<IntakeState>();
         services.AddSingleton<TriageSender>();
         // TryAdd: a test may supply its own sequence of ids (to force a collision); nothing else does.

@@ -442,6 +442,36 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         Assert.Single(await storage.DrainAsync("triage", Ct));
     }
 
+    [Fact]
+    public async Task IntakeRecords_AfterAnSmsCase_AreSealedAndNamedByKeyedHashes()
+    {
+        // Hardening 9: the conversation pointer linked a number's cases with urgency, language and times,
+        // and sms-messages/ records held urgency, in plain JSON under unkeyed hashes.
+        var phone = NewPhone();
+        var parameters = Params(phone, PrivacyCanaries.Register("They will kill us if we leave the farm, come now " + Guid.NewGuid()));
+        var id = ReceiptIn(await ReplyOfAsync(await PostAsync(App, parameters, await SignAsync(parameters))));
+        Assert.Single(await storage.DrainAsync("triage", Ct));
+
+        var intake = new BlobContainerClient(storage.ConnectionString, "intake");
+        var pseudonym = new Hotline.Sms.PhonePseudonym(TestKeys.PhonePepper).Of(phone);
+        var unkeyedSid = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(parameters["MessageSid"])));
+        var names = new[] { "conversations/" + pseudonym, "sms-messages/" + IntakeSecrets.FromPepper(TestKeys.PhonePepper).Hash(parameters["MessageSid"]) };
+        Assert.False(await intake.GetBlobClient("sms-messages/" + unkeyedSid).ExistsAsync(Ct));
+        foreach (var name in names)
+        {
+            var content = (await intake.GetBlobClient(name).DownloadContentAsync(Ct)).Value.Content.ToString();
+            Assert.StartsWith("s1.", content, StringComparison.Ordinal);
+            foreach (var leak in new[] { id.ToString(), id.Compact, "urgent", "\"en\"", "lastAt", unkeyedSid })
+            {
+                Assert.DoesNotContain(leak, content, StringComparison.OrdinalIgnoreCase);
+            }
+        }
+
+        // Still threads the conversation: a follow-up joins the same case.
+        var followUp = Params(phone, "They moved us to another farm " + Guid.NewGuid());
+        Assert.StartsWith("Added to case " + id, await ReplyOfAsync(await PostAsync(App, followUp, await SignAsync(followUp))), StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// A request that committed the message's place in its case and then failed (storage answered
     /// 503 to the index write, or the process died) leaves just the conversation pointer behind.
@@ -454,7 +484,7 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         var first = await ReplyOfAsync(await PostAsync(App, parameters, await SignAsync(parameters)));
         var id = ReceiptIn(first);
         Assert.Single(await storage.DrainAsync("triage", Ct));
-        var sidHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(parameters["MessageSid"])));
+        var sidHash = IntakeSecrets.FromPepper(TestKeys.PhonePepper).Hash(parameters["MessageSid"]);
         await new BlobContainerClient(storage.ConnectionString, "intake").DeleteBlobAsync("sms-messages/" + sidHash, cancellationToken: Ct);
         await new BlobContainerClient(storage.ConnectionString, "tips").DeleteBlobAsync(ReportStore.ReportBlobName(id), cancellationToken: Ct);
 

@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Hotline.Tips;
+
+/// <summary>
+/// Keys the intake's own records with the pseudonym pepper (a secret the app already holds, from Key Vault
+/// in Azure): record names are keyed hashes, and record contents are sealed with AES-256-GCM. The intake
+/// needs to read them back (retries, conversations), so they cannot go to the responders' public key; sealed
+/// under the pepper, a reader of the storage account learns neither which MessageSid or idempotency key a
+/// record is for, nor what case, urgency, language or times it holds.
+/// </summary>
+public sealed class IntakeSecrets
+{
+    private const string SealedPrefix = "s1.";
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+
+    private readonly byte[] _nameKey;
+    private readonly byte[] _recordKey;
+
+    private IntakeSecrets(byte[] nameKey, byte[] recordKey)
+    {
+        _nameKey = nameKey;
+        _recordKey = recordKey;
+    }
+
+    public static IntakeSecrets FromPepper(string pepper)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pepper);
+        var secret = Encoding.UTF8.GetBytes(pepper);
+        return new IntakeSecrets(
+            HMACSHA256.HashData(secret, "hotline/intake-record-names/v1"u8),
+            HMACSHA256.HashData(secret, "hotline/intake-record-contents/v1"u8));
+    }
+
+    /// <summary>A keyed hash for a record name (hex): a guessed MessageSid or key cannot be confirmed without the pepper.</summary>
+    public string Hash(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return Convert.ToHexStringLower(HMACSHA256.HashData(_nameKey, Encoding.UTF8.GetBytes(value)));
+    }
+
+    /// <summary>Seals a record's contents: <c>s1.</c> + Base64(nonce | ciphertext | tag), bound to the record's name.</summary>
+    public BinaryData Seal(string name, BinaryData plain)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(plain);
+        var text = plain.ToMemory().Span;
+        var sealedBytes = new byte[NonceSize + text.Length + TagSize];
+        var nonce = sealedBytes.AsSpan(0, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(_recordKey, TagSize);
+        aes.Encrypt(nonce, text, sealedBytes.AsSpan(NonceSize, text.Length), sealedBytes.AsSpan(NonceSize + text.Length), Encoding.UTF8.GetBytes(name));
+        return BinaryData.FromString(SealedPrefix + Convert.ToBase64String(sealedBytes));
+    }
+
+    /// <summary>
+    /// Opens what <see cref="Seal"/> wrote. A record written before sealing (plain text) is returned as it
+    /// is, so records written by an older release are still read; they expire with the container's policy.
+    /// </summary>
+    /// <exception cref="CryptographicException">A sealed record that was altered, moved, or sealed with another pepper.</exception>
+    public BinaryData Open(string name, BinaryData stored)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(stored);
+        var text = stored.ToString();
+        if (!text.StartsWith(SealedPrefix, StringComparison.Ordinal))
+        {
+            return stored;
+        }
+
+        var sealedBytes = Convert.FromBase64String(text[SealedPrefix.Length..]);
+        if (sealedBytes.Length < NonceSize + TagSize)
+        {
+            throw new CryptographicException("A sealed intake record is too short.");
+        }
+
+        var plain = new byte[sealedBytes.Length - NonceSize - TagSize];
+        using var aes = new AesGcm(_recordKey, TagSize);
+        aes.Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize, plain.Length), sealedBytes.AsSpan(NonceSize + plain.Length), plain, Encoding.UTF8.GetBytes(name));
+        return BinaryData.FromBytes(plain);
+    }
+}
