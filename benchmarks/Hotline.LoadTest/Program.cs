@@ -24,47 +24,24 @@ using Microsoft.Extensions.Logging;
 // and, as the baseline in the same run against the same Azurite, a bare blob write plus queue send
 // of the same size (what any durable intake must do at least). Reported as percentiles and ratios.
 //
-//   dotnet run -c Release --project benchmarks/Hotline.LoadTest -- [--tips 200] [--concurrency 4] [--idle 8]
+// Then a flood: with SMS paced at a long code's real rate, how long a real urgent tip waits for its
+// alert behind --flood ordinary tips and behind as many forged urgent ones, against the same urgent
+// tip on a quiet hotline.
+//
+//   dotnet run -c Release --project benchmarks/Hotline.LoadTest -- [--tips 200] [--concurrency 4] [--idle 8] [--flood 20]
 var tips = IntArg("--tips", 200);
 var concurrency = IntArg("--concurrency", 4);
 var idleTips = IntArg("--idle", 8);
+var flood = IntArg("--flood", 20);
 var message = "They took our passports and we work at the farm near the border without pay. " + new string('x', 400);
 
 await using var azurite = await Azurite.StartAsync();
 await using var twilio = await TwilioStub.StartAsync();
 var (_, publicPem, _) = HotlineKeys.Generate();
-var builder = HotlineApp.CreateBuilder(["--urls", "http://127.0.0.1:0"], b =>
-{
-    b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-    {
-        ["AzureWebJobsStorage"] = azurite.ConnectionString,
-        ["Hotline:PublicKeyPem"] = publicPem,
-        ["Hotline:PhonePepper"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
-        ["Hotline:RateLimit:PerMinute"] = "0",
-        ["Hotline:RateLimit:GlobalPerMinute"] = "0",
-        ["Twilio:AccountSid"] = TwilioStub.AccountSid,
-        ["Twilio:AuthToken"] = TwilioStub.AuthToken,
-        ["Twilio:PhoneNumber"] = TwilioStub.FromNumber,
-        ["Twilio:ApiBaseUrl"] = twilio.BaseAddress.ToString(),
-        ["Twilio:MessagesPerSecond"] = "1000",
-        ["Responders:0:Name"] = "On call",
-        ["Responders:0:Phone"] = "+447700900555",
-    });
-    b.Logging.ClearProviders();
-});
-await using var app = HotlineApp.Build(builder);
-await app.StartAsync();
+await using var app = await StartAppAsync(messagesPerSecond: 1000);
 var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 using var http = new HttpClient { BaseAddress = new Uri(address) };
-
-// The app sets up its containers and queues in the background once it serves HTTP: start when it reports healthy.
-for (var waited = Stopwatch.StartNew(); (await http.GetAsync(new Uri("/api/health", UriKind.Relative))).StatusCode != System.Net.HttpStatusCode.OK; await Task.Delay(100))
-{
-    if (waited.Elapsed > TimeSpan.FromSeconds(60))
-    {
-        throw new TimeoutException("The app's storage was not ready within 60 s.");
-    }
-}
+await WaitHealthyAsync(http);
 
 Console.WriteLine($"Hotline load harness: {tips} tips at concurrency {concurrency}, then {idleTips} tips after an idle queue; {Environment.ProcessorCount} cores.");
 
@@ -84,7 +61,110 @@ Row("alert after an idle queue", idleAlert, baseline);
 Console.WriteLine();
 Console.WriteLine($"tip -> first alert p99 under load: {Percentile(alert, 0.99):F0} ms; after an idle queue: max {idleAlert.Max():F0} ms (target: under 2000 ms).");
 await app.StopAsync();
+
+// The flood, on its own app (same Azurite, its own queue traffic) with SMS paced at 2 per second.
+const string UrgentTip = "They locked us in the container and beat us, help now";
+const string OrdinaryTip = "I want to ask about work in the city";
+await using (var paced = await StartAppAsync(messagesPerSecond: 2))
+{
+    using var pacedHttp = new HttpClient { BaseAddress = new Uri(paced.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
+    await WaitHealthyAsync(pacedHttp);
+    await UrgentAlertMsAsync(pacedHttp);
+    var quiet = await UrgentAlertMsAsync(pacedHttp);
+    var behindOrdinary = await UrgentBehindFloodAsync(pacedHttp, OrdinaryTip);
+    var behindUrgent = await UrgentBehindFloodAsync(pacedHttp, UrgentTip);
+    Console.WriteLine();
+    Console.WriteLine($"A real urgent tip behind a flood, SMS paced at 2/s, {flood} flood tips:");
+    Console.WriteLine();
+    Console.WriteLine("| measurement | tip -> its alert ms | / quiet |");
+    Console.WriteLine("| --- | --- | --- |");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| quiet hotline (baseline) | {quiet:F0} | 1.00x |"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| behind {flood} ordinary tips | {behindOrdinary:F0} | {behindOrdinary / quiet:F2}x |"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| behind {flood} forged urgent tips | {behindUrgent:F0} | {behindUrgent / quiet:F2}x |"));
+    await paced.StopAsync();
+}
+
 return 0;
+
+async Task<WebApplication> StartAppAsync(int messagesPerSecond)
+{
+    var builder = HotlineApp.CreateBuilder(["--urls", "http://127.0.0.1:0"], b =>
+    {
+        b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+        ["AzureWebJobsStorage"] = azurite.ConnectionString,
+        ["Hotline:PublicKeyPem"] = publicPem,
+        ["Hotline:PhonePepper"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+        ["Hotline:RateLimit:PerMinute"] = "0",
+        ["Hotline:RateLimit:GlobalPerMinute"] = "0",
+        ["Twilio:AccountSid"] = TwilioStub.AccountSid,
+        ["Twilio:AuthToken"] = TwilioStub.AuthToken,
+        ["Twilio:PhoneNumber"] = TwilioStub.FromNumber,
+        ["Twilio:ApiBaseUrl"] = twilio.BaseAddress.ToString(),
+            ["Twilio:MessagesPerSecond"] = messagesPerSecond.ToString(CultureInfo.InvariantCulture),
+            ["Responders:0:Name"] = "On call",
+            ["Responders:0:Phone"] = "+447700900555",
+        });
+        b.Logging.ClearProviders();
+    });
+    var started = HotlineApp.Build(builder);
+    await started.StartAsync();
+    return started;
+}
+
+// The app sets up its containers and queues in the background once it serves HTTP: start when it reports healthy.
+static async Task WaitHealthyAsync(HttpClient client)
+{
+    for (var waited = Stopwatch.StartNew(); (await client.GetAsync(new Uri("/api/health", UriKind.Relative))).StatusCode != System.Net.HttpStatusCode.OK; await Task.Delay(100))
+    {
+        if (waited.Elapsed > TimeSpan.FromSeconds(60))
+        {
+            throw new TimeoutException("The app's storage was not ready within 60 s.");
+        }
+    }
+}
+
+// Posts the flood, then the real urgent tip; returns how long the real one took to reach the responder.
+async Task<double> UrgentBehindFloodAsync(HttpClient client, string floodText)
+{
+    var before = twilio.Requests.Count;
+    await Parallel.ForEachAsync(Enumerable.Range(0, flood), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+    {
+        using var response = await client.PostAsJsonAsync("/api/tips", new { message = floodText + " " + i, language = "en" }, ct);
+        response.EnsureSuccessStatusCode();
+    });
+
+    // Let the flood's alerts reach the pacer's line first, as they would in a real surge.
+    await Task.Delay(TimeSpan.FromSeconds(2));
+    var ms = await UrgentAlertMsAsync(client);
+
+    // Let the rest of the flood drain before the next measurement.
+    for (var waited = Stopwatch.StartNew(); twilio.Requests.Count < before + flood + 1 && waited.Elapsed < TimeSpan.FromMinutes(2);)
+    {
+        await Task.Delay(100);
+    }
+
+    return ms;
+}
+
+async Task<double> UrgentAlertMsAsync(HttpClient client)
+{
+    var clock = Stopwatch.StartNew();
+    using var response = await client.PostAsJsonAsync("/api/tips", new { message = UrgentTip + " " + Guid.NewGuid(), language = "en" });
+    response.EnsureSuccessStatusCode();
+    var receipt = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("receipt").GetString()!;
+    while (!twilio.Requests.Any(r => r.SmsBody?.Contains(receipt, StringComparison.Ordinal) == true))
+    {
+        if (clock.Elapsed > TimeSpan.FromMinutes(2))
+        {
+            throw new TimeoutException("No alert for " + receipt);
+        }
+
+        await Task.Delay(5);
+    }
+
+    return clock.Elapsed.TotalMilliseconds;
+}
 
 async Task<(List<double> Accept, List<double> Alert)> RunTipsAsync(int count, int parallel)
 {

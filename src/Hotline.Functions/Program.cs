@@ -44,6 +44,7 @@ static List<string> StartupFailures(Exception ex) => ex switch
 {
     OptionsValidationException options => [.. options.Failures],
     StartupException startup => [startup.Message],
+    IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException } => ["the standalone address (--urls or ASPNETCORE_URLS) is already in use by another process."],
     AggregateException aggregate when aggregate.InnerExceptions.All(e => e is OptionsValidationException or StartupException) =>
         [.. aggregate.InnerExceptions.SelectMany(StartupFailures)],
     _ => [],

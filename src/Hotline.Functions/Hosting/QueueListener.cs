@@ -39,33 +39,53 @@ internal sealed partial class QueueListener(
     {
         Log.Started(logger, function.Name, function.QueueName, _options.MaxDequeueCount);
         var wait = MinPollingInterval;
-        while (!stoppingToken.IsCancellationRequested)
+        var running = new List<Task>();
+        try
         {
-            QueueMessage[] batch;
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                batch = (await _queue.ReceiveMessagesAsync(_options.BatchSize, _options.MessageLease, stoppingToken)).Value;
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                Log.PollFailed(logger, function.QueueName, ex is RequestFailedException rfe ? rfe.Status : 0, ex.GetType().Name);
-                await Delay(_options.MaxPollingInterval, stoppingToken);
-                continue;
-            }
+                // The host's newBatchThreshold: look at the queue again as soon as the messages in flight
+                // drop to it, not when the whole batch is done. A batch of ordinary alerts waiting for SMS
+                // slots must not keep a newly queued urgent alert from being picked up (and paced ahead).
+                running.RemoveAll(t => t.IsCompleted);
+                if (running.Count > _options.EffectiveNewBatchThreshold)
+                {
+                    await Task.WhenAny(running);
+                    continue;
+                }
 
-            if (batch.Length == 0)
-            {
-                // The host's back-off: double the wait on an empty queue up to maxPollingInterval.
-                await Delay(wait, stoppingToken);
-                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, _options.MaxPollingInterval.Ticks));
-                continue;
-            }
+                QueueMessage[] batch;
+                try
+                {
+                    batch = (await _queue.ReceiveMessagesAsync(_options.BatchSize, _options.MessageLease, stoppingToken)).Value;
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    Log.PollFailed(logger, function.QueueName, ex is RequestFailedException rfe ? rfe.Status : 0, ex.GetType().Name);
+                    await Delay(_options.MaxPollingInterval, stoppingToken);
+                    continue;
+                }
 
-            wait = MinPollingInterval;
-            await Parallel.ForEachAsync(
-                batch,
-                new ParallelOptions { MaxDegreeOfParallelism = _options.BatchSize, CancellationToken = stoppingToken },
-                async (message, ct) => await ProcessAsync(message, ct));
+                if (batch.Length == 0)
+                {
+                    // The host's back-off: double the wait on an empty queue up to maxPollingInterval.
+                    await Delay(wait, stoppingToken);
+                    wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, _options.MaxPollingInterval.Ticks));
+                    continue;
+                }
+
+                wait = MinPollingInterval;
+                running.AddRange(batch.Select(message => ProcessAsync(message, stoppingToken)));
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            // Let the runs under way settle their messages (or give them back) before the listener stops.
+            await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

@@ -21,6 +21,15 @@ public sealed class QueueTriggerOptions
     /// <summary>Messages fetched and run in parallel per poll.</summary>
     public int BatchSize { get; set; } = 16;
 
+    /// <summary>
+    /// A new batch is fetched once the messages in flight drop to this many (the host's default: half the
+    /// batch size). The listener never waits for a whole batch to finish before it looks at the queue again.
+    /// </summary>
+    public int? NewBatchThreshold { get; set; }
+
+    /// <summary><see cref="NewBatchThreshold"/>, or the host's default.</summary>
+    public int EffectiveNewBatchThreshold => NewBatchThreshold ?? BatchSize / 2;
+
     /// <summary>The longest wait between polls of an empty queue.</summary>
     public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -43,6 +52,7 @@ public sealed class QueueTriggerOptionsValidator : IValidateOptions<QueueTrigger
         Check(failures, nameof(options.MaxDequeueCount), options.MaxDequeueCount, 1, 100);
         Check(failures, nameof(options.VisibilityTimeout), options.VisibilityTimeout, TimeSpan.Zero, TimeSpan.FromDays(7));
         Check(failures, nameof(options.BatchSize), options.BatchSize, 1, 32);
+        Check(failures, nameof(options.NewBatchThreshold), options.EffectiveNewBatchThreshold, 0, 1000);
         Check(failures, nameof(options.MaxPollingInterval), options.MaxPollingInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
         Check(failures, nameof(options.MessageLease), options.MessageLease, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

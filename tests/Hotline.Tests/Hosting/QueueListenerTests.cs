@@ -28,6 +28,28 @@ public sealed class QueueListenerTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Listener_LongRunningMessageInFlight_PicksUpANewMessageBeforeItEnds()
+    {
+        // The host's newBatchThreshold: a batch still running (alerts waiting for SMS slots) must not keep
+        // a newly queued message, an urgent alert, from being picked up. Before, the listener waited for
+        // the whole batch.
+        var queueName = UniqueQueue();
+        await using var app = await StartAsync(
+            queueName,
+            new Dictionary<string, string?> { ["AzureFunctionsJobHost:extensions:queues:batchSize"] = "4", ["AzureFunctionsJobHost:extensions:queues:newBatchThreshold"] = "2" },
+            runTime: TimeSpan.FromSeconds(20));
+        var function = app.Services.GetRequiredService<RecordingQueueFunction>();
+        await Queue(queueName).SendMessageAsync("slow one", TestContext.Current.CancellationToken);
+        await Eventually.TrueAsync(() => Task.FromResult(function.Received.Count == 1), Patience);
+
+        await Queue(queueName).SendMessageAsync("urgent one", TestContext.Current.CancellationToken);
+
+        // Well within the first message's 20 s run.
+        await Eventually.TrueAsync(() => Task.FromResult(function.Received.Count == 2), TimeSpan.FromSeconds(10), "the new message should be picked up while the first still runs");
+        Assert.Equal(["slow one", "urgent one"], function.Received.Select(m => m.Body));
+    }
+
+    [Fact]
     public async Task Listener_MessageKeepsFailing_MovesToPoisonAfterMaxDequeueCount()
     {
         var queueName = UniqueQueue();
