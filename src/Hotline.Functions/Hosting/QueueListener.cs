@@ -66,6 +66,13 @@ internal sealed partial class QueueListener(
                     continue;
                 }
 
+                if (batch.Length == 0 && running.Count > 0)
+                {
+                    // Work in flight: look again when a run ends (its message may have queued the next), or soon.
+                    await Task.WhenAny(running.Append(Delay(MinPollingInterval, stoppingToken)));
+                    continue;
+                }
+
                 if (batch.Length == 0)
                 {
                     // The host's back-off: double the wait on an empty queue up to maxPollingInterval.
