@@ -1,17 +1,17 @@
 using System.Globalization;
 using System.Xml.Linq;
 using Hotline.Functions.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Hotline.Functions.Intake;
 using Hotline.Sms;
 using Hotline.Text;
 using Hotline.Tips;
 using Hotline.Triage;
 using Hotline.Twilio;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using Twilio.Security;
 using Twilio.TwiML;
-using Microsoft.Azure.Functions.Worker;
 
 namespace Hotline.Functions.SmsInbound;
 
