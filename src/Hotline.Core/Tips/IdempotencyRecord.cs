@@ -33,37 +33,6 @@ public sealed record IdempotencyRecord(TipId TipId, string? ContentMac, DateTime
         ContentMac is null || CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(ContentMac), Encoding.ASCII.GetBytes(contentMac));
 }
 
-/// <summary>
-/// A keyed MAC of what a tipster submitted (channel, text and fields), for binding idempotency keys to
-/// content. Keyed, so the record in storage cannot be used to confirm a guessed report: the key is derived
-/// from the pseudonym pepper, a secret the intake already holds.
-/// </summary>
-public sealed class SubmissionFingerprint
-{
-    private readonly byte[] _key;
-
-    private SubmissionFingerprint(byte[] key) => _key = key;
-
-    public static SubmissionFingerprint FromPepper(string pepper)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(pepper);
-        return new SubmissionFingerprint(HMACSHA256.HashData(Encoding.UTF8.GetBytes(pepper), "hotline/idempotency-content/v1"u8));
-    }
-
-    public string Compute(TipSubmission submission)
-    {
-        ArgumentNullException.ThrowIfNull(submission);
-        var data = new StringBuilder();
-        foreach (var field in new[] { submission.Channel.ToString(), submission.Message, submission.Language, submission.Location, submission.Contact, submission.Category })
-        {
-            // Length-prefixed, so no two different submissions write the same string.
-            data.Append(field?.Length.ToString(CultureInfo.InvariantCulture) ?? "-").Append(':').Append(field).Append('\n');
-        }
-
-        return Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(data.ToString())));
-    }
-}
-
 /// <summary>An idempotency key was reused with a different report: refused (409), nothing stored or queued.</summary>
 public sealed class IdempotencyConflictException : Exception
 {

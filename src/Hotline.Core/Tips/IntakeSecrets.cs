@@ -5,7 +5,8 @@ namespace Hotline.Tips;
 
 /// <summary>
 /// Keys the intake's own records with the pseudonym pepper (a secret the app already holds, from Key Vault
-/// in Azure): record names are keyed hashes, and record contents are sealed with AES-256-GCM. The intake
+/// in Azure): record names are keyed hashes, record contents are sealed with AES-256-GCM, and an idempotency
+/// key is bound to a keyed MAC of the report it first carried (<see cref="Fingerprint"/>). The intake
 /// needs to read them back (retries, conversations), so they cannot go to the responders' public key; sealed
 /// under the pepper, a reader of the storage account learns neither which MessageSid or idempotency key a
 /// record is for, nor what case, urgency, language or times it holds.
@@ -18,11 +19,13 @@ public sealed class IntakeSecrets
 
     private readonly byte[] _nameKey;
     private readonly byte[] _recordKey;
+    private readonly byte[] _contentKey;
 
-    private IntakeSecrets(byte[] nameKey, byte[] recordKey)
+    private IntakeSecrets(byte[] nameKey, byte[] recordKey, byte[] contentKey)
     {
         _nameKey = nameKey;
         _recordKey = recordKey;
+        _contentKey = contentKey;
     }
 
     public static IntakeSecrets FromPepper(string pepper)
@@ -31,7 +34,25 @@ public sealed class IntakeSecrets
         var secret = Encoding.UTF8.GetBytes(pepper);
         return new IntakeSecrets(
             HMACSHA256.HashData(secret, "hotline/intake-record-names/v1"u8),
-            HMACSHA256.HashData(secret, "hotline/intake-record-contents/v1"u8));
+            HMACSHA256.HashData(secret, "hotline/intake-record-contents/v1"u8),
+            HMACSHA256.HashData(secret, "hotline/idempotency-content/v1"u8));
+    }
+
+    /// <summary>
+    /// A keyed MAC (hex) of what a tipster submitted: channel, text and fields. Keyed, so the idempotency
+    /// record holding it cannot be used to confirm a guessed report.
+    /// </summary>
+    public string Fingerprint(TipSubmission submission)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        var data = new StringBuilder();
+        foreach (var field in new[] { submission.Channel.ToString(), submission.Message, submission.Language, submission.Location, submission.Contact, submission.Category })
+        {
+            // Length-prefixed, so no two different submissions write the same string.
+            data.Append(field?.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-").Append(':').Append(field).Append('\n');
+        }
+
+        return Convert.ToHexStringLower(HMACSHA256.HashData(_contentKey, Encoding.UTF8.GetBytes(data.ToString())));
     }
 
     /// <summary>A keyed hash for a record name (hex): a guessed MessageSid or key cannot be confirmed without the pepper.</summary>

@@ -66,7 +66,7 @@ public sealed class RandomTipIdSource : ITipIdSource
 /// the triage message is queued. A retry with the same idempotency key finds the same tip id, never
 /// writes a second report, and enqueues again (dispatch pages each responder once per alert).
 /// </summary>
-public sealed partial class TipIntake(ReportStore reports, IntakeState state, TriageSender triage, ITipIdSource ids, SubmissionFingerprint fingerprint, TimeProvider time, ILogger<TipIntake> logger)
+public sealed partial class TipIntake(ReportStore reports, IntakeState state, TriageSender triage, ITipIdSource ids, IntakeSecrets secrets, TimeProvider time, ILogger<TipIntake> logger)
 {
     private const int MaxIdDraws = 5;
 
@@ -137,7 +137,7 @@ public sealed partial class TipIntake(ReportStore reports, IntakeState state, Tr
         IdempotencyRecord? record = null;
         if (idempotencyKey is not null)
         {
-            var contentMac = fingerprint.Compute(submission);
+            var contentMac = secrets.Fingerprint(submission);
             (record, claimed) = await ClaimAsync(scope, idempotencyKey, new IdempotencyRecord(id, contentMac, receivedAt), cancellationToken).ConfigureAwait(false);
             if (!claimed && !record.Matches(contentMac))
             {

@@ -27,7 +27,6 @@ internal static class IntakeSetup
         services.TryAddSingleton<ITipIdSource, RandomTipIdSource>();
         services.AddSingleton<TipIntake>();
         services.AddSingleton(sp => new PhonePseudonym(sp.GetRequiredService<IOptions<HotlineOptions>>().Value.PhonePepper!));
-        services.AddSingleton(sp => SubmissionFingerprint.FromPepper(sp.GetRequiredService<IOptions<HotlineOptions>>().Value.PhonePepper!));
         services.AddSingleton<SmsIntake>();
         services.AddSingleton<Http.IntakeRateLimiter>();
         services.AddSingleton<Http.HttpPolicies>();
