@@ -17,11 +17,12 @@ public sealed class SendPacerTests
     [Fact]
     public async Task SendPacer_WaitsInARow_AreSpacedByTheInterval()
     {
-        var time = new FakeTimeProvider();
+        var time = new PacerClock();
         using var pacer = new SendPacer(1, time);
 
         await pacer.WaitAsync(Ct);
         var second = pacer.WaitAsync(Ct);
+        await time.TimerSetAsync();
         time.Advance(Interval - TimeSpan.FromMilliseconds(1));
         Assert.False(second.IsCompleted);
 
@@ -32,14 +33,16 @@ public sealed class SendPacerTests
     [Fact]
     public async Task SendPacer_WaitersInLine_AreServedInCallOrderOnePerInterval()
     {
-        var time = new FakeTimeProvider();
+        var time = new PacerClock();
         using var pacer = new SendPacer(1, time);
         await pacer.WaitAsync(Ct);
 
         var second = pacer.WaitAsync(Ct);
         var third = pacer.WaitAsync(Ct);
+        await time.TimerSetAsync();
         time.Advance(Interval);
         await second.WaitAsync(Patience, Ct);
+        await time.TimerSetAsync();
         Assert.False(third.IsCompleted);
 
         time.Advance(Interval);
@@ -50,23 +53,26 @@ public sealed class SendPacerTests
     public async Task SendPacer_UrgentWaiter_IsServedBeforeOrdinaryOnesAlreadyWaiting()
     {
         // Hardening 2: twenty forged tips' alerts in line must not hold up a real urgent page.
-        var time = new FakeTimeProvider();
+        var time = new PacerClock();
         using var pacer = new SendPacer(1, time);
         await pacer.WaitAsync(Ct);
         var ordinary = Enumerable.Range(0, 5).Select(_ => pacer.WaitAsync(urgent: false, Ct)).ToList();
         var urgent = pacer.WaitAsync(urgent: true, Ct);
 
         // The first ordinary waiter had taken its turn before the urgent one came, and waits for the clock.
+        await time.TimerSetAsync();
         time.Advance(Interval);
         await ordinary[0].WaitAsync(Patience, Ct);
 
         // Then the urgent one, ahead of the four ordinary sends that were in line before it.
+        await time.TimerSetAsync();
         time.Advance(Interval);
         await urgent.WaitAsync(Patience, Ct);
         Assert.All(ordinary.Skip(1), t => Assert.False(t.IsCompleted));
 
         for (var i = 1; i < ordinary.Count; i++)
         {
+            await time.TimerSetAsync();
             time.Advance(Interval);
             await ordinary[i].WaitAsync(Patience, Ct);
         }
@@ -75,18 +81,20 @@ public sealed class SendPacerTests
     [Fact]
     public async Task SendPacer_CancelledWaiter_DoesNotDelayTheNextOne()
     {
-        var time = new FakeTimeProvider();
+        var time = new PacerClock();
         using var pacer = new SendPacer(1, time);
         await pacer.WaitAsync(Ct);
         using var giveUp = new CancellationTokenSource();
 
         var cancelled = pacer.WaitAsync(giveUp.Token);
         var next = pacer.WaitAsync(Ct);
+        await time.TimerSetAsync();
         await giveUp.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
 
         // The cancelled caller's slot is not kept: the next one goes one interval after the last send, not two.
+        await time.TimerSetAsync();
         time.Advance(Interval);
         await next.WaitAsync(Patience, Ct);
     }
@@ -116,5 +124,24 @@ public sealed class SendPacerTests
         Assert.NotNull(delay);
         Assert.InRange(delay.Value, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.4));
         Assert.Null(TwilioServiceCollectionExtensions.CappedRetryAfter(none, TimeSpan.FromSeconds(30), time));
+    }
+
+    /// <summary>
+    /// A fake clock that says when a waiter has set its timer. The waiter whose turn comes next runs on
+    /// the thread pool; advancing the clock before its timer exists would set that timer an interval
+    /// past the advance, and the test would wait for a tick that never comes.
+    /// </summary>
+    private sealed class PacerClock : FakeTimeProvider
+    {
+        private readonly SemaphoreSlim _timers = new(0);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            _timers.Release();
+            return timer;
+        }
+
+        public async Task TimerSetAsync() => Assert.True(await _timers.WaitAsync(Patience, Ct), "no waiter set its timer");
     }
 }
