@@ -115,9 +115,10 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
 }
 
 // tips: the encrypted reports. intake: idempotency records and SMS case pointers (hashes and tip ids).
-// alerts: which responder was paged for which alert. app-package: the Flex Consumption deployment package.
+// alerts: which responder was paged for which alert. alert-digest: the surge count, and alerts waiting for the
+// digest (no expiry: each is removed once a digest covering it is delivered). app-package: the deployment package.
 resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [
-  for name in [ 'tips', 'intake', 'alerts', deploymentContainerName ]: {
+  for name in [ 'tips', 'intake', 'alerts', 'alert-digest', deploymentContainerName ]: {
     parent: blobService
     name: name
     properties: {

@@ -14,7 +14,13 @@ public enum AlertKind
 
     /// <summary>An alert that could not be delivered and ended in <c>triage-poison</c>.</summary>
     Undelivered,
+
+    /// <summary>Under a surge, the alerts gathered since the last digest, in one message (<see cref="DigestSummary"/>).</summary>
+    Digest,
 }
+
+/// <summary>What a digest says: how many reports, how many urgent, since when, and their receipts (urgent first).</summary>
+public sealed record DigestSummary(int Reports, int Urgent, DateTimeOffset? Since, IReadOnlyList<string> Receipts);
 
 /// <summary>
 /// Everything an alert may say. Built from the triage message, which itself holds no content:
@@ -37,6 +43,32 @@ public sealed partial record AlertFacts(
 
     public static AlertFacts ForAlert(TriageMessage m) =>
         new(AlertKind.Alert, m.TipId, m.Urgency, m.Channel, m.ReceivedAt, LanguageTags.ForAlert(m.Language), m.ContactPaused == true, m.AlertKey);
+
+    /// <summary>Set on a <see cref="AlertKind.Digest"/>: what it gathers.</summary>
+    public DigestSummary? Digest { get; init; }
+
+    /// <summary>
+    /// A digest of alerts that waited in the digest (<paramref name="unreadable"/> of them could not be read
+    /// back: counted, and their urgency taken as unknown so the digest goes to the whole roster). Its ledger
+    /// key is a hash of the alerts it covers, so a rerun after a partial failure does not page twice.
+    /// </summary>
+    public static AlertFacts ForDigest(IReadOnlyList<TriageMessage> alerts, IReadOnlyList<string> unreadable)
+    {
+        ArgumentNullException.ThrowIfNull(alerts);
+        ArgumentNullException.ThrowIfNull(unreadable);
+        var urgent = alerts.Count(a => a.Urgency == Triage.Urgency.Urgent);
+        var receipts = alerts
+            .OrderByDescending(a => a.Urgency).ThenBy(a => a.ReceivedAt).Select(a => a.TipId)
+            .Concat(unreadable).Distinct(StringComparer.Ordinal).ToList();
+        Urgency? highest = unreadable.Count > 0 || alerts.Count == 0 ? null : alerts.Max(a => a.Urgency);
+        var covered = string.Join('\n', alerts.Select(a => a.AlertKey).Concat(unreadable).Order(StringComparer.Ordinal));
+        var key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(covered)))[..24];
+        DateTimeOffset? since = alerts.Count == 0 ? null : alerts.Min(a => a.ReceivedAt);
+        return new(AlertKind.Digest, $"digest-{key}", highest, null, since, null, false, $"digest-{key}")
+        {
+            Digest = new DigestSummary(alerts.Count + unreadable.Count, urgent, since, receipts),
+        };
+    }
 
     public static AlertFacts ForUndelivered(TriageMessage m) =>
         new(AlertKind.Undelivered, m.TipId, m.Urgency, m.Channel, m.ReceivedAt, LanguageTags.ForAlert(m.Language), m.ContactPaused == true, m.AlertKey + "/undelivered");
@@ -61,7 +93,8 @@ public sealed partial record AlertFacts(
 internal sealed record AlertWording(
     string Tag, string Title, string UndeliveredTitle, string UrgencyLabel, string Normal, string High, string Urgent,
     string ChannelLabel, string WebForm, string Sms, string ReceiptLabel, string ReceivedLabel, string LanguageLabel,
-    string Unknown, string Paused, string Pointer);
+    string Unknown, string Paused, string Pointer,
+    string DigestTitle, string ReportsLabel, string SinceLabel, string DigestNote);
 
 /// <summary>
 /// Alert wording and layout. Every SMS alert to a responder is padded to one fixed length for its
@@ -89,16 +122,20 @@ internal static class AlertText
     {
         ["en"] = new("en", "HOTLINE ALERT", "HOTLINE: AN ALERT COULD NOT BE DELIVERED", "Urgency", "normal", "high", "URGENT",
             "Channel", "web form", "SMS", "Receipt", "Received", "Language",
-            "unknown", "Tipster asked not to be contacted - do not reply.", "Open the responder tool."),
+            "unknown", "Tipster asked not to be contacted - do not reply.", "Open the responder tool.",
+            "HOTLINE: MANY REPORTS AT ONCE", "Reports", "Since", "Sent as one digest, not one alert each."),
         ["fr"] = new("fr", "ALERTE HOTLINE", "HOTLINE : ALERTE NON DÉLIVRÉE", "Urgence", "normale", "élevée", "URGENTE",
             "Canal", "formulaire web", "SMS", "Récépissé", "Arrivé le", "Langue",
-            "inconnu", "La personne a demandé qu'on ne la contacte pas - ne répondez pas.", "Ouvrez l'outil des intervenants."),
+            "inconnu", "La personne a demandé qu'on ne la contacte pas - ne répondez pas.", "Ouvrez l'outil des intervenants.",
+            "HOTLINE : BEAUCOUP DE SIGNALEMENTS", "Signalements", "Depuis", "Un seul résumé au lieu d'une alerte chacun."),
         ["ar"] = new("ar", "تنبيه الخط الساخن", "الخط الساخن: تعذّر توصيل تنبيه", "الأولوية", "عادية", "مرتفعة", "عاجلة",
             "القناة", "نموذج الويب", "رسالة نصية", "رقم الإيصال", "وقت الاستلام", "اللغة",
-            "غير معروف", "طلب المُبلّغ عدم التواصل معه - لا ترد.", "افتح أداة المستجيبين."),
+            "غير معروف", "طلب المُبلّغ عدم التواصل معه - لا ترد.", "افتح أداة المستجيبين.",
+            "الخط الساخن: بلاغات كثيرة في وقت واحد", "البلاغات", "منذ", "أُرسلت في ملخص واحد بدلاً من تنبيه لكل بلاغ."),
         ["uk"] = new("uk", "СПОВІЩЕННЯ ГАРЯЧОЇ ЛІНІЇ", "ГАРЯЧА ЛІНІЯ: СПОВІЩЕННЯ НЕ ДОСТАВЛЕНО", "Терміновість", "звичайна", "висока", "НЕГАЙНО",
             "Канал", "вебформа", "SMS", "Квитанція", "Отримано", "Мова",
-            "невідомо", "Заявник просив не контактувати з ним - не відповідайте.", "Відкрийте інструмент реагування."),
+            "невідомо", "Заявник просив не контактувати з ним - не відповідайте.", "Відкрийте інструмент реагування.",
+            "ГАРЯЧА ЛІНІЯ: БАГАТО ПОВІДОМЛЕНЬ ОДНОЧАСНО", "Повідомлення", "Від", "Надіслано одним підсумком, а не окремо."),
     };
 
     /// <summary>The responder's first listed language that has a wording; English otherwise.</summary>
@@ -118,6 +155,11 @@ internal static class AlertText
     /// <summary>The alert's lines, the fixed pointer last.</summary>
     public static List<string> Lines(AlertFacts facts, AlertWording w)
     {
+        if (facts.Kind == AlertKind.Digest)
+        {
+            return DigestLines(facts.Digest ?? new DigestSummary(0, 0, null, []), w);
+        }
+
         var urgency = facts.Urgency switch
         {
             Urgency.Urgent => w.Urgent,
@@ -149,6 +191,42 @@ internal static class AlertText
         return lines;
     }
 
+    /// <summary>
+    /// A digest's lines: counts, since when, and as many receipts as fit the alert's length class (urgent
+    /// first; "+N" for the rest), so a digest is the same size on a phone bill as any alert.
+    /// </summary>
+    private static List<string> DigestLines(DigestSummary digest, AlertWording w)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var lines = new List<string>
+        {
+            w.DigestTitle,
+            $"{w.ReportsLabel}: {digest.Reports.ToString(inv)} ({w.Urgent}: {digest.Urgent.ToString(inv)})",
+            $"{w.SinceLabel}: {(digest.Since is { } at ? at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", inv) : w.Unknown)}",
+            string.Empty,
+            w.DigestNote,
+            w.Pointer,
+        };
+
+        // Room for the receipts line: the length class of what is there, less a margin for "+N".
+        var budget = TargetLength(string.Join('\n', lines)) - string.Join('\n', lines).Length - $"{w.ReceiptLabel}: ".Length - 8;
+        var shown = new List<string>();
+        foreach (var receipt in digest.Receipts)
+        {
+            var next = string.Join(", ", shown.Append(receipt));
+            if (next.Length > budget)
+            {
+                break;
+            }
+
+            shown.Add(receipt);
+        }
+
+        var rest = digest.Receipts.Count - shown.Count;
+        lines[3] = $"{w.ReceiptLabel}: {string.Join(", ", shown)}{(rest > 0 ? $" +{rest.ToString(inv)}" : string.Empty)}";
+        return lines;
+    }
+
     /// <summary>The SMS body: the lines, padded to the length class of their alphabet.</summary>
     public static string Sms(AlertFacts facts, AlertWording wording)
     {
@@ -171,7 +249,7 @@ internal static class AlertText
     public static bool IsGsm7(string text) => text.All(c => Gsm7.Contains(c, StringComparison.Ordinal));
 
     public static WebhookAlert Webhook(AlertFacts facts, AlertWording wording) => new(
-        facts.Kind == AlertKind.Alert ? "alert" : "undelivered",
+        facts.Kind switch { AlertKind.Alert => "alert", AlertKind.Digest => "digest", _ => "undelivered" },
         facts.Urgency?.ToString().ToLowerInvariant(),
         facts.Channel?.ToString().ToLowerInvariant(),
         facts.Receipt,
@@ -179,7 +257,11 @@ internal static class AlertText
         facts.Language,
         facts.ContactPaused,
         wording.Pointer,
-        Plain(facts, wording));
+        Plain(facts, wording))
+    {
+        Reports = facts.Digest?.Reports,
+        Receipts = facts.Digest?.Receipts,
+    };
 }
 
 /// <summary>The webhook body: the SMS's facts, plus <c>text</c> that Teams and Slack incoming webhooks display.</summary>
@@ -192,4 +274,15 @@ public sealed record WebhookAlert(
     [property: JsonPropertyName("language")] string? Language,
     [property: JsonPropertyName("contactPaused")] bool ContactPaused,
     [property: JsonPropertyName("pointer")] string NextStep,
-    [property: JsonPropertyName("text")] string Text);
+    [property: JsonPropertyName("text")] string Text)
+{
+    /// <summary>A digest's number of reports; absent on other alerts.</summary>
+    [JsonPropertyName("reports")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Reports { get; init; }
+
+    /// <summary>A digest's receipts, urgent first (all of them: a chat message has room); absent on other alerts.</summary>
+    [JsonPropertyName("receipts")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Receipts { get; init; }
+}

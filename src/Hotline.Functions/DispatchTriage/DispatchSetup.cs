@@ -1,3 +1,4 @@
+using Hotline.Functions.DispatchDigest;
 using Hotline.Functions.DispatchTriagePoison;
 using Hotline.Functions.Hosting;
 using Hotline.Twilio;
@@ -9,8 +10,9 @@ namespace Hotline.Functions.DispatchTriage;
 internal static partial class DispatchSetup
 {
     /// <summary>
-    /// Responder alerts: the roster, Twilio SMS, webhooks, the send records, and the two queue
-    /// functions (<c>DispatchTriage</c> on <c>triage</c>, <c>DispatchTriagePoison</c> on <c>triage-poison</c>).
+    /// Responder alerts: the roster, Twilio SMS, webhooks, the send records, the two queue functions
+    /// (<c>DispatchTriage</c> on <c>triage</c>, <c>DispatchTriagePoison</c> on <c>triage-poison</c>) and the
+    /// surge digest's timer (<c>DispatchDigest</c>).
     /// Settings are validated at start-up, each failure naming its setting.
     /// </summary>
     public static IServiceCollection AddTriageDispatch(this IServiceCollection services, IConfiguration configuration)
@@ -32,11 +34,13 @@ internal static partial class DispatchSetup
             .AddAlertResilience("alert-webhooks", paced: false);
         services.TryAddSingleton<WebhookAlertClient>();
         services.TryAddSingleton<AlertLedger>();
+        services.TryAddSingleton<AlertDigest>();
         services.TryAddSingleton<TriageDispatcher>();
         services.AddHostedService<DispatchStartupReport>();
 
         services.AddQueueFunction<DispatchTriageFunction>(configuration);
         services.AddQueueFunction<DispatchTriagePoisonFunction>(configuration);
+        services.AddTimerFunction<DispatchDigestFunction>(configuration);
         return services;
     }
 

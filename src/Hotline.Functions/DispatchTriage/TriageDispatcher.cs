@@ -87,6 +87,7 @@ internal sealed partial class TriageDispatcher(
     TwilioSmsClient sms,
     WebhookAlertClient webhooks,
     AlertLedger ledger,
+    AlertDigest digest,
     ILogger<TriageDispatcher> logger)
 {
     private const string SmsChannel = "sms";
@@ -110,6 +111,11 @@ internal sealed partial class TriageDispatcher(
         ArgumentNullException.ThrowIfNull(message);
         var triage = TryParse(message.Body)
             ?? throw new InvalidDataException($"Queue message {message.Id} is not a triage message; it will end in the poison queue and raise a notice.");
+        if (await DigestsAsync(message, triage, cancellationToken))
+        {
+            return;
+        }
+
         var responders = roster.Value.Responders;
         var plan = AlertRouting.Plan(responders, triage.Urgency, triage.Language, dispatch.Value.PageAllFromUrgency);
         if (plan.IgnoredMinUrgency)
@@ -118,6 +124,52 @@ internal sealed partial class TriageDispatcher(
         }
 
         await DeliverAsync(AlertFacts.ForAlert(triage), plan, cancellationToken);
+    }
+
+    /// <summary>
+    /// Under a surge (more than DigestAfter alerts in the window, across instances), the alert goes into
+    /// the digest instead of paging. Counted on the first delivery only: a retried alert was counted, and
+    /// its sends may be half done, so it finishes as it started.
+    /// </summary>
+    private async Task<bool> DigestsAsync(QueueTriggerMessage message, TriageMessage triage, CancellationToken cancellationToken)
+    {
+        var after = dispatch.Value.DigestAfter;
+        if (after == 0 || message.DequeueCount > 1)
+        {
+            return false;
+        }
+
+        var count = await digest.CountAsync(cancellationToken);
+        if (count <= after)
+        {
+            return false;
+        }
+
+        await digest.AddAsync(triage, cancellationToken);
+        Log.Digested(logger, triage.AlertKey, count, dispatch.Value.DigestWindow, after);
+        return true;
+    }
+
+    /// <summary>
+    /// DispatchDigest: one message per responder for every alert gathered under a surge, to everyone whose
+    /// MinUrgency takes the most urgent of them, on every channel. Fails when a send is not done, so the next
+    /// run sends it again (the alerts stay until a digest covering them is delivered).
+    /// </summary>
+    public async Task DispatchDigestAsync(CancellationToken cancellationToken)
+    {
+        await digest.ForgetOldWindowsAsync(cancellationToken);
+        var pending = await digest.PendingAsync(cancellationToken);
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        var readable = pending.Where(p => p.Triage is not null).Select(p => p.Triage!).ToList();
+        var unreadable = pending.Where(p => p.Triage is null).Select(p => AlertFacts.IsReceipt(p.Receipt) ? p.Receipt : "?").ToList();
+        var facts = AlertFacts.ForDigest(readable, unreadable);
+        Log.DigestDue(logger, facts.LedgerKey, pending.Count, facts.Digest!.Urgent, unreadable.Count);
+        await DeliverAsync(facts, AlertRouting.Notice(roster.Value.Responders, facts.Urgency), cancellationToken);
+        await digest.RemoveAsync(pending, cancellationToken);
     }
 
     /// <summary>
@@ -356,7 +408,9 @@ internal sealed partial class TriageDispatcher(
     private async Task<SendResult> SendSmsAsync(AlertFacts facts, Responder responder, string phone, string body, CancellationToken cancellationToken)
     {
         // Urgent alerts and undelivered-alert notices go ahead of ordinary alerts waiting for an SMS slot.
-        var result = await sms.SendSmsAsync(phone, body, urgent: facts.Urgency == Urgency.Urgent || facts.Kind == AlertKind.Undelivered, cancellationToken);
+        // A digest holding an urgent report (or one whose urgency is unknown) is as urgent as that report.
+        var urgent = facts.Urgency == Urgency.Urgent || facts.Kind == AlertKind.Undelivered || (facts.Kind == AlertKind.Digest && facts.Urgency is null);
+        var result = await sms.SendSmsAsync(phone, body, urgent, cancellationToken);
         if (result.Succeeded)
         {
             Log.Sent(logger, facts.Kind, facts.LedgerKey, responder.Label, SmsChannel);
@@ -448,5 +502,11 @@ internal sealed partial class TriageDispatcher(
 
         [LoggerMessage(15, LogLevel.Warning, "{AlertKey}: poison message {MessageId} is a copy of an alert that the ledger shows delivered; no undelivered notice.")]
         public static partial void PoisonedCopyWasDelivered(ILogger logger, string alertKey, string messageId);
+
+        [LoggerMessage(16, LogLevel.Warning, "{AlertKey} goes into the next digest, not paged on its own: alert {Count} in this {Window} window, above Hotline__Dispatch__DigestAfter ({DigestAfter}).")]
+        public static partial void Digested(ILogger logger, string alertKey, int count, TimeSpan window, int digestAfter);
+
+        [LoggerMessage(17, LogLevel.Information, "{AlertKey}: sending a digest of {Count} alerts ({Urgent} urgent, {Unreadable} unreadable).")]
+        public static partial void DigestDue(ILogger logger, string alertKey, int count, int urgent, int unreadable);
     }
 }

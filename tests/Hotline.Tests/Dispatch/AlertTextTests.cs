@@ -125,4 +125,53 @@ public sealed class AlertTextTests
         Assert.Matches("\nLanguage: " + (printed == "Unknown" ? AlertText.Wordings["en"].Unknown : printed) + " *\n", sms);
         Assert.Equal(printed == "Unknown" ? "und" : printed, AlertText.Webhook(facts, AlertText.Wordings["en"]).Language);
     }
+
+    [Theory]
+    [MemberData(nameof(Languages))]
+    public void AlertText_DigestOfAnySize_KeepsTheAlertsLengthClassAndCountsTheReceiptsLeftOut(string language)
+    {
+        var wording = AlertText.Wordings[language];
+        var alert = AlertText.Sms(new AlertFacts(AlertKind.Alert, "K7QF-2M9X-4TJD", Urgency.Normal, Channel.Web, DateTimeOffset.UnixEpoch, "en", false, "key"), wording);
+        foreach (var count in new[] { 0, 1, 3, 50, 50_000 })
+        {
+            var alerts = Enumerable.Range(0, count)
+                .Select(i => new TriageMessage($"K{i:D3}-2M9X-4TJD", Channel.Sms, i % 7 == 0 ? Urgency.Urgent : Urgency.Normal, DateTimeOffset.UnixEpoch.AddMinutes(i), "ar"))
+                .ToList();
+            var facts = AlertFacts.ForDigest(alerts, count > 0 ? ["K7QF-2M9X-4TJD"] : []);
+
+            var sms = AlertText.Sms(facts, wording);
+
+            // The same size and alphabet as every alert: a phone bill does not tell a digest from an alert.
+            Assert.Equal(alert.Length, sms.Length);
+            Assert.Equal(AlertText.IsGsm7(alert), AlertText.IsGsm7(sms));
+            var receipts = sms.Split('\n')[3];
+            var shown = alerts.Select(a => a.TipId).Count(r => receipts.Contains(r, StringComparison.Ordinal));
+            var left = alerts.Count + (count > 0 ? 1 : 0) - shown - (receipts.Contains("K7QF-2M9X-4TJD", StringComparison.Ordinal) ? 1 : 0);
+            if (left > 0)
+            {
+                Assert.EndsWith($" +{left}", receipts, StringComparison.Ordinal);
+            }
+
+            // Urgent receipts come first.
+            if (count > 0)
+            {
+                Assert.Contains($": {alerts[0].TipId}", receipts, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
+    public void AlertFacts_DigestOfTheSameAlerts_HasTheSameLedgerKeyWhateverTheOrder()
+    {
+        var a = new TriageMessage("K7QF-2M9X-4TJA", Channel.Sms, Urgency.Urgent, DateTimeOffset.UnixEpoch, "ar");
+        var b = new TriageMessage("K7QF-2M9X-4TJB", Channel.Web, Urgency.Normal, DateTimeOffset.UnixEpoch, "en");
+
+        var key = AlertFacts.ForDigest([a, b], []).LedgerKey;
+
+        Assert.Equal(key, AlertFacts.ForDigest([b, a], []).LedgerKey);
+        Assert.NotEqual(key, AlertFacts.ForDigest([a], []).LedgerKey);
+        Assert.NotEqual(key, AlertFacts.ForDigest([a, b], ["K7QF-2M9X-4TJC"]).LedgerKey);
+        Assert.Equal(Urgency.Urgent, AlertFacts.ForDigest([a, b], []).Urgency);
+        Assert.Null(AlertFacts.ForDigest([a, b], ["K7QF-2M9X-4TJC"]).Urgency); // unknown: everyone is paged
+    }
 }

@@ -24,6 +24,22 @@ public sealed class DispatchStartupTests
         await app.DisposeAsync();
     }
 
+    [Theory]
+    [InlineData("Hotline:Dispatch:DigestAfter", "-1", "Hotline__Dispatch__DigestAfter must be 0 (never digest) or more.")]
+    [InlineData("Hotline:Dispatch:DigestWindow", "00:00:10", "Hotline__Dispatch__DigestWindow must be between 00:01:00 and 1.00:00:00.")]
+    [InlineData("Hotline:Dispatch:DigestWindow", "2.00:00:00", "Hotline__Dispatch__DigestWindow must be between 00:01:00 and 1.00:00:00.")]
+    public async Task Start_DigestSettingOutOfRange_FailsNamingTheSetting(string setting, string value, string message)
+    {
+        var settings = TestApp.BaseSettings(Storage);
+        settings[setting] = value;
+        var app = TestApp.Build(settings, new LogCapture());
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+        await app.DisposeAsync();
+    }
+
     [Fact]
     public async Task Start_TwilioPartlyConfigured_FailsNamingTheMissingSetting()
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using Hotline.Tests.Infrastructure;
 using Hotline.Twilio;
 using Microsoft.Extensions.Time.Testing;
 
@@ -17,7 +18,7 @@ public sealed class SendPacerTests
     [Fact]
     public async Task SendPacer_WaitsInARow_AreSpacedByTheInterval()
     {
-        var time = new PacerClock();
+        var time = new WatchedClock();
         using var pacer = new SendPacer(1, time);
 
         await pacer.WaitAsync(Ct);
@@ -33,7 +34,7 @@ public sealed class SendPacerTests
     [Fact]
     public async Task SendPacer_WaitersInLine_AreServedInCallOrderOnePerInterval()
     {
-        var time = new PacerClock();
+        var time = new WatchedClock();
         using var pacer = new SendPacer(1, time);
         await pacer.WaitAsync(Ct);
 
@@ -53,7 +54,7 @@ public sealed class SendPacerTests
     public async Task SendPacer_UrgentWaiter_IsServedBeforeOrdinaryOnesAlreadyWaiting()
     {
         // Hardening 2: twenty forged tips' alerts in line must not hold up a real urgent page.
-        var time = new PacerClock();
+        var time = new WatchedClock();
         using var pacer = new SendPacer(1, time);
         await pacer.WaitAsync(Ct);
         var ordinary = Enumerable.Range(0, 5).Select(_ => pacer.WaitAsync(urgent: false, Ct)).ToList();
@@ -81,7 +82,7 @@ public sealed class SendPacerTests
     [Fact]
     public async Task SendPacer_CancelledWaiter_DoesNotDelayTheNextOne()
     {
-        var time = new PacerClock();
+        var time = new WatchedClock();
         using var pacer = new SendPacer(1, time);
         await pacer.WaitAsync(Ct);
         using var giveUp = new CancellationTokenSource();
@@ -124,24 +125,5 @@ public sealed class SendPacerTests
         Assert.NotNull(delay);
         Assert.InRange(delay.Value, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.4));
         Assert.Null(TwilioServiceCollectionExtensions.CappedRetryAfter(none, TimeSpan.FromSeconds(30), time));
-    }
-
-    /// <summary>
-    /// A fake clock that says when a waiter has set its timer. The waiter whose turn comes next runs on
-    /// the thread pool; advancing the clock before its timer exists would set that timer an interval
-    /// past the advance, and the test would wait for a tick that never comes.
-    /// </summary>
-    private sealed class PacerClock : FakeTimeProvider
-    {
-        private readonly SemaphoreSlim _timers = new(0);
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-        {
-            var timer = base.CreateTimer(callback, state, dueTime, period);
-            _timers.Release();
-            return timer;
-        }
-
-        public async Task TimerSetAsync() => Assert.True(await _timers.WaitAsync(Patience, Ct), "no waiter set its timer");
     }
 }

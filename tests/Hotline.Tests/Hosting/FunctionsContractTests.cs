@@ -19,7 +19,7 @@ public sealed class FunctionsContractTests(AzuriteFixture azurite)
     /// <summary>One row per function: the host's contract. A change here is a change to what Azure runs.</summary>
     public static TheoryData<string, string, string, string, string?, string?, string?> Functions => new()
     {
-        // name, entry point, trigger, methods, route, queue, connection
+        // name, entry point, trigger, methods, route, queue (a timer's schedule), connection
         { "SubmitTip", "Hotline.Functions.SubmitTip.SubmitTipFunction.Run", "httpTrigger", "post", "api/tips", null, null },
         { "SmsInbound", "Hotline.Functions.SmsInbound.SmsInboundFunction.Run", "httpTrigger", "post", "api/sms", null, null },
         { "Health", "Hotline.Functions.Health.HealthFunction.Run", "httpTrigger", "get", "api/health", null, null },
@@ -27,6 +27,7 @@ public sealed class FunctionsContractTests(AzuriteFixture azurite)
         { "TipFormHome", "Hotline.Functions.TipForm.TipFormFunction.Home", "httpTrigger", "get", "/", null, null },
         { "DispatchTriage", "Hotline.Functions.DispatchTriage.DispatchTriageFunction.Run", "queueTrigger", "", null, "triage", "AzureWebJobsStorage" },
         { "DispatchTriagePoison", "Hotline.Functions.DispatchTriagePoison.DispatchTriagePoisonFunction.Run", "queueTrigger", "", null, "triage-poison", "AzureWebJobsStorage" },
+        { "DispatchDigest", "Hotline.Functions.DispatchDigest.DispatchDigestFunction.Run", "timerTrigger", "", null, "0 * * * * *", null },
     };
 
     [Fact]
@@ -92,6 +93,12 @@ public sealed class FunctionsContractTests(AzuriteFixture azurite)
             Assert.Equal("$return", output.GetProperty("name").GetString());
             Assert.Equal(2, bindings.Count);
         }
+        else if (trigger == "timerTrigger")
+        {
+            Assert.Equal(queue, triggerBinding.GetProperty("schedule").GetString());
+            Assert.False(triggerBinding.TryGetProperty("runOnStartup", out var onStartup) && onStartup.GetBoolean(), "a timer that runs on every start runs on every scale-out");
+            Assert.Single(bindings);
+        }
         else
         {
             Assert.Equal(queue, triggerBinding.GetProperty("queueName").GetString());
@@ -135,6 +142,22 @@ public sealed class FunctionsContractTests(AzuriteFixture azurite)
             .Order()
             .ToList();
         Assert.Equal(declared, registered);
+    }
+
+    [Fact]
+    public async Task TimerFunctions_StandaloneListeners_RunTheScheduleTheMetadataNames()
+    {
+        await using var app = TestApp.Build(TestApp.BaseSettings(azurite.ConnectionString), new LogCapture());
+        var registered = app.Services.GetServices<ITimerFunction>().Select(f => (f.Name, f.Schedule)).Order().ToList();
+
+        var declared = Metadata()
+            .Select(f => (Name: f.GetProperty("name").GetString()!, Trigger: f.GetProperty("bindings").EnumerateArray().First()))
+            .Where(f => f.Trigger.GetProperty("type").GetString() == "timerTrigger")
+            .Select(f => (f.Name, f.Trigger.GetProperty("schedule").GetString()!))
+            .Order()
+            .ToList();
+        Assert.Equal(declared, registered);
+        Assert.All(registered, f => TimerFunctionRegistration.ParseSchedule(f.Schedule));
     }
 
     private static List<JsonElement> Metadata()

@@ -33,16 +33,17 @@ public sealed class HostingModeTests(AzuriteFixture azurite)
         var (exitCode, stdout, stderr) = await RunToExitAsync([.. HostSwitches(StartupTests.FreePort()), HostingMode.VerifyWorkerSwitch], environment);
 
         Assert.True(exitCode == 0, stdout + stderr);
-        Assert.Contains("worker host built (GeneratedFunctionMetadataProvider); 7 functions", stdout, StringComparison.Ordinal);
-        foreach (var function in new[] { "DispatchTriage", "DispatchTriagePoison", "Health", "SmsInbound", "SubmitTip" })
+        Assert.Contains("worker host built (GeneratedFunctionMetadataProvider); 8 functions", stdout, StringComparison.Ordinal);
+        foreach (var function in new[] { "DispatchTriage", "DispatchTriagePoison", "DispatchDigest", "Health", "SmsInbound", "SubmitTip" })
         {
-            Assert.Matches($"function {function} Hotline\\.Functions\\.[A-Za-z.]+\\.Run \\[(httpTrigger|queueTrigger)\\] activated Hotline\\.Functions\\.", stdout);
+            Assert.Matches($"function {function} Hotline\\.Functions\\.[A-Za-z.]+\\.Run \\[(httpTrigger|queueTrigger|timerTrigger)\\] activated Hotline\\.Functions\\.", stdout);
         }
 
         Assert.Contains("function TipForm Hotline.Functions.TipForm.TipFormFunction.Run [httpTrigger] static", stdout, StringComparison.Ordinal);
         Assert.Contains("function TipFormHome Hotline.Functions.TipForm.TipFormFunction.Home [httpTrigger] static", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("Now listening", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("listening on queue", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("timer listener started", stdout, StringComparison.Ordinal);
         Assert.Empty(stderr);
     }
 

@@ -37,8 +37,8 @@ public sealed class TestApp : IAsyncDisposable
 
     /// <summary>
     /// Settings every test app gets: storage on the given Azurite and no other dependencies. The
-    /// dispatch listeners are off: the "triage" queue is shared by every app on one Azurite, and a
-    /// test app must not take (and page for) another test's messages. Dispatch tests turn them on.
+    /// dispatch listeners and the digest timer are off: the "triage" queue is shared by every app on one
+    /// Azurite, and a test app must not take (and page for) another test's messages. Dispatch tests turn them on.
     /// </summary>
     public static Dictionary<string, string?> BaseSettings(string storageConnectionString) => new()
     {
@@ -50,6 +50,10 @@ public sealed class TestApp : IAsyncDisposable
         ["Hotline:RateLimit:GlobalPerMinute"] = "0",
         ["AzureWebJobs:DispatchTriage:Disabled"] = "true",
         ["AzureWebJobs:DispatchTriagePoison:Disabled"] = "true",
+
+        // The surge digest counts alerts in storage that test apps share: dispatch tests that want it turn it on.
+        ["Hotline:Dispatch:DigestAfter"] = "0",
+        ["AzureWebJobs:DispatchDigest:Disabled"] = "true",
     };
 
     /// <summary>

@@ -105,6 +105,7 @@ public sealed class TipFormTests(AzuriteFixture azurite) : IAsyncLifetime
     [Theory]
     [InlineData("DispatchTriage")]
     [InlineData("DispatchTriagePoison")]
+    [InlineData("DispatchDigest")]
     public async Task InvocationEndpoint_PostToAQueueFunctionsName_Is404AndPagesNobody(string function)
     {
         // Hardening 14: the custom handler's unauthenticated invocation routes (POST /{FunctionName},

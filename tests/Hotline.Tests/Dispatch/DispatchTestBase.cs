@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Azure.Storage.Queues;
+using Hotline.Functions.DispatchDigest;
+using Hotline.Functions.DispatchTriage;
+using Hotline.Functions.DispatchTriagePoison;
+using Hotline.Functions.Http;
+using Hotline.Tests.Infrastructure;
+using Hotline.Triage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hotline.Tests.Dispatch;
+
+/// <summary>
+/// What dispatch tests share: the app on the collection's own Azurite with a roster of stubbed phones,
+/// the Twilio stub, and invocations made as the Functions host makes them, through the worker middleware.
+/// </summary>
+public abstract class DispatchTestBase(DispatchStorage storage) : IAsyncLifetime
+{
+    protected DispatchStorage Storage { get; } = storage;
+
+    protected const string Amina = "+447700900101";
+    protected const string Bilal = "+447700900102";
+    protected const string Chloe = "+447700900103";
+    protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    protected TwilioStub Stub { get; private set; } = null!;
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public virtual async ValueTask InitializeAsync()
+    {
+        Stub = await TwilioStub.StartAsync();
+        foreach (var name in new[] { "triage", "triage-poison" })
+        {
+            var queue = Queue(name);
+            await queue.CreateIfNotExistsAsync(cancellationToken: Ct);
+            await queue.ClearMessagesAsync(Ct);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Stub.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    protected static TriageMessage Message(Urgency urgency, bool? contactPaused = null) =>
+        new("T" + Guid.NewGuid().ToString("N")[..4].ToUpperInvariant() + "-" + Guid.NewGuid().ToString("N")[..4].ToUpperInvariant(),
+            Channel.Sms, urgency, new DateTimeOffset(2026, 11, 23, 10, 0, 5, TimeSpan.Zero), "ar", contactPaused);
+
+    /// <summary>
+    /// One invocation as the Functions host makes it through the worker: the queue message's text and the
+    /// trigger's metadata (as JSON text), through the worker middleware into the <c>[Function]</c> method.
+    /// True when it succeeded; false when it threw, so the host would retry (and finally poison) the message.
+    /// </summary>
+    protected static Task<bool> InvokeAsync(TestApp app, TriageMessage message, int dequeueCount = 1, string function = "DispatchTriage") =>
+        InvokeAsync(app, message.ToJson(), dequeueCount, function);
+
+    protected static async Task<bool> InvokeAsync(TestApp app, string body, int dequeueCount = 1, string function = "DispatchTriage")
+    {
+        var invocation = new WorkerInvocation(function, app.Services, triggerMetadata: new Dictionary<string, object?>
+        {
+            ["Id"] = JsonSerializer.Serialize(Guid.NewGuid().ToString()),
+            ["DequeueCount"] = dequeueCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["InsertionTime"] = JsonSerializer.Serialize(DateTimeOffset.UtcNow),
+        });
+        var middleware = ActivatorUtilities.CreateInstance<WorkerHttpMiddleware>(app.Services);
+        try
+        {
+            await middleware.Invoke(invocation, context => function switch
+            {
+                DispatchTriageFunction.FunctionName => app.Services.GetRequiredService<DispatchTriageFunction>().Run(body, context, Ct),
+                DispatchTriagePoisonFunction.FunctionName => app.Services.GetRequiredService<DispatchTriagePoisonFunction>().Run(body, context, Ct),
+                DispatchDigestFunction.FunctionName => app.Services.GetRequiredService<DispatchDigestFunction>().Run(new Microsoft.Azure.Functions.Worker.TimerInfo(), Ct),
+                _ => throw new ArgumentOutOfRangeException(nameof(function)),
+            });
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    protected QueueClient Queue(string name) =>
+        new(Storage.ConnectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+
+    protected Task<TestApp> StartAsync(bool listeners, int responders = 2, Dictionary<string, string?>? extra = null)
+    {
+        var settings = TestApp.BaseSettings(Storage.ConnectionString);
+        settings["AzureWebJobs:DispatchTriage:Disabled"] = listeners ? "false" : "true";
+        settings["AzureWebJobs:DispatchTriagePoison:Disabled"] = listeners ? "false" : "true";
+        settings["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.200";
+        settings["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:00";
+        settings["AzureFunctionsJobHost:extensions:queues:maxDequeueCount"] = "3";
+        settings["Twilio:AccountSid"] = TwilioStub.AccountSid;
+        settings["Twilio:AuthToken"] = TwilioStub.AuthToken;
+        settings["Twilio:PhoneNumber"] = TwilioStub.FromNumber;
+        settings["Twilio:ApiBaseUrl"] = Stub.BaseAddress.ToString();
+        settings["Twilio:MessagesPerSecond"] = "100";
+        settings["Hotline:Dispatch:Http:AttemptTimeout"] = "00:00:00.300";
+        settings["Hotline:Dispatch:Http:TotalTimeout"] = "00:00:05";
+        settings["Hotline:Dispatch:Http:MaxRetries"] = "3";
+        settings["Hotline:Dispatch:Http:RetryBaseDelay"] = "00:00:00.020";
+        settings["Responders:0:Name"] = "Amina";
+        settings["Responders:0:Phone"] = Amina;
+        if (responders > 1)
+        {
+            settings["Responders:1:Name"] = "Bilal";
+            settings["Responders:1:Phone"] = Bilal;
+        }
+
+        foreach (var (key, value) in extra ?? [])
+        {
+            settings[key] = value;
+        }
+
+        return TestApp.StartAsync(settings, cancellationToken: Ct);
+    }
+
+    /// <summary>No phone number (responders' or the hotline's), token or webhook address in any log line.</summary>
+    protected static void AssertNothingSecretLogged(TestApp app)
+    {
+        var text = app.Logs.AllText;
+        foreach (var secret in new[] { Amina, Bilal, Chloe, TwilioStub.FromNumber, TwilioStub.AuthToken, "/hooks/", "+4477" })
+        {
+            Assert.False(text.Contains(secret, StringComparison.Ordinal), $"'{secret}' logged: {app.Logs.Lines.FirstOrDefault(l => l.Contains(secret, StringComparison.Ordinal))}");
+        }
+    }
+}
