@@ -26,19 +26,22 @@ using Microsoft.Extensions.Logging;
 //
 // Then a flood: with SMS paced at a long code's real rate, how long a real urgent tip waits for its
 // alert behind --flood ordinary tips and behind as many forged urgent ones, against the same urgent
-// tip on a quiet hotline.
+// tip on a quiet hotline; then behind --big-flood forged urgent tips with the surge digest off and on
+// (--digest-after), and how many messages the responder's phone got meanwhile.
 //
-//   dotnet run -c Release --project benchmarks/Hotline.LoadTest -- [--tips 200] [--concurrency 4] [--idle 8] [--flood 20]
+//   dotnet run -c Release --project benchmarks/Hotline.LoadTest -- [--tips 200] [--concurrency 4] [--idle 8] [--flood 20] [--big-flood 150] [--digest-after 20]
 var tips = IntArg("--tips", 200);
 var concurrency = IntArg("--concurrency", 4);
 var idleTips = IntArg("--idle", 8);
 var flood = IntArg("--flood", 20);
+var bigFlood = IntArg("--big-flood", 150);
+var digestAfter = IntArg("--digest-after", 20);
 var message = "They took our passports and we work at the farm near the border without pay. " + new string('x', 400);
 
 await using var azurite = await Azurite.StartAsync();
 await using var twilio = await TwilioStub.StartAsync();
 var (_, publicPem, _) = HotlineKeys.Generate();
-await using var app = await StartAppAsync(messagesPerSecond: 1000);
+await using var app = await StartAppAsync(messagesPerSecond: 1000, digestAfter: 0);
 var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 using var http = new HttpClient { BaseAddress = new Uri(address) };
 await WaitHealthyAsync(http);
@@ -65,14 +68,15 @@ await app.StopAsync();
 // The flood, on its own app (same Azurite, its own queue traffic) with SMS paced at 2 per second.
 const string UrgentTip = "They locked us in the container and beat us, help now";
 const string OrdinaryTip = "I want to ask about work in the city";
-await using (var paced = await StartAppAsync(messagesPerSecond: 2))
+double quiet;
+await using (var paced = await StartAppAsync(messagesPerSecond: 2, digestAfter: 0))
 {
     using var pacedHttp = new HttpClient { BaseAddress = new Uri(paced.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
     await WaitHealthyAsync(pacedHttp);
     await UrgentAlertMsAsync(pacedHttp);
-    var quiet = await UrgentAlertMsAsync(pacedHttp);
-    var behindOrdinary = await UrgentBehindFloodAsync(pacedHttp, OrdinaryTip);
-    var behindUrgent = await UrgentBehindFloodAsync(pacedHttp, UrgentTip);
+    quiet = await UrgentAlertMsAsync(pacedHttp);
+    var behindOrdinary = await UrgentBehindFloodAsync(pacedHttp, OrdinaryTip, flood);
+    var behindUrgent = await UrgentBehindFloodAsync(pacedHttp, UrgentTip, flood);
     Console.WriteLine();
     Console.WriteLine($"A real urgent tip behind a flood, SMS paced at 2/s, {flood} flood tips:");
     Console.WriteLine();
@@ -84,9 +88,30 @@ await using (var paced = await StartAppAsync(messagesPerSecond: 2))
     await paced.StopAsync();
 }
 
+// A big flood of forged urgent tips, the digest off and then on (it gathers above --digest-after alerts
+// in its window and pages once a minute): how long the real urgent tip takes to reach the phone, and
+// how many messages the phone got from the start of the flood until then.
+Console.WriteLine();
+Console.WriteLine($"A real urgent tip behind {bigFlood} forged urgent tips, SMS paced at 2/s:");
+Console.WriteLine();
+Console.WriteLine("| measurement | tip -> on the phone ms | / quiet | messages to the phone |");
+Console.WriteLine("| --- | --- | --- | --- |");
+foreach (var after in new[] { 0, digestAfter })
+{
+    await using var surge = await StartAppAsync(messagesPerSecond: 2, digestAfter: after);
+    using var surgeHttp = new HttpClient { BaseAddress = new Uri(surge.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
+    await WaitHealthyAsync(surgeHttp);
+    var before = twilio.Requests.Count;
+    var ms = await UrgentBehindFloodAsync(surgeHttp, UrgentTip, bigFlood, digest: after > 0);
+    var messages = twilio.Requests.Count(r => r.IsSms) - twilio.Requests.Take(before).Count(r => r.IsSms);
+    var label = after == 0 ? "digest off (DigestAfter=0)" : $"digest on (DigestAfter={after})";
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {label} | {ms:F0} | {ms / quiet:F2}x | {messages} |"));
+    await surge.StopAsync();
+}
+
 return 0;
 
-async Task<WebApplication> StartAppAsync(int messagesPerSecond)
+async Task<WebApplication> StartAppAsync(int messagesPerSecond, int digestAfter)
 {
     var builder = HotlineApp.CreateBuilder(["--urls", "http://127.0.0.1:0"], b =>
     {
@@ -104,6 +129,7 @@ async Task<WebApplication> StartAppAsync(int messagesPerSecond)
             ["Twilio:MessagesPerSecond"] = messagesPerSecond.ToString(CultureInfo.InvariantCulture),
             ["Responders:0:Name"] = "On call",
             ["Responders:0:Phone"] = "+447700900555",
+            ["Hotline:Dispatch:DigestAfter"] = digestAfter.ToString(CultureInfo.InvariantCulture),
         });
         b.Logging.ClearProviders();
     });
@@ -125,10 +151,12 @@ static async Task WaitHealthyAsync(HttpClient client)
 }
 
 // Posts the flood, then the real urgent tip; returns how long the real one took to reach the responder.
-async Task<double> UrgentBehindFloodAsync(HttpClient client, string floodText)
+// With the digest on, the flood's alerts beyond the threshold page nobody until the digest, and the
+// rest of the flood is not waited for (it is in the digest already).
+async Task<double> UrgentBehindFloodAsync(HttpClient client, string floodText, int size, bool digest = false)
 {
     var before = twilio.Requests.Count;
-    await Parallel.ForEachAsync(Enumerable.Range(0, flood), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+    await Parallel.ForEachAsync(Enumerable.Range(0, size), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
     {
         using var response = await client.PostAsJsonAsync("/api/tips", new { message = floodText + " " + i, language = "en" }, ct);
         response.EnsureSuccessStatusCode();
@@ -136,10 +164,14 @@ async Task<double> UrgentBehindFloodAsync(HttpClient client, string floodText)
 
     // Let the flood's alerts reach the pacer's line first, as they would in a real surge.
     await Task.Delay(TimeSpan.FromSeconds(2));
-    var ms = await UrgentAlertMsAsync(client);
+    var ms = await UrgentAlertMsAsync(client, digest);
+    if (digest)
+    {
+        return ms;
+    }
 
     // Let the rest of the flood drain before the next measurement.
-    for (var waited = Stopwatch.StartNew(); twilio.Requests.Count < before + flood + 1 && waited.Elapsed < TimeSpan.FromMinutes(2);)
+    for (var waited = Stopwatch.StartNew(); twilio.Requests.Count < before + size + 1 && waited.Elapsed < TimeSpan.FromMinutes(5);)
     {
         await Task.Delay(100);
     }
@@ -147,15 +179,29 @@ async Task<double> UrgentBehindFloodAsync(HttpClient client, string floodText)
     return ms;
 }
 
-async Task<double> UrgentAlertMsAsync(HttpClient client)
+// Until an SMS names the receipt or, with the digest, until the alert gathered for it is gone: it is
+// removed only once a digest covering it reached every responder.
+async Task<double> UrgentAlertMsAsync(HttpClient client, bool digest = false)
 {
     var clock = Stopwatch.StartNew();
     using var response = await client.PostAsJsonAsync("/api/tips", new { message = UrgentTip + " " + Guid.NewGuid(), language = "en" });
     response.EnsureSuccessStatusCode();
     var receipt = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("receipt").GetString()!;
+    var gathered = false;
     while (!twilio.Requests.Any(r => r.SmsBody?.Contains(receipt, StringComparison.Ordinal) == true))
     {
-        if (clock.Elapsed > TimeSpan.FromMinutes(2))
+        if (digest)
+        {
+            var pending = await new BlobContainerClient(azurite.ConnectionString, "alert-digest").GetBlobsAsync(new GetBlobsOptions { Prefix = $"pending/{receipt}/" }).AnyAsync();
+            if (gathered && !pending)
+            {
+                break;
+            }
+
+            gathered |= pending;
+        }
+
+        if (clock.Elapsed > TimeSpan.FromMinutes(5))
         {
             throw new TimeoutException("No alert for " + receipt);
         }
