@@ -114,11 +114,12 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
   }
 }
 
-// tips: the encrypted reports. intake: idempotency records and SMS case pointers (hashes and tip ids).
+// tips: the encrypted reports. cases: one empty blob per case, its record (status, urgency, times; no content)
+// in the metadata, for the responder tool's list. intake: idempotency records and SMS case pointers (hashes and tip ids).
 // alerts: which responder was paged for which alert. alert-digest: the surge count, and alerts waiting for the
 // digest (no expiry: each is removed once a digest covering it is delivered). app-package: the deployment package.
 resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [
-  for name in [ 'tips', 'intake', 'alerts', 'alert-digest', deploymentContainerName ]: {
+  for name in [ 'tips', 'cases', 'intake', 'alerts', 'alert-digest', deploymentContainerName ]: {
     parent: blobService
     name: name
     properties: {

@@ -23,7 +23,7 @@ keys=.local/keys
 # made again from it.
 if [ ! -f "$keys/hotline-private.pem" ]; then
   echo "Creating a development key pair in $keys (never use it for real reports)..."
-  dotnet src/Hotline.Cli/bin/Debug/net10.0/hotline.dll keys init --dir "$keys"
+  dotnet src/Hotline.Cli/bin/Debug/net10.0/hotline.dll keys init --unprotected --dir "$keys"
 elif [ ! -f "$keys/hotline-public.pem" ]; then
   echo "Recreating the public key in $keys from the private key..."
   dotnet src/Hotline.Cli/bin/Debug/net10.0/hotline.dll keys public --dir "$keys"

@@ -1,113 +1,69 @@
-using Hotline.Encryption;
+using System.CommandLine;
+using System.Security.Cryptography;
+using Azure;
+using Hotline.Cases;
+using Hotline.Cli.Keys;
+using Hotline.Cli.Tips;
 
 namespace Hotline.Cli;
 
-/// <summary>The responders' command-line tool. Today: key management; reading reports comes next.</summary>
+/// <summary>
+/// <c>hotline</c>, the responders' tool. Exit codes: 0 done, 1 an error (one readable line: a wrong
+/// key or passphrase, an unknown receipt, storage down; never a stack trace), 2 a usage error.
+/// </summary>
 public static class CliApp
 {
-    private const string Usage = """
-        hotline keys init [--dir DIR] [--force]   make an RSA-3072 key pair (default dir .local/keys)
-        hotline keys public [--dir DIR]           write the public key of DIR's private key again (never touches the private key)
-        hotline keys id --public FILE              print the key id of a public key
-        """;
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr) =>
+        RunAsync(args, stdout, stderr, CliHost.FromProcess(), terminal: !Console.IsOutputRedirected);
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CliHost host, bool terminal = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
+        ArgumentNullException.ThrowIfNull(host);
+        var context = new CliContext(host, stdout, stderr, terminal);
+        var storage = new Option<string>("--storage")
+        {
+            Description = "Storage: a connection string, or an account URL (signed in with DefaultAzureCredential). Default: AzureWebJobsStorage",
+            Recursive = true,
+        };
+        var root = new RootCommand("Hotline responders' tool: read, answer and manage reports.") { storage };
+        root.Subcommands.Add(KeysCommands.Create(context));
+        root.Subcommands.Add(TipsCommands.Create(context));
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // One line: the parser lays some messages out over several.
+            var message = System.Text.RegularExpressions.Regex.Replace(parsed.Errors[0].Message, @"\s+", " ").Trim();
+            context.Error(message + " (hotline --help shows the commands)");
+            return 2;
+        }
+
+        context.StorageFlag = parsed.GetValue(storage);
         try
         {
-            return args switch
-            {
-                ["keys", "init", .. var rest] => await KeysInitAsync(Option(rest, "--dir") ?? Path.Combine(".local", "keys"), rest.Contains("--force"), stdout, stderr),
-                ["keys", "public", .. var rest] => await KeysPublicAsync(Option(rest, "--dir") ?? Path.Combine(".local", "keys"), stdout, stderr),
-                ["keys", "id", "--public", var file] => await KeysIdAsync(file, stdout),
-                _ => await WriteUsageAsync(stderr),
-            };
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancellationToken);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        catch (Exception ex) when (OneLine(ex) is { } line)
         {
-            await stderr.WriteLineAsync("hotline: " + ex.Message);
+            context.Error(line);
             return 1;
         }
     }
 
-    public static string PrivateKeyFile(string dir) => Path.Combine(dir, "hotline-private.pem");
-
-    public static string PublicKeyFile(string dir) => Path.Combine(dir, "hotline-public.pem");
-
-    private static async Task<int> KeysInitAsync(string dir, bool force, TextWriter stdout, TextWriter stderr)
+    /// <summary>What a responder is told about a failure, in one line; null for a bug (which should crash loudly).</summary>
+    private static string? OneLine(Exception ex) => ex switch
     {
-        var privatePath = PrivateKeyFile(dir);
-        var publicPath = PublicKeyFile(dir);
-        if (File.Exists(privatePath) && !force)
-        {
-            await stderr.WriteLineAsync($"hotline: {privatePath} exists; keeping it (use --force to replace it, which makes existing reports unreadable).");
-            return 0;
-        }
-
-        Directory.CreateDirectory(dir);
-        var (privatePem, publicPem, keyId) = HotlineKeys.Generate();
-        await WritePrivateAsync(privatePath, privatePem);
-        await File.WriteAllTextAsync(publicPath, publicPem);
-        await stdout.WriteLineAsync($"key id:      {keyId}");
-        await stdout.WriteLineAsync($"public key:  {Path.GetFullPath(publicPath)}  (give to the intake app: Hotline__PublicKeyPath)");
-        await stdout.WriteLineAsync($"private key: {Path.GetFullPath(privatePath)}  (responders only: Hotline__PrivateKeyPath)");
-        return 0;
-    }
-
-    /// <summary>
-    /// The public key is derived from the private one, so a lost public PEM can be made again without
-    /// a new pair (a new pair would make every stored report unreadable).
-    /// </summary>
-    private static async Task<int> KeysPublicAsync(string dir, TextWriter stdout, TextWriter stderr)
-    {
-        var privatePath = PrivateKeyFile(dir);
-        if (!File.Exists(privatePath))
-        {
-            await stderr.WriteLineAsync($"hotline: no private key at {privatePath}; 'hotline keys init' makes a pair.");
-            return 1;
-        }
-
-        using var key = RsaKeyEncryptionKey.FromPrivateKeyPem(await File.ReadAllTextAsync(privatePath));
-        var publicPath = PublicKeyFile(dir);
-        await File.WriteAllTextAsync(publicPath, key.PublicKeyPem);
-        await stdout.WriteLineAsync($"key id:      {key.KeyId}");
-        await stdout.WriteLineAsync($"public key:  {Path.GetFullPath(publicPath)}  (made from {Path.GetFullPath(privatePath)}, which is unchanged)");
-        return 0;
-    }
-
-    private static async Task<int> KeysIdAsync(string file, TextWriter stdout)
-    {
-        using var key = RsaKeyEncryptionKey.FromPublicKeyPem(await File.ReadAllTextAsync(file));
-        await stdout.WriteLineAsync(key.KeyId);
-        return 0;
-    }
-
-    private static async Task WritePrivateAsync(string path, string pem)
-    {
-        // Owner-only from the first byte: never a moment where the private key is world-readable.
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        await using var stream = new FileStream(path, options);
-        await using var writer = new StreamWriter(stream);
-        await writer.WriteAsync(pem);
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    private static async Task<int> WriteUsageAsync(TextWriter stderr)
-    {
-        await stderr.WriteLineAsync(Usage);
-        return 64;
-    }
+        CliException or CaseException => ex.Message,
+        CryptographicException => ex.Message,
+        RequestFailedException r when r.Status == 403 => "storage refused access (403): check the storage setting and your role on the account.",
+        RequestFailedException r => $"storage answered {r.Status} ({r.ErrorCode ?? "no code"}).",
+        AggregateException { InnerException: RequestFailedException } => "storage could not be reached; check the storage setting and that the account is up.",
+        HttpRequestException => "storage could not be reached; check the storage setting and that the account is up.",
+        IOException or UnauthorizedAccessException => ex.Message,
+        OperationCanceledException => "cancelled.",
+        _ => null,
+    };
 }

@@ -23,4 +23,5 @@ internal sealed partial class HotlineJsonContext : JsonSerializerContext;
 [JsonSerializable(typeof(SmsIntake.ConversationPointer))]
 [JsonSerializable(typeof(SmsIntake.MessageRecord))]
 [JsonSerializable(typeof(SmsIntake.CommittedMessage))]
+[JsonSerializable(typeof(Cases.CaseEntry))]
 internal sealed partial class StoredJsonContext : JsonSerializerContext;

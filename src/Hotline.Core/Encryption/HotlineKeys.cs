@@ -13,6 +13,21 @@ public static class HotlineKeys
     }
 
     /// <summary>
+    /// A new pair whose private key is encrypted with a passphrase: PKCS#8 with PBES2 (PBKDF2-SHA256,
+    /// 600,000 iterations, AES-256-CBC), what .NET exports and OpenSSL reads.
+    /// </summary>
+    public static (string PrivateKeyPem, string PublicKeyPem, string KeyId) Generate(string passphrase)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(passphrase);
+        using var rsa = RSA.Create(RsaKeyEncryptionKey.KeySizeInBits);
+        var pbe = new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 600_000);
+        return (rsa.ExportEncryptedPkcs8PrivateKeyPem(passphrase, pbe), rsa.ExportSubjectPublicKeyInfoPem(), KeyIdOf(rsa));
+    }
+
+    /// <summary>Whether a PEM private key is passphrase-protected (and so needs one to load).</summary>
+    public static bool IsEncrypted(string pem) => pem?.Contains("-----BEGIN ENCRYPTED PRIVATE KEY-----", StringComparison.Ordinal) == true;
+
+    /// <summary>
     /// The key id recorded with every blob: the start of SHA-256 over the public key's DER, so keys
     /// can coexist during rotation and a responder can tell which private key a report needs.
     /// </summary>

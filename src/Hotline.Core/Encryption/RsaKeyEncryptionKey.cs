@@ -61,10 +61,37 @@ public sealed class RsaKeyEncryptionKey : IKeyEncryptionKey, IDisposable
     }
 
     /// <summary>A key that can unwrap, from a PEM private key (responder tools only).</summary>
-    public static RsaKeyEncryptionKey FromPrivateKeyPem(string pem)
+    public static RsaKeyEncryptionKey FromPrivateKeyPem(string pem) => FromPrivateKeyPem(pem, passphrase: null);
+
+    /// <summary>As <see cref="FromPrivateKeyPem(string)"/>; an encrypted PEM needs its passphrase.</summary>
+    /// <exception cref="CryptographicException">Not a private key, too weak, or the passphrase is missing or wrong.</exception>
+    public static RsaKeyEncryptionKey FromPrivateKeyPem(string pem, string? passphrase)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(pem);
-        var rsa = HotlineKeys.ImportPem(pem);
+        RSA rsa;
+        if (HotlineKeys.IsEncrypted(pem))
+        {
+            if (string.IsNullOrEmpty(passphrase))
+            {
+                throw new CryptographicException("the private key is protected by a passphrase, and none was given (prompted, or HOTLINE_KEY_PASSPHRASE).");
+            }
+
+            rsa = RSA.Create();
+            try
+            {
+                rsa.ImportFromEncryptedPem(pem, passphrase);
+            }
+            catch (Exception ex) when (ex is CryptographicException or ArgumentException)
+            {
+                rsa.Dispose();
+                throw new CryptographicException("wrong passphrase for the private key.", ex);
+            }
+        }
+        else
+        {
+            rsa = HotlineKeys.ImportPem(pem);
+        }
+
         HotlineKeys.EnsureStrongEnough(rsa);
         try
         {

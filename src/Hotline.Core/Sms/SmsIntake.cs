@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Hotline.Cases;
 using Hotline.Text;
 using Hotline.Tips;
 using Hotline.Triage;
@@ -241,6 +242,9 @@ public sealed partial class SmsIntake(
         };
         var blobName = record.Sequence == 1 ? ReportStore.ReportBlobName(tipId.Value) : ReportStore.MessageBlobName(tipId.Value, record.Sequence);
         await intake.TryStoreAsync(blobName, envelope, cancellationToken).ConfigureAwait(false);
+        var paused = kind switch { SmsKind.Stop => true, SmsKind.Start => false, _ => record.ContactPaused == true ? true : (bool?)null };
+        var urgency = envelope.Urgency > record.Urgency ? envelope.Urgency : record.Urgency;
+        await intake.RecordCaseAsync(new CaseMessage(tipId.Value, Channel.Sms, urgency, record.Language, record.ReceivedAt, record.Sequence, paused), cancellationToken).ConfigureAwait(false);
 
         if (record.Alert)
         {

@@ -62,6 +62,7 @@ public sealed class HotlineStorage
         ArgumentNullException.ThrowIfNull(queueNames);
         await Tips.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         await Blobs.GetBlobContainerClient(StorageNames.IntakeContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await Blobs.GetBlobContainerClient(StorageNames.CasesContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         foreach (var queue in queueNames.Distinct(StringComparer.Ordinal))
         {
             await Queue(queue).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -8,6 +8,9 @@ public static class StorageNames
 
     /// <summary>Unencrypted intake pointers (idempotency records, SMS conversation pointers): hashes and tip ids only.</summary>
     public const string IntakeContainer = "intake";
+    /// <summary>One empty blob per case, its record in the metadata: what responders list cases by (no content).</summary>
+    public const string CasesContainer = "cases";
+
     public const string TriagePoisonQueue = TriageQueue + PoisonSuffix;
 
     /// <summary>The Functions host's convention: a queue's poison messages go to "&lt;queue&gt;-poison".</summary>

@@ -44,15 +44,22 @@ public sealed class ReportStore
     /// already exists (a retry already stored it, or an id collision): nothing is overwritten.
     /// Returns only once the storage service has durably committed the blob.
     /// </summary>
-    public async Task<bool> TryCreateAsync(string blobName, TipReport report, CancellationToken cancellationToken = default)
+    public Task<bool> TryCreateAsync(string blobName, TipReport report, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return TryCreateAsync(blobName, report.ToUtf8Json(), cancellationToken);
+    }
+
+    /// <summary>As <see cref="TryCreateAsync(string, TipReport, CancellationToken)"/>, for any JSON document of a case (a note, a reply).</summary>
+    public async Task<bool> TryCreateAsync(string blobName, byte[] json, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(blobName);
-        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(json);
         var blob = _container.GetBlobClient(blobName).WithClientSideEncryptionOptions(_encryption);
         try
         {
             await blob.UploadAsync(
-                BinaryData.FromBytes(Padded(report.ToUtf8Json())),
+                BinaryData.FromBytes(Padded(json)),
                 new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
                 cancellationToken).ConfigureAwait(false);
             return true;

@@ -1,3 +1,4 @@
+using Hotline.Cases;
 using Hotline.Triage;
 using Microsoft.Extensions.Logging;
 
@@ -66,7 +67,7 @@ public sealed class RandomTipIdSource : ITipIdSource
 /// the triage message is queued. A retry with the same idempotency key finds the same tip id, never
 /// writes a second report, and enqueues again (dispatch pages each responder once per alert).
 /// </summary>
-public sealed partial class TipIntake(ReportStore reports, IntakeState state, TriageSender triage, ITipIdSource ids, IntakeSecrets secrets, TimeProvider time, ILogger<TipIntake> logger)
+public sealed partial class TipIntake(ReportStore reports, CaseStore cases, IntakeState state, TriageSender triage, ITipIdSource ids, IntakeSecrets secrets, TimeProvider time, ILogger<TipIntake> logger)
 {
     private const int MaxIdDraws = 5;
 
@@ -76,6 +77,7 @@ public sealed partial class TipIntake(ReportStore reports, IntakeState state, Tr
         ArgumentNullException.ThrowIfNull(submission);
         var urgency = UrgencyClassifier.Classify(submission.Message);
         var (tipId, receivedAt) = await StoreAsync(submission, urgency, time.GetUtcNow(), idempotencyKey, cancellationToken).ConfigureAwait(false);
+        await RecordCaseAsync(new CaseMessage(tipId, submission.Channel, urgency, submission.Language, receivedAt, 1, submission.ContactPaused), cancellationToken).ConfigureAwait(false);
         await EnqueueAsync(new TriageMessage(tipId.ToString(), submission.Channel, urgency, receivedAt, submission.Language, submission.ContactPaused == true ? true : null), cancellationToken).ConfigureAwait(false);
         Log.Accepted(logger, tipId.ToString(), submission.Channel, urgency);
         return new IntakeReceipt(tipId, urgency, receivedAt);
@@ -93,6 +95,24 @@ public sealed partial class TipIntake(ReportStore reports, IntakeState state, Tr
         {
             Log.EnqueueFailed(logger, message.TipId, ex.GetType().Name);
             throw new IntakeUnavailableException("The triage queue did not accept the message.", ex);
+        }
+    }
+
+    /// <summary>
+    /// Records a stored message in its case record (what responders list cases by). Before the triage
+    /// message and the 2xx: a case the tipster was told is filed is a case responders can find.
+    /// </summary>
+    public async Task RecordCaseAsync(CaseMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        try
+        {
+            await cases.RecordMessageAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.StoreFailed(logger, message.TipId.ToString(), ex.GetType().Name);
+            throw new IntakeUnavailableException("Storage did not accept the case record.", ex);
         }
     }
 

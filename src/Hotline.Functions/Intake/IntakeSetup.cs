@@ -1,3 +1,4 @@
+using Hotline.Cases;
 using Hotline.Encryption;
 using Hotline.Sms;
 using Hotline.Tips;
@@ -25,6 +26,7 @@ internal static class IntakeSetup
         services.AddSingleton<TriageSender>();
         // TryAdd: a test may supply its own sequence of ids (to force a collision); nothing else does.
         services.TryAddSingleton<ITipIdSource, RandomTipIdSource>();
+        services.AddSingleton<CaseStore>();
         services.AddSingleton<TipIntake>();
         services.AddSingleton(sp => new PhonePseudonym(sp.GetRequiredService<IOptions<HotlineOptions>>().Value.PhonePepper!));
         services.AddSingleton<SmsIntake>();

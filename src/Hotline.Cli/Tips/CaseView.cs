@@ -1,0 +1,85 @@
+using System.Globalization;
+using Hotline.Cases;
+using Hotline.Tips;
+using Hotline.Triage;
+using Spectre.Console;
+
+namespace Hotline.Cli.Tips;
+
+/// <summary>How cases look on a terminal. Untrusted text goes through <see cref="TerminalText"/> and into plain Spectre text, never markup.</summary>
+internal static class CaseView
+{
+    public static Table List(IReadOnlyList<CaseRecord> cases)
+    {
+        var table = new Table().Border(TableBorder.Simple);
+        foreach (var column in new[] { "receipt", "received (UTC)", "channel", "urgency", "language", "status", "messages", "contact" })
+        {
+            table.AddColumn(column);
+        }
+
+        foreach (var c in cases)
+        {
+            table.AddRow(
+                new Spectre.Console.Text(c.Receipt),
+                new Spectre.Console.Text(Time(c.ReceivedAt)),
+                new Spectre.Console.Text(c.Channel == Channel.Sms ? "sms" : "web"),
+                new Spectre.Console.Text(c.Urgency.ToString().ToLowerInvariant(), c.Urgency == Urgency.Urgent ? new Style(Color.Red, decoration: Decoration.Bold) : Style.Plain),
+                new Spectre.Console.Text(c.Language),
+                new Spectre.Console.Text(CaseRecord.StatusName(c.Status)),
+                new Spectre.Console.Text(c.Messages.ToString(CultureInfo.InvariantCulture)),
+                new Spectre.Console.Text(c.ContactPaused ? "PAUSED (STOP)" : string.Empty));
+        }
+
+        return table;
+    }
+
+    public static void Show(CaseFile file, bool showNumber, Action<string> line)
+    {
+        var record = file.Record;
+        var first = file.Messages.Count > 0 ? file.Messages[0] : null;
+        line($"Case {file.Receipt}");
+        line($"  status: {(record is null ? "(no case record)" : CaseRecord.StatusName(record.Status))}   urgency: {(record?.Urgency ?? first?.Urgency)?.ToString().ToLowerInvariant()}   channel: {(first?.Channel == Channel.Sms ? "sms" : "web")}   messages: {file.Messages.Count}");
+        if (CaseFiles.IsContactPaused(file))
+        {
+            line("  CONTACT PAUSED: the tipster texted STOP. Do not reply; the phone may be in someone else's hands.");
+        }
+
+        foreach (var message in file.Messages)
+        {
+            line(string.Empty);
+            var sequence = message.Sms?.Sequence ?? 1;
+            line($"--- message {sequence} - {Time(message.ReceivedAt)} UTC - {message.Urgency.ToString().ToLowerInvariant()} - {TerminalText.Clean(message.Language)}{(message.Sms?.Keyword is { } keyword ? " - keyword " + TerminalText.Clean(keyword) : string.Empty)}");
+            if (message.Sender is { } sender)
+            {
+                line($"from: {(showNumber ? TerminalText.Clean(sender.Phone) : TerminalText.MaskPhone(sender.Phone))}");
+            }
+
+            line(string.Empty);
+            line(TerminalText.Clean(message.Message));
+            Field(line, "location", message.Location);
+            Field(line, "contact", message.Contact);
+            Field(line, "category", message.Category);
+            foreach (var url in message.Sms?.MediaUrls ?? [])
+            {
+                line($"media: {TerminalText.Clean(url)}");
+            }
+        }
+
+        foreach (var entry in file.Entries)
+        {
+            line(string.Empty);
+            line($"--- {(entry.Kind == CaseEntry.Reply ? "reply sent" : "note")} - {Time(entry.At)} UTC - {TerminalText.Clean(entry.Responder)}");
+            line(TerminalText.Clean(entry.Text));
+        }
+    }
+
+    private static void Field(Action<string> line, string name, string? value)
+    {
+        if (!string.IsNullOrWhiteSpace(value))
+        {
+            line($"{name}: {TerminalText.Clean(value)}");
+        }
+    }
+
+    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+}

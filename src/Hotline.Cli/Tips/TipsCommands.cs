@@ -1,0 +1,275 @@
+using System.CommandLine;
+using Hotline.Cases;
+using Hotline.Cli.Keys;
+using Hotline.Encryption;
+using Hotline.Tips;
+using Hotline.Triage;
+using Hotline.Twilio;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Spectre.Console;
+
+namespace Hotline.Cli.Tips;
+
+/// <summary><c>hotline tips ...</c>: thin commands over <see cref="CaseFiles"/>, where the case operations live.</summary>
+internal static class TipsCommands
+{
+    public static Command Create(CliContext context)
+    {
+        var key = new Option<string>("--key") { Description = "Private key file (default Hotline__PrivateKeyPath); retired keys beside it are used too", Recursive = true };
+        var responder = new Option<string>("--as") { Description = "Your name for the audit log (default Hotline__ResponderName, else your login)", Recursive = true };
+        var tips = new Command("tips", "Read, answer and manage reports.") { key, responder };
+        tips.Subcommands.Add(List(context));
+        tips.Subcommands.Add(Show(context, key));
+        tips.Subcommands.Add(Reply(context, key, responder));
+        tips.Subcommands.Add(Note(context, key, responder));
+        tips.Subcommands.Add(Status(context, responder));
+        tips.Subcommands.Add(Export(context, key, responder));
+        tips.Subcommands.Add(Purge(context, responder));
+        return tips;
+    }
+
+    private static Argument<string> ReceiptArgument() => new("receipt") { Description = "The case's receipt, e.g. K7QF-2M9X-4TJD" };
+
+    private static Command List(CliContext context)
+    {
+        var status = new Option<string>("--status") { Description = "new, in-progress, referred or closed" };
+        var urgency = new Option<string>("--urgency") { Description = "normal, high or urgent" };
+        var channel = new Option<string>("--channel") { Description = "web or sms" };
+        var since = new Option<DateTimeOffset?>("--since") { Description = "Received at or after (e.g. 2026-12-01, UTC)" };
+        var until = new Option<DateTimeOffset?>("--until") { Description = "Received before" };
+        var top = new Option<int>("--top") { Description = "How many (default 50)", DefaultValueFactory = _ => 50 };
+        var next = new Option<string>("--continue") { Description = "The token the previous page printed" };
+        var command = new Command("list", "Cases, newest first. Nothing is decrypted: no key needed.") { status, urgency, channel, since, until, top, next };
+        command.SetAction(async (result, ct) =>
+        {
+            var query = new CaseQuery(
+                Parse(result.GetValue(status), "--status", (string s, out CaseStatus v) => CaseRecord.TryParseStatus(s, out v)),
+                Parse(result.GetValue(urgency), "--urgency", (string s, out Urgency v) => Enum.TryParse(s, true, out v) && Enum.IsDefined(v)),
+                Parse(result.GetValue(channel), "--channel", (string s, out Channel v) => Enum.TryParse(s, true, out v) && Enum.IsDefined(v)),
+                Utc(result.GetValue(since)),
+                Utc(result.GetValue(until)),
+                result.GetValue(top) is > 0 and var n ? n : throw new CliException("--top must be 1 or more."),
+                result.GetValue(next));
+            var page = await Files(context, keys: []).ListAsync(query, ct);
+            if (page.Matched == 0)
+            {
+                context.Out("No cases match.");
+                return 0;
+            }
+
+            context.Console.Write(CaseView.List(page.Cases));
+            context.Out($"{page.Cases.Count} of {page.Matched} shown.{(page.Continuation is { } token ? $" Next page: hotline tips list --continue {token} (same filters)" : string.Empty)}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Show(CliContext context, Option<string> key)
+    {
+        var receipt = ReceiptArgument();
+        var showNumber = new Option<bool>("--show-number") { Description = "Print the tipster's number in full (masked by default)" };
+        var command = new Command("show", "Decrypt and print a case: every message, notes and replies.") { receipt, showNumber };
+        command.SetAction(async (result, ct) =>
+        {
+            var file = await Files(context, Keys(context, result.GetValue(key))).ReadAsync(Receipt(result.GetValue(receipt)), ct);
+            CaseView.Show(file, result.GetValue(showNumber), context.Out);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Reply(CliContext context, Option<string> key, Option<string> responder)
+    {
+        var receipt = ReceiptArgument();
+        var text = new Argument<string>("text") { Description = "What the tipster's phone will show" };
+        var force = new Option<bool>("--force") { Description = "Send although the tipster texted STOP (asks you to type the receipt)" };
+        var command = new Command("reply", "Answer an SMS case from the hotline number (Twilio); the reply is stored encrypted in the case.") { receipt, text, force };
+        command.SetAction(async (result, ct) =>
+        {
+            var id = Receipt(result.GetValue(receipt));
+            var files = Files(context, Keys(context, result.GetValue(key)));
+            var forced = result.GetValue(force);
+            if (forced && !context.Confirm($"{id}: the tipster asked not to be contacted, and the phone may be in someone else's hands.", id.ToString(), yes: false))
+            {
+                throw new CliException("not confirmed; nothing was sent.");
+            }
+
+            using var twilio = Twilio(context);
+            var sid = await files.ReplyAsync(id, result.GetValue(text)!, context.Settings.Responder(result.GetValue(responder)), forced, twilio.SendAsync, ct);
+            context.Out($"Sent to the tipster of {id} (Twilio {sid}); stored encrypted in the case.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Note(CliContext context, Option<string> key, Option<string> responder)
+    {
+        var receipt = ReceiptArgument();
+        var text = new Argument<string>("text") { Description = "The note (stored encrypted; responders only)" };
+        var command = new Command("note", "Add an internal note to a case, encrypted.") { receipt, text };
+        command.SetAction(async (result, ct) =>
+        {
+            var id = Receipt(result.GetValue(receipt));
+            await Files(context, Keys(context, result.GetValue(key))).AddNoteAsync(id, result.GetValue(text)!, context.Settings.Responder(result.GetValue(responder)), ct);
+            context.Out($"Note added to {id}.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Status(CliContext context, Option<string> responder)
+    {
+        var receipt = ReceiptArgument();
+        var status = new Argument<string>("status") { Description = "new, in-progress, referred or closed" };
+        status.AcceptOnlyFromAmong("new", "in-progress", "referred", "closed");
+        var command = new Command("status", "Set a case's status.") { receipt, status };
+        command.SetAction(async (result, ct) =>
+        {
+            var id = Receipt(result.GetValue(receipt));
+            if (!CaseRecord.TryParseStatus(result.GetValue(status), out var value))
+            {
+                throw new CliException("the status is one of new, in-progress, referred, closed.");
+            }
+
+            await Files(context, keys: []).SetStatusAsync(id, value, context.Settings.Responder(result.GetValue(responder)), ct);
+            context.Out($"{id} is now {CaseRecord.StatusName(value)}.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Export(CliContext context, Option<string> key, Option<string> responder)
+    {
+        var receipt = ReceiptArgument();
+        var output = new Option<string>("--out") { Description = "The JSON file to write (readable by you only)", Required = true };
+        var command = new Command("export", "Write the decrypted case as JSON, for a referral.") { receipt, output };
+        command.SetAction(async (result, ct) =>
+        {
+            var id = Receipt(result.GetValue(receipt));
+            var path = context.Path(result.GetValue(output)!);
+            if (File.Exists(path))
+            {
+                throw new CliException($"{path} exists; choose another file (nothing was written).");
+            }
+
+            var json = await Files(context, Keys(context, result.GetValue(key))).ExportAsync(id, context.Settings.Responder(result.GetValue(responder)), ct);
+            Keyring.WritePrivate(path, System.Text.Encoding.UTF8.GetString(json));
+            context.Out($"Wrote {path}.");
+            context.Error($"warning: {path} is the case in plaintext, the tipster's number included. Share it only as the referral needs, and delete it after.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Purge(CliContext context, Option<string> responder)
+    {
+        var receipt = new Argument<string>("receipt") { Description = "The case to delete", Arity = ArgumentArity.ZeroOrOne };
+        var closedBefore = new Option<DateTimeOffset?>("--closed-before") { Description = "Every closed case whose last message is older than this date (UTC)" };
+        var yes = new Option<bool>("--yes") { Description = "Do not ask for confirmation" };
+        var command = new Command("purge", "Delete every blob of a case (report, messages, notes, replies, records).") { receipt, closedBefore, yes };
+        command.SetAction(async (result, ct) =>
+        {
+            var files = Files(context, keys: []);
+            var who = context.Settings.Responder(result.GetValue(responder));
+            if (result.GetValue(receipt) is { } one)
+            {
+                var id = Receipt(one);
+                if (!context.Confirm($"This deletes case {id} for good (after the storage account's soft-delete days).", id.ToString(), result.GetValue(yes)))
+                {
+                    throw new CliException("not confirmed; nothing was deleted.");
+                }
+
+                var deleted = await files.PurgeAsync(id, who, ct);
+                context.Out($"Purged {id}: {deleted} blobs deleted.");
+                return 0;
+            }
+
+            if (Utc(result.GetValue(closedBefore)) is not { } before)
+            {
+                throw new CliException("give a receipt, or --closed-before DATE.");
+            }
+
+            var closed = await files.ClosedBeforeAsync(before, ct);
+            if (closed.Count == 0)
+            {
+                context.Out("No closed case is that old.");
+                return 0;
+            }
+
+            if (!context.Confirm($"This deletes {closed.Count} closed cases for good.", closed.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), result.GetValue(yes)))
+            {
+                throw new CliException("not confirmed; nothing was deleted.");
+            }
+
+            var total = 0;
+            await context.Console.Progress().StartAsync(async progress =>
+            {
+                var task = progress.AddTask("purging", maxValue: closed.Count);
+                foreach (var record in closed)
+                {
+                    total += await files.PurgeAsync(Receipt(record.Receipt), who, ct);
+                    task.Increment(1);
+                }
+            });
+            context.Out($"Purged {closed.Count} cases: {total} blobs deleted.");
+            return 0;
+        });
+        return command;
+    }
+
+    private delegate bool TryParser<T>(string text, out T value);
+
+    private static T? Parse<T>(string? text, string option, TryParser<T> parse)
+        where T : struct =>
+        text is null ? null : parse(text, out var value) ? value : throw new CliException($"{option} {text} is not one of the values 'hotline tips list --help' shows.");
+
+    private static DateTimeOffset? Utc(DateTimeOffset? value) =>
+        value is { } v ? new DateTimeOffset(v.DateTime, TimeSpan.Zero) - (v.Offset == TimeSpan.Zero ? TimeSpan.Zero : v.Offset) : null;
+
+    private static TipId Receipt(string? text) =>
+        TipId.TryParse(text, out var id) ? id.Value : throw new CliException($"'{text}' is not a receipt (it looks like K7QF-2M9X-4TJD).");
+
+    private static CaseFiles Files(CliContext context, IReadOnlyList<RsaKeyEncryptionKey> keys) =>
+        new(context.Settings.Storage(), keys, context.Host.Time);
+
+    private static List<RsaKeyEncryptionKey> Keys(CliContext context, string? keyFlag) => Keyring.Load(context.Settings, keyFlag);
+
+    private static TwilioSender Twilio(CliContext context)
+    {
+        var configuration = context.Settings.Configuration;
+        if (string.IsNullOrWhiteSpace(configuration["Twilio:AccountSid"]))
+        {
+            throw new CliException("Twilio is not configured (Twilio__AccountSid, __AuthToken, __PhoneNumber): replies go out from the hotline number.");
+        }
+
+        var services = new ServiceCollection();
+        services.AddTwilioSms(configuration);
+        var provider = services.BuildServiceProvider();
+        try
+        {
+            _ = provider.GetRequiredService<IOptions<TwilioOptions>>().Value;
+        }
+        catch (OptionsValidationException ex)
+        {
+            provider.Dispose();
+            throw new CliException(ex.Message, ex);
+        }
+
+        return new TwilioSender(provider);
+    }
+
+    /// <summary>Sends through Hotline's Twilio client (Twilio's library, paced and retried as alerts are).</summary>
+    private sealed class TwilioSender(ServiceProvider provider) : IDisposable
+    {
+        public async Task<string> SendAsync(string to, string body, CancellationToken cancellationToken)
+        {
+            var result = await provider.GetRequiredService<TwilioSmsClient>().SendSmsAsync(to, body, urgent: true, cancellationToken);
+            return result.Succeeded
+                ? result.MessageSid ?? "(no id)"
+                : throw new CliException($"Twilio refused the reply (HTTP {(int)result.Status}, error {result.ErrorCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}); nothing was stored.");
+        }
+
+        public void Dispose() => provider.Dispose();
+    }
+}

@@ -1,0 +1,377 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Azure.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using Hotline.Encryption;
+using Hotline.Storage;
+using Hotline.Tips;
+using Hotline.Triage;
+
+namespace Hotline.Cases;
+
+/// <summary>Which cases to list: every filter optional; newest first, <see cref="Top"/> at a time.</summary>
+public sealed record CaseQuery(
+    CaseStatus? Status = null, Urgency? Urgency = null, Channel? Channel = null, DateTimeOffset? Since = null, DateTimeOffset? Until = null, int Top = 50, string? Continuation = null);
+
+/// <summary>One page of cases, how many matched in all, and the token for the next page (null on the last).</summary>
+public sealed record CasePage(IReadOnlyList<CaseRecord> Cases, int Matched, string? Continuation);
+
+/// <summary>A case decrypted: its record, every message in order, and the responders' notes and replies in time order.</summary>
+public sealed record CaseFile(string Receipt, CaseRecord? Record, IReadOnlyList<TipReport> Messages, IReadOnlyList<CaseEntry> Entries);
+
+/// <summary>A case operation that cannot be done, with the one line a responder needs to read.</summary>
+public sealed class CaseException : Exception
+{
+    public CaseException()
+    {
+    }
+
+    public CaseException(string message)
+        : base(message)
+    {
+    }
+
+    public CaseException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>
+/// What responders do with cases, in one place for every front end (the <c>hotline</c> tool today):
+/// list (from the case records, nothing decrypted), read (decrypts with the responders' keys), status,
+/// note, reply, export and purge. Every state-changing operation writes a line to the <see cref="AuditLog"/>.
+/// </summary>
+public sealed class CaseFiles
+{
+    private const string NotePrefix = "note-";
+    private const string ReplyPrefix = "reply-";
+    private readonly HotlineStorage _storage;
+    private readonly CaseStore _cases;
+    private readonly AuditLog _audit;
+    private readonly IReadOnlyList<RsaKeyEncryptionKey> _keys;
+    private readonly TimeProvider _time;
+
+    /// <param name="keys">The responders' private keys (every key of the keyring: old ones read old reports).
+    /// The first one's public half encrypts notes and replies. May be empty for listing and status.</param>
+    public CaseFiles(HotlineStorage storage, IReadOnlyList<RsaKeyEncryptionKey> keys, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(time);
+        _storage = storage;
+        _cases = new CaseStore(storage);
+        _audit = new AuditLog(storage, time);
+        _keys = keys;
+        _time = time;
+    }
+
+    public AuditLog Audit => _audit;
+
+    /// <summary>Cases newest first, filtered, a page at a time. Reads only the case records.</summary>
+    public async Task<CasePage> ListAsync(CaseQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Top);
+        var after = query.Continuation is null ? null : Cursor.Parse(query.Continuation);
+        var matched = new List<CaseRecord>();
+        await foreach (var record in _cases.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if ((query.Status is null || record.Status == query.Status)
+                && (query.Urgency is null || record.Urgency == query.Urgency)
+                && (query.Channel is null || record.Channel == query.Channel)
+                && (query.Since is null || record.ReceivedAt >= query.Since)
+                && (query.Until is null || record.ReceivedAt < query.Until))
+            {
+                matched.Add(record);
+            }
+        }
+
+        var ordered = matched.OrderByDescending(r => r.ReceivedAt).ThenBy(r => r.Receipt, StringComparer.Ordinal).ToList();
+        var start = after is null ? 0 : ordered.FindIndex(r => Cursor.IsAfter(r, after.Value));
+        var page = start < 0 ? [] : ordered.Skip(start).Take(query.Top).ToList();
+        var more = start >= 0 && start + page.Count < ordered.Count;
+        return new CasePage(page, matched.Count, more ? Cursor.Of(page[^1]) : null);
+    }
+
+    /// <summary>The case decrypted: every message and entry of <c>tips/{TIPID}/</c>.</summary>
+    /// <exception cref="CaseException">No such case, no key for it, or a blob that does not decrypt.</exception>
+    public async Task<CaseFile> ReadAsync(TipId id, CancellationToken cancellationToken = default)
+    {
+        var record = await _cases.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        var names = await NamesAsync(id, cancellationToken).ConfigureAwait(false);
+        if (names.Count == 0)
+        {
+            throw new CaseException($"no case {id}.");
+        }
+
+        if (_keys.Count == 0)
+        {
+            throw new CaseException("no private key: give one with --key or Hotline__PrivateKeyPath.");
+        }
+
+        var messages = new List<TipReport>();
+        var entries = new List<CaseEntry>();
+        foreach (var name in names)
+        {
+            var leaf = name[(name.IndexOf('/', StringComparison.Ordinal) + 1)..];
+            var json = await DecryptAsync(id, name, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (leaf.StartsWith(NotePrefix, StringComparison.Ordinal) || leaf.StartsWith(ReplyPrefix, StringComparison.Ordinal))
+                {
+                    entries.Add(CaseEntry.FromUtf8Json(json.Span));
+                }
+                else if (leaf == "report" || leaf.StartsWith("message-", StringComparison.Ordinal))
+                {
+                    messages.Add(TipReport.FromUtf8Json(json.Span));
+                }
+            }
+            catch (JsonException ex)
+            {
+                throw new CaseException($"{name} decrypted but is not a Hotline document: it may have been altered.", ex);
+            }
+        }
+
+        return new CaseFile(
+            id.ToString(),
+            record,
+            messages.OrderBy(m => m.Sms?.Sequence ?? 1).ThenBy(m => m.ReceivedAt).ToList(),
+            entries.OrderBy(e => e.At).ToList());
+    }
+
+    /// <exception cref="CaseException">No such case.</exception>
+    public async Task SetStatusAsync(TipId id, CaseStatus status, string responder, CancellationToken cancellationToken = default)
+    {
+        if (!await _cases.SetStatusAsync(id, status, cancellationToken).ConfigureAwait(false))
+        {
+            throw new CaseException($"no case {id}.");
+        }
+
+        await _audit.AppendAsync(responder, "status " + CaseRecord.StatusName(status), id.ToString(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds an internal note, encrypted into the case.</summary>
+    public async Task AddNoteAsync(TipId id, string text, string responder, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        await EnsureExistsAsync(id, cancellationToken).ConfigureAwait(false);
+        await WriteEntryAsync(id, new CaseEntry(CaseEntry.Note, _time.GetUtcNow(), AuditLog.Clean(responder), text), cancellationToken).ConfigureAwait(false);
+        await _audit.AppendAsync(responder, "note", id.ToString(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Answers an SMS case: sends <paramref name="text"/> to the number in its envelope with
+    /// <paramref name="send"/> (returns Twilio's message id), then stores the reply encrypted in the case.
+    /// Refused for a web case, and while the case is contact-paused unless <paramref name="force"/>.
+    /// </summary>
+    public async Task<string> ReplyAsync(TipId id, string text, string responder, bool force, Func<string, string, CancellationToken, Task<string>> send, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        ArgumentNullException.ThrowIfNull(send);
+        var file = await ReadAsync(id, cancellationToken).ConfigureAwait(false);
+        var number = file.Messages.LastOrDefault(m => m.Sender is not null)?.Sender?.Phone;
+        if (file.Messages.All(m => m.Channel != Channel.Sms) || number is null)
+        {
+            throw new CaseException($"{id} came in through the web form: there is no number to answer yet.");
+        }
+
+        if (IsContactPaused(file) && !force)
+        {
+            throw new CaseException($"{id}: the tipster texted STOP; the phone may be in someone else's hands. Not sent (--force overrides, after a typed confirmation).");
+        }
+
+        var sid = await send(number, text, cancellationToken).ConfigureAwait(false);
+        await WriteEntryAsync(id, new CaseEntry(CaseEntry.Reply, _time.GetUtcNow(), AuditLog.Clean(responder), text, sid), cancellationToken).ConfigureAwait(false);
+        await _audit.AppendAsync(responder, force && IsContactPaused(file) ? "reply (forced past STOP)" : "reply", id.ToString(), cancellationToken).ConfigureAwait(false);
+        return sid;
+    }
+
+    /// <summary>The decrypted case as indented JSON, for a referral; audited.</summary>
+    public async Task<byte[]> ExportAsync(TipId id, string responder, CancellationToken cancellationToken = default)
+    {
+        var file = await ReadAsync(id, cancellationToken).ConfigureAwait(false);
+        var json = JsonSerializer.SerializeToUtf8Bytes(file, CaseExportJsonContext.Default.CaseFile);
+        await _audit.AppendAsync(responder, "export", id.ToString(), cancellationToken).ConfigureAwait(false);
+        return json;
+    }
+
+    /// <summary>
+    /// Deletes every blob of the case: its report, messages, notes and replies, its case record, its alert
+    /// records and any alert waiting for a digest. Returns how many blobs were deleted.
+    /// </summary>
+    public async Task<int> PurgeAsync(TipId id, string responder, CancellationToken cancellationToken = default)
+    {
+        var deleted = 0;
+        foreach (var (container, prefix) in new[]
+        {
+            (StorageNames.TipsContainer, id.Compact + "/"),
+            (StorageNames.CasesContainer, id.Compact),
+            ("alerts", id + "/"),
+            ("alert-digest", $"pending/{id}/"),
+        })
+        {
+            var client = _storage.Blobs.GetBlobContainerClient(container);
+            try
+            {
+                await foreach (var item in client.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
+                {
+                    if (container == StorageNames.CasesContainer && item.Name != id.Compact)
+                    {
+                        continue;
+                    }
+
+                    // Soft-deleted copies stay for the account's retention (7 days): see the README.
+                    if ((await client.DeleteBlobIfExistsAsync(item.Name, DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken).ConfigureAwait(false)).Value)
+                    {
+                        deleted++;
+                    }
+                }
+            }
+            catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.ContainerNotFound)
+            {
+            }
+        }
+
+        if (deleted == 0)
+        {
+            throw new CaseException($"no case {id}.");
+        }
+
+        await _audit.AppendAsync(responder, "purge", id.ToString(), cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
+
+    /// <summary>Closed cases received before <paramref name="before"/>: what <c>purge --closed-before</c> deletes.</summary>
+    public async Task<IReadOnlyList<CaseRecord>> ClosedBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        var closed = new List<CaseRecord>();
+        await foreach (var record in _cases.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (record.Status == CaseStatus.Closed && record.LastMessageAt < before)
+            {
+                closed.Add(record);
+            }
+        }
+
+        return closed;
+    }
+
+    /// <summary>Paused when the latest message that says so is a STOP (the case record says the same).</summary>
+    public static bool IsContactPaused(CaseFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var said = file.Messages.LastOrDefault(m => m.Sms?.ContactPaused is not null)?.Sms?.ContactPaused;
+        return said ?? file.Record?.ContactPaused ?? false;
+    }
+
+    private async Task EnsureExistsAsync(TipId id, CancellationToken cancellationToken)
+    {
+        if ((await NamesAsync(id, cancellationToken).ConfigureAwait(false)).Count == 0)
+        {
+            throw new CaseException($"no case {id}.");
+        }
+    }
+
+    private async Task<List<string>> NamesAsync(TipId id, CancellationToken cancellationToken)
+    {
+        var names = new List<string>();
+        try
+        {
+            await foreach (var item in _storage.Tips.GetBlobsAsync(new GetBlobsOptions { Prefix = id.Compact + "/" }, cancellationToken).ConfigureAwait(false))
+            {
+                names.Add(item.Name);
+            }
+        }
+        catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.ContainerNotFound)
+        {
+        }
+
+        return names;
+    }
+
+    private async Task<ReadOnlyMemory<byte>> DecryptAsync(TipId id, string name, CancellationToken cancellationToken)
+    {
+        var options = new ClientSideEncryptionOptions(ClientSideEncryptionVersion.V2_0)
+        {
+            KeyResolver = new RsaKeyResolver(_keys),
+            KeyWrapAlgorithm = RsaKeyEncryptionKey.Algorithm,
+        };
+        var blob = _storage.Tips.GetBlobClient(name).WithClientSideEncryptionOptions(options);
+        try
+        {
+            var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+            if (!properties.Metadata.ContainsKey("encryptiondata"))
+            {
+                throw new CaseException($"{name} is not encrypted: it was not written by Hotline, or was altered.");
+            }
+
+            return (await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content.ToMemory();
+        }
+        catch (KeyNotFoundException ex)
+        {
+            var yours = string.Join(", ", _keys.Select(k => k.KeyId));
+            throw new CaseException($"{id} was encrypted to a key that is not among yours ({yours}): {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is CryptographicException or InvalidOperationException or FormatException or JsonException || (ex is RequestFailedException r && r.Status != 404))
+        {
+            throw new CaseException($"{name} does not decrypt with your key: it was altered, or encrypted to another key ({ex.GetType().Name}).", ex);
+        }
+    }
+
+    private async Task WriteEntryAsync(TipId id, CaseEntry entry, CancellationToken cancellationToken)
+    {
+        if (_keys.Count == 0)
+        {
+            throw new CaseException("no private key: give one with --key or Hotline__PrivateKeyPath.");
+        }
+
+        using var publicKey = RsaKeyEncryptionKey.FromPublicKeyPem(_keys[0].PublicKeyPem);
+        var store = new ReportStore(_storage, publicKey);
+        var prefix = entry.Kind == CaseEntry.Reply ? ReplyPrefix : NotePrefix;
+        var name = $"{id.Compact}/{prefix}{entry.At.UtcDateTime.ToString("yyyyMMddTHHmmssfff", CultureInfo.InvariantCulture)}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+        if (!await store.TryCreateAsync(name, entry.ToUtf8Json(), cancellationToken).ConfigureAwait(false))
+        {
+            throw new CaseException($"{name} exists already; nothing was overwritten. Try again.");
+        }
+    }
+
+    /// <summary>A page boundary: the last case shown, by (received, receipt), as an opaque token.</summary>
+    private static class Cursor
+    {
+        public static string Of(CaseRecord last) =>
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{last.ReceivedAt.UtcTicks.ToString(CultureInfo.InvariantCulture)}|{last.Receipt}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+        public static (long Ticks, string Receipt)? Parse(string token)
+        {
+            try
+            {
+                var padded = token.Replace('-', '+').Replace('_', '/');
+                padded += new string('=', (4 - (padded.Length % 4)) % 4);
+                var parts = Encoding.UTF8.GetString(Convert.FromBase64String(padded)).Split('|');
+                if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks))
+                {
+                    return (ticks, parts[1]);
+                }
+            }
+            catch (FormatException)
+            {
+            }
+
+            throw new CaseException("that continuation token is not one this tool printed.");
+        }
+
+        public static bool IsAfter(CaseRecord record, (long Ticks, string Receipt) cursor) =>
+            record.ReceivedAt.UtcTicks < cursor.Ticks
+            || (record.ReceivedAt.UtcTicks == cursor.Ticks && string.CompareOrdinal(record.Receipt, cursor.Receipt) > 0);
+    }
+}
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(CaseFile))]
+internal sealed partial class CaseExportJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,0 +1,154 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Hotline.Storage;
+using Hotline.Tips;
+using Hotline.Triage;
+
+namespace Hotline.Cases;
+
+/// <summary>One message as intake records it in its case: what the case record is updated from.</summary>
+public sealed record CaseMessage(TipId TipId, Channel Channel, Urgency Urgency, string Language, DateTimeOffset ReceivedAt, int Sequence, bool? ContactPaused);
+
+/// <summary>
+/// The case records: one empty blob per case in the <c>cases</c> container, named by the compact
+/// receipt, the record in its metadata. Intake writes it with every message; the responder tool sets
+/// the status. Every change is a read, a merge and a write conditional on the ETag read, so intake and
+/// responders never undo each other's changes; merges only move forward (more messages, a later time,
+/// a higher urgency), so a retried message changes nothing.
+/// </summary>
+public sealed class CaseStore
+{
+    public const string ContainerName = StorageNames.CasesContainer;
+    private const int MaxRounds = 8;
+    private readonly BlobContainerClient _container;
+
+    public CaseStore(HotlineStorage storage)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        _container = storage.Blobs.GetBlobContainerClient(ContainerName);
+    }
+
+    /// <summary>Records one stored message in its case (creating the record with the first one).</summary>
+    public Task RecordMessageAsync(CaseMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return UpdateAsync(message.TipId, existing => existing is null
+            ? new CaseRecord(message.TipId.ToString(), message.Channel, message.Urgency, message.Language, CaseStatus.New, message.ReceivedAt, message.ReceivedAt, message.Sequence, message.ContactPaused == true)
+            : existing with
+            {
+                Urgency = message.Urgency > existing.Urgency ? message.Urgency : existing.Urgency,
+                ReceivedAt = message.Sequence == 1 ? message.ReceivedAt : existing.ReceivedAt,
+                LastMessageAt = message.ReceivedAt > existing.LastMessageAt ? message.ReceivedAt : existing.LastMessageAt,
+                Messages = Math.Max(existing.Messages, message.Sequence),
+
+                // The pause follows the latest message that says something about it.
+                ContactPaused = message.ContactPaused is { } paused && message.ReceivedAt >= existing.LastMessageAt ? paused : existing.ContactPaused,
+            },
+            cancellationToken);
+    }
+
+    /// <summary>Sets a case's status; false when there is no such case.</summary>
+    public async Task<bool> SetStatusAsync(TipId id, CaseStatus status, CancellationToken cancellationToken = default)
+    {
+        var found = true;
+        await UpdateAsync(id, existing =>
+        {
+            found = existing is not null;
+            return existing is null ? null : existing with { Status = status };
+        }, cancellationToken).ConfigureAwait(false);
+        return found;
+    }
+
+    public async Task<CaseRecord?> GetAsync(TipId id, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var properties = await _container.GetBlobClient(id.Compact).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return CaseRecord.FromMetadata(id.ToString(), properties.Value.Metadata);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Every case record, in storage order (by receipt): one listing request per 5,000 cases, nothing
+    /// decrypted. A blob whose metadata is not a record is skipped.
+    /// </summary>
+    public async IAsyncEnumerable<CaseRecord> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var pages = _container.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }, cancellationToken);
+        await using var items = pages.GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            try
+            {
+                if (!await items.MoveNextAsync().ConfigureAwait(false))
+                {
+                    yield break;
+                }
+            }
+            catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.ContainerNotFound)
+            {
+                yield break; // no case yet
+            }
+
+            if (TipId.TryParse(items.Current.Name, out var id) && CaseRecord.FromMetadata(id.Value.ToString(), items.Current.Metadata) is { } record)
+            {
+                yield return record;
+            }
+        }
+    }
+
+    /// <summary>Read, change, write under the ETag read; again when someone else wrote in between.</summary>
+    private async Task UpdateAsync(TipId id, Func<CaseRecord?, CaseRecord?> change, CancellationToken cancellationToken)
+    {
+        var blob = _container.GetBlobClient(id.Compact);
+        for (var round = 0; round < MaxRounds; round++)
+        {
+            CaseRecord? existing = null;
+            ETag? etag = null;
+            try
+            {
+                var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+                existing = CaseRecord.FromMetadata(id.ToString(), properties.Metadata);
+                etag = properties.ETag;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+            }
+
+            var updated = change(existing);
+            if (updated is null || updated == existing)
+            {
+                return;
+            }
+
+            try
+            {
+                if (etag is { } match)
+                {
+                    await blob.SetMetadataAsync(updated.ToMetadata(), new BlobRequestConditions { IfMatch = match }, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await blob.UploadAsync(BinaryData.Empty, new BlobUploadOptions { Metadata = updated.ToMetadata(), Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken).ConfigureAwait(false);
+                }
+
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.ContainerNotFound)
+            {
+                await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+            {
+                // Written by someone else since we read it: read again and merge.
+            }
+        }
+
+        throw new RequestFailedException(409, $"The case record of {id} kept changing under {MaxRounds} updates.");
+    }
+}
