@@ -15,7 +15,7 @@ param location string = resourceGroup().location
 @minLength(400)
 param publicKeyPem string
 
-@description('Object ids of the responders (users or a group) who may read the private key from the responders\' Key Vault.')
+@description('Object ids of the responders (users or a group) who may read the private key from the responders\' Key Vault and use the responder tool on the storage account.')
 param responderPrincipalIds array = []
 
 @description('Object id of whoever sets the app\'s secrets after deployment (Twilio auth token, phone pepper, roster); empty to assign it yourself.')
@@ -61,6 +61,7 @@ var deploymentContainerName = 'app-package'
 // Built-in role definitions (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
 var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
@@ -115,11 +116,11 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
 }
 
 // tips: the encrypted reports. cases: one empty blob per case, its record (status, urgency, times; no content)
-// in the metadata, for the responder tool's list. intake: idempotency records and SMS case pointers (hashes and tip ids).
+// in the metadata, for the responder tool's list. audit: the responder tool's audit log (who did what to which case). intake: idempotency records and SMS case pointers (hashes and tip ids).
 // alerts: which responder was paged for which alert. alert-digest: the surge count, and alerts waiting for the
 // digest (no expiry: each is removed once a digest covering it is delivered). app-package: the deployment package.
 resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [
-  for name in [ 'tips', 'cases', 'intake', 'alerts', 'alert-digest', deploymentContainerName ]: {
+  for name in [ 'tips', 'cases', 'audit', 'intake', 'alerts', 'alert-digest', deploymentContainerName ]: {
     parent: blobService
     name: name
     properties: {
@@ -181,6 +182,19 @@ resource storageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
       principalId: identity.properties.principalId
       principalType: 'ServicePrincipal'
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+    }
+  }
+]
+
+// The responders' tool (hotline tips ...) reads reports and case records, writes notes, replies, statuses and
+// the audit log, and purges cases: blob data only, no queues, no keys to the account.
+resource responderStorageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for principalId in responderPrincipalIds: {
+    name: guid(storage.id, principalId, roles.storageBlobDataContributor)
+    scope: storage
+    properties: {
+      principalId: principalId
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
     }
   }
 ]

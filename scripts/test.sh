@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test on a fresh machine: installs Azurite and Twilio's Node library (npm ci) and
-# Debian's Chromium for the browser tests if they are missing, checks infra/ (Bicep build and
+# Runs every test on a fresh machine: installs Azurite and Twilio's Node library (npm ci),
+# Debian's Chromium for the browser tests and tmux for the terminal tests if they are missing, checks infra/ (Bicep build and
 # lint), then `dotnet test`.
 # The tests start their own Azurite.
 set -euo pipefail
@@ -20,6 +20,14 @@ if ! command -v chromium >/dev/null; then
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+fi
+
+if ! command -v tmux >/dev/null; then
+  echo "Installing tmux (the responder tool's prompts are answered at a real terminal)..."
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq tmux >/dev/null
 fi
 
 # infra/ compiles and lints clean (the Bicep CLI comes from NuGet).

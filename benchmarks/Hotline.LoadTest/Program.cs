@@ -6,10 +6,14 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues;
+using Hotline.Cases;
 using Hotline.Encryption;
 using Hotline.Functions;
+using Hotline.Storage;
 using Hotline.Tests.Dispatch;
 using Hotline.Tests.Infrastructure;
+using Hotline.Tips;
+using Hotline.Triage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -30,15 +34,27 @@ using Microsoft.Extensions.Logging;
 // (--digest-after), and how many messages the responder's phone got meanwhile.
 //
 //   dotnet run -c Release --project benchmarks/Hotline.LoadTest -- [--tips 200] [--concurrency 4] [--idle 8] [--flood 20] [--big-flood 150] [--digest-after 20]
+//
+// Or, on its own: how long `hotline tips list` takes over --list-cases case records (the responder
+// tool's list reads only them), against a bare listing of the same container as the floor.
+//
+//   dotnet run -c Release --project benchmarks/Hotline.LoadTest -- --list-cases 10000
 var tips = IntArg("--tips", 200);
 var concurrency = IntArg("--concurrency", 4);
 var idleTips = IntArg("--idle", 8);
 var flood = IntArg("--flood", 20);
 var bigFlood = IntArg("--big-flood", 150);
 var digestAfter = IntArg("--digest-after", 20);
+var listCases = IntArg("--list-cases", 0);
 var message = "They took our passports and we work at the farm near the border without pay. " + new string('x', 400);
 
 await using var azurite = await Azurite.StartAsync();
+if (listCases > 0)
+{
+    await MeasureCaseListAsync(listCases);
+    return 0;
+}
+
 await using var twilio = await TwilioStub.StartAsync();
 var (_, publicPem, _) = HotlineKeys.Generate();
 await using var app = await StartAppAsync(messagesPerSecond: 1000, digestAfter: 0);
@@ -294,6 +310,57 @@ static double Percentile(List<double> values, double p)
 {
     var sorted = values.Order().ToList();
     return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+}
+
+// Seeds case records as intake writes them, then times the list three times each way.
+async Task MeasureCaseListAsync(int count)
+{
+    var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = azurite.ConnectionString }).Build();
+    StorageConnection.TryCreate(configuration, out var connection, out _);
+    var storage = new HotlineStorage(connection!);
+    var cases = new CaseStore(storage);
+    var seeding = Stopwatch.StartNew();
+    await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
+    {
+        var at = DateTimeOffset.UtcNow.AddMinutes(-i);
+        await cases.RecordMessageAsync(new CaseMessage(TipId.New(), i % 3 == 0 ? Channel.Sms : Channel.Web, (Urgency)(i % 3), "ar", at, 1, null), ct);
+    });
+    Console.WriteLine($"{count} case records written in {seeding.Elapsed.TotalSeconds:F0} s.");
+
+    var container = storage.Blobs.GetBlobContainerClient(CaseStore.ContainerName);
+    var floor = new List<double>();
+    var list = new List<double>();
+    var filtered = new List<double>();
+    var files = new CaseFiles(storage, [], TimeProvider.System);
+    for (var run = 0; run < 3; run++)
+    {
+        var clock = Stopwatch.StartNew();
+        var n = 0;
+        await foreach (var _ in container.GetBlobsAsync())
+        {
+            n++;
+        }
+
+        floor.Add(clock.Elapsed.TotalMilliseconds);
+        clock.Restart();
+        var page = await files.ListAsync(new CaseQuery(Top: 50));
+        list.Add(clock.Elapsed.TotalMilliseconds);
+        clock.Restart();
+        await files.ListAsync(new CaseQuery(Urgency: Urgency.Urgent, Channel: Channel.Sms, Top: 50));
+        filtered.Add(clock.Elapsed.TotalMilliseconds);
+        if (n != count || page.Matched != count)
+        {
+            throw new InvalidOperationException($"listed {n} blobs and {page.Matched} cases, expected {count}");
+        }
+    }
+
+    var floorMs = floor.Order().ElementAt(1);
+    Console.WriteLine();
+    Console.WriteLine($"| measurement ({count} cases) | median of 3, ms | / floor |");
+    Console.WriteLine("| --- | --- | --- |");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| floor: list the container's blob names | {floorMs:F0} | 1.00x |"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| tips list (records with metadata, sorted, first 50) | {list.Order().ElementAt(1):F0} | {list.Order().ElementAt(1) / floorMs:F2}x |"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| tips list --urgency urgent --channel sms | {filtered.Order().ElementAt(1):F0} | {filtered.Order().ElementAt(1) / floorMs:F2}x |"));
 }
 
 int IntArg(string name, int fallback)

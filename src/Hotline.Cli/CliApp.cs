@@ -58,6 +58,7 @@ public static class CliApp
     {
         CliException or CaseException => ex.Message,
         CryptographicException => ex.Message,
+        Azure.Identity.AuthenticationFailedException => "could not sign in to Azure for storage (DefaultAzureCredential): sign in with 'az login', or run where a managed identity is available.",
         RequestFailedException r when r.Status == 403 => "storage refused access (403): check the storage setting and your role on the account.",
         RequestFailedException r => $"storage answered {r.Status} ({r.ErrorCode ?? "no code"}).",
         AggregateException { InnerException: RequestFailedException } => "storage could not be reached; check the storage setting and that the account is up.",

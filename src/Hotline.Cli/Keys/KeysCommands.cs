@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Azure.Security.KeyVault.Secrets;
 using Hotline.Encryption;
 
 namespace Hotline.Cli.Keys;
@@ -27,15 +28,23 @@ internal static class KeysCommands
         var dir = DirOption();
         var force = new Option<bool>("--force") { Description = "Replace an existing pair (reports encrypted to it become unreadable)" };
         var unprotected = new Option<bool>("--unprotected") { Description = "Write the private key without a passphrase (development keys only)" };
-        var command = new Command("init", "Make an RSA-3072 pair; the private key is protected by a passphrase.") { dir, force, unprotected };
-        command.SetAction((result, _) =>
+        var vault = new Option<string>("--key-vault") { Description = "Store the private key as a secret in this Key Vault instead of a file" };
+        var secret = new Option<string>("--secret") { Description = "The secret's name (with --key-vault)" };
+        var command = new Command("init", "Make an RSA-3072 pair; the private key is protected by a passphrase.") { dir, force, unprotected, vault, secret };
+        command.SetAction(async (result, ct) =>
         {
             var folder = context.Path(result.GetValue(dir)!);
+            if (Keyring.VaultOf(context.Settings, result.GetValue(vault), result.GetValue(secret)) is { } where)
+            {
+                await InVaultAsync(where, () => InitInVaultAsync(context, where, folder, result.GetValue(unprotected), rotate: false, result.GetValue(force), ct));
+                return 0;
+            }
+
             var privatePath = Path.Combine(folder, Keyring.PrivateFileName);
             if (File.Exists(privatePath) && !result.GetValue(force))
             {
                 context.Error($"{privatePath} exists; keeping it (--force replaces it, which makes existing reports unreadable; 'hotline keys rotate' keeps them readable).");
-                return Task.FromResult(0);
+                return 0;
             }
 
             Directory.CreateDirectory(folder);
@@ -48,7 +57,7 @@ internal static class KeysCommands
             context.Out($"key id:      {keyId}");
             context.Out($"public key:  {Path.Combine(folder, Keyring.PublicFileName)}  (give to the intake app: Hotline__PublicKeyPath)");
             context.Out($"private key: {privatePath}  (responders only: Hotline__PrivateKeyPath)");
-            return Task.FromResult(0);
+            return 0;
         });
         return command;
     }
@@ -57,10 +66,18 @@ internal static class KeysCommands
     {
         var dir = DirOption();
         var unprotected = new Option<bool>("--unprotected") { Description = "Write the new private key without a passphrase (development keys only)" };
-        var command = new Command("rotate", "Make a new pair; the old private key stays in the folder so old reports stay readable.") { dir, unprotected };
-        command.SetAction((result, _) =>
+        var vault = new Option<string>("--key-vault") { Description = "The Key Vault that holds the private key as a secret" };
+        var secret = new Option<string>("--secret") { Description = "The secret's name (with --key-vault): the new key is its new version" };
+        var command = new Command("rotate", "Make a new pair; the old private key stays (in the folder, or as an older secret version) so old reports stay readable.") { dir, unprotected, vault, secret };
+        command.SetAction(async (result, ct) =>
         {
             var folder = context.Path(result.GetValue(dir)!);
+            if (Keyring.VaultOf(context.Settings, result.GetValue(vault), result.GetValue(secret)) is { } where)
+            {
+                await InVaultAsync(where, () => InitInVaultAsync(context, where, folder, result.GetValue(unprotected), rotate: true, force: false, ct));
+                return 0;
+            }
+
             var privatePath = Path.Combine(folder, Keyring.PrivateFileName);
             if (!File.Exists(privatePath))
             {
@@ -85,7 +102,7 @@ internal static class KeysCommands
             context.Out($"new key id:  {keyId}");
             context.Out($"old key:     {retired}  (kept: reports encrypted to {old.KeyId} stay readable)");
             context.Out($"next: give {Path.Combine(folder, Keyring.PublicFileName)} to the intake app (Hotline__PublicKeyPath or __PublicKeyPem) and restart it.");
-            return Task.FromResult(0);
+            return 0;
         });
         return command;
     }
@@ -128,20 +145,66 @@ internal static class KeysCommands
         return command;
     }
 
-    private static string WritePair(CliContext context, string folder, bool unprotected)
+    private static async Task InVaultAsync((Uri Vault, string Secret) where, Func<Task> work)
     {
-        string privatePem, publicPem, keyId;
-        if (unprotected)
+        try
         {
-            (privatePem, publicPem, keyId) = HotlineKeys.Generate();
+            await work();
         }
-        else
+        catch (Exception ex) when (Keyring.VaultFailure(where.Vault, ex) is { } failure)
         {
-            var passphrase = context.Settings.Passphrase(confirm: true)
-                ?? throw new CliException($"no passphrase: run in a terminal to be asked, set {CliSettings.PassphraseVariable}, or pass --unprotected for a development key.");
-            (privatePem, publicPem, keyId) = HotlineKeys.Generate(passphrase);
+            throw failure;
+        }
+    }
+
+    /// <summary>
+    /// A new pair whose private key becomes the secret's value (a new version when rotating: the older
+    /// versions stay enabled and keep old reports readable); the public key is written to the folder.
+    /// </summary>
+    private static async Task InitInVaultAsync(CliContext context, (Uri Vault, string Secret) where, string folder, bool unprotected, bool rotate, bool force, CancellationToken cancellationToken)
+    {
+        var client = Keyring.Client(where.Vault);
+        var exists = false;
+        await foreach (var version in client.GetPropertiesOfSecretVersionsAsync(where.Secret, cancellationToken))
+        {
+            exists |= version.Enabled == true;
         }
 
+        if (exists && !rotate && !force)
+        {
+            throw new CliException($"the vault already holds {where.Secret}; 'hotline keys rotate --key-vault ... --secret {where.Secret}' adds a new key and keeps the old one.");
+        }
+
+        if (!exists && rotate)
+        {
+            throw new CliException($"the vault holds no {where.Secret} to rotate: 'hotline keys init' makes the first key.");
+        }
+
+        var (privatePem, publicPem, keyId) = NewPair(context, unprotected);
+        await client.SetSecretAsync(new KeyVaultSecret(where.Secret, privatePem) { Properties = { ContentType = "application/x-pem-file", Tags = { ["hotline-key-id"] = keyId } } }, cancellationToken);
+        Directory.CreateDirectory(folder);
+        var publicPath = Path.Combine(folder, Keyring.PublicFileName);
+        File.WriteAllText(publicPath, publicPem);
+        context.Out($"key id:      {keyId}");
+        context.Out($"private key: {where.Vault}secrets/{where.Secret}  (a new version; readers need Key Vault Secrets User)");
+        context.Out($"public key:  {publicPath}  (give to the intake app: Hotline__PublicKeyPath or __PublicKeyPem{(rotate ? ", then restart it" : string.Empty)})");
+    }
+
+    private static (string PrivatePem, string PublicPem, string KeyId) NewPair(CliContext context, bool unprotected)
+    {
+        if (unprotected)
+        {
+            return HotlineKeys.Generate();
+        }
+
+        var passphrase = context.Settings.Passphrase(confirm: true)
+            ?? throw new CliException($"no passphrase: run in a terminal to be asked, set {CliSettings.PassphraseVariable}, or pass --unprotected for a development key.");
+        return HotlineKeys.Generate(passphrase);
+    }
+
+    private static string WritePair(CliContext context, string folder, bool unprotected)
+    {
+        var (privatePem, publicPem, keyId) = NewPair(context, unprotected);
         Keyring.WritePrivate(Path.Combine(folder, Keyring.PrivateFileName), privatePem);
         File.WriteAllText(Path.Combine(folder, Keyring.PublicFileName), publicPem);
         return keyId;

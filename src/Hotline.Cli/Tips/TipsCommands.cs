@@ -18,13 +18,16 @@ internal static class TipsCommands
     {
         var key = new Option<string>("--key") { Description = "Private key file (default Hotline__PrivateKeyPath); retired keys beside it are used too", Recursive = true };
         var responder = new Option<string>("--as") { Description = "Your name for the audit log (default Hotline__ResponderName, else your login)", Recursive = true };
-        var tips = new Command("tips", "Read, answer and manage reports.") { key, responder };
+        var vault = new Option<string>("--key-vault") { Description = "Read the private key from this Key Vault (default Hotline__PrivateKeyVaultUri)", Recursive = true };
+        var secret = new Option<string>("--secret") { Description = "The private key's secret name (default Hotline__PrivateKeySecretName)", Recursive = true };
+        var tips = new Command("tips", "Read, answer and manage reports.") { key, responder, vault, secret };
+        var keys = new KeyOptions(key, vault, secret);
         tips.Subcommands.Add(List(context));
-        tips.Subcommands.Add(Show(context, key));
-        tips.Subcommands.Add(Reply(context, key, responder));
-        tips.Subcommands.Add(Note(context, key, responder));
+        tips.Subcommands.Add(Show(context, keys));
+        tips.Subcommands.Add(Reply(context, keys, responder));
+        tips.Subcommands.Add(Note(context, keys, responder));
         tips.Subcommands.Add(Status(context, responder));
-        tips.Subcommands.Add(Export(context, key, responder));
+        tips.Subcommands.Add(Export(context, keys, responder));
         tips.Subcommands.Add(Purge(context, responder));
         return tips;
     }
@@ -65,21 +68,21 @@ internal static class TipsCommands
         return command;
     }
 
-    private static Command Show(CliContext context, Option<string> key)
+    private static Command Show(CliContext context, KeyOptions keys)
     {
         var receipt = ReceiptArgument();
         var showNumber = new Option<bool>("--show-number") { Description = "Print the tipster's number in full (masked by default)" };
         var command = new Command("show", "Decrypt and print a case: every message, notes and replies.") { receipt, showNumber };
         command.SetAction(async (result, ct) =>
         {
-            var file = await Files(context, Keys(context, result.GetValue(key))).ReadAsync(Receipt(result.GetValue(receipt)), ct);
+            var file = await Files(context, await KeysAsync(context, result, keys, ct)).ReadAsync(Receipt(result.GetValue(receipt)), ct);
             CaseView.Show(file, result.GetValue(showNumber), context.Out);
             return 0;
         });
         return command;
     }
 
-    private static Command Reply(CliContext context, Option<string> key, Option<string> responder)
+    private static Command Reply(CliContext context, KeyOptions keys, Option<string> responder)
     {
         var receipt = ReceiptArgument();
         var text = new Argument<string>("text") { Description = "What the tipster's phone will show" };
@@ -88,7 +91,7 @@ internal static class TipsCommands
         command.SetAction(async (result, ct) =>
         {
             var id = Receipt(result.GetValue(receipt));
-            var files = Files(context, Keys(context, result.GetValue(key)));
+            var files = Files(context, await KeysAsync(context, result, keys, ct));
             var forced = result.GetValue(force);
             if (forced && !context.Confirm($"{id}: the tipster asked not to be contacted, and the phone may be in someone else's hands.", id.ToString(), yes: false))
             {
@@ -103,7 +106,7 @@ internal static class TipsCommands
         return command;
     }
 
-    private static Command Note(CliContext context, Option<string> key, Option<string> responder)
+    private static Command Note(CliContext context, KeyOptions keys, Option<string> responder)
     {
         var receipt = ReceiptArgument();
         var text = new Argument<string>("text") { Description = "The note (stored encrypted; responders only)" };
@@ -111,7 +114,7 @@ internal static class TipsCommands
         command.SetAction(async (result, ct) =>
         {
             var id = Receipt(result.GetValue(receipt));
-            await Files(context, Keys(context, result.GetValue(key))).AddNoteAsync(id, result.GetValue(text)!, context.Settings.Responder(result.GetValue(responder)), ct);
+            await Files(context, await KeysAsync(context, result, keys, ct)).AddNoteAsync(id, result.GetValue(text)!, context.Settings.Responder(result.GetValue(responder)), ct);
             context.Out($"Note added to {id}.");
             return 0;
         });
@@ -139,7 +142,7 @@ internal static class TipsCommands
         return command;
     }
 
-    private static Command Export(CliContext context, Option<string> key, Option<string> responder)
+    private static Command Export(CliContext context, KeyOptions keys, Option<string> responder)
     {
         var receipt = ReceiptArgument();
         var output = new Option<string>("--out") { Description = "The JSON file to write (readable by you only)", Required = true };
@@ -153,7 +156,7 @@ internal static class TipsCommands
                 throw new CliException($"{path} exists; choose another file (nothing was written).");
             }
 
-            var json = await Files(context, Keys(context, result.GetValue(key))).ExportAsync(id, context.Settings.Responder(result.GetValue(responder)), ct);
+            var json = await Files(context, await KeysAsync(context, result, keys, ct)).ExportAsync(id, context.Settings.Responder(result.GetValue(responder)), ct);
             Keyring.WritePrivate(path, System.Text.Encoding.UTF8.GetString(json));
             context.Out($"Wrote {path}.");
             context.Error($"warning: {path} is the case in plaintext, the tipster's number included. Share it only as the referral needs, and delete it after.");
@@ -233,7 +236,13 @@ internal static class TipsCommands
     private static CaseFiles Files(CliContext context, IReadOnlyList<RsaKeyEncryptionKey> keys) =>
         new(context.Settings.Storage(), keys, context.Host.Time);
 
-    private static List<RsaKeyEncryptionKey> Keys(CliContext context, string? keyFlag) => Keyring.Load(context.Settings, keyFlag);
+    private static async Task<List<RsaKeyEncryptionKey>> KeysAsync(CliContext context, ParseResult result, KeyOptions keys, CancellationToken cancellationToken) =>
+        Keyring.VaultOf(context.Settings, result.GetValue(keys.Vault), result.GetValue(keys.Secret)) is { } where
+            ? await Keyring.LoadAsync(context.Settings, where, cancellationToken)
+            : Keyring.Load(context.Settings, result.GetValue(keys.File));
+
+    /// <summary>Where the private key comes from: a file (--key), or a Key Vault secret (--key-vault and --secret).</summary>
+    private sealed record KeyOptions(Option<string> File, Option<string> Vault, Option<string> Secret);
 
     private static TwilioSender Twilio(CliContext context)
     {

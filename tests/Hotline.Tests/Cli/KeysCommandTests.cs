@@ -113,6 +113,22 @@ public sealed class KeysCommandTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task KeysAndTips_KeyVaultUnreachableOrHalfGiven_OneLineNamingTheVault()
+    {
+        // No Key Vault is reachable from here: what a responder sees when theirs is not (the happy path
+        // is the same code as a key file once the secret's versions are read; see the README).
+        const string Vault = "https://127.0.0.1:1/";
+        var init = await RunAsync(Env(Passphrase), "keys", "init", "--key-vault", Vault, "--secret", "hotline-private-key", "--dir", _dir.FullName);
+        var show = await RunAsync(Env(Passphrase), "tips", "show", "K7QF-2M9X-4TJD", "--key-vault", Vault, "--secret", "hotline-private-key", "--storage", "UseDevelopmentStorage=true");
+        var half = await RunAsync(Env(Passphrase), "tips", "show", "K7QF-2M9X-4TJD", "--key-vault", Vault, "--storage", "UseDevelopmentStorage=true");
+
+        Assert.Equal($"hotline: {Vault} could not be reached; check the address and your network.", init.OneErrorLine());
+        Assert.Equal($"hotline: {Vault} could not be reached; check the address and your network.", show.OneErrorLine());
+        Assert.Contains("needs both --key-vault", half.OneErrorLine(), StringComparison.Ordinal);
+        Assert.Empty(_dir.GetFiles());
+    }
+
     private static Dictionary<string, string?> Env(string? passphrase) => new() { ["HOTLINE_KEY_PASSPHRASE"] = passphrase };
 
     private Task<CliRun> RunAsync(Dictionary<string, string?> environment, params string[] args) => CliRun.RunAsync(environment, _dir.FullName, args);

@@ -25,7 +25,7 @@ public sealed class MainBicepTests(MainBicepFixture bicep) : IClassFixture<MainB
         var containers = Assert.Single(bicep.Resources("Microsoft.Storage/storageAccounts/blobServices/containers")).GetProperty("name").GetString()!;
         var queues = Assert.Single(bicep.Resources("Microsoft.Storage/storageAccounts/queueServices/queues")).GetProperty("name").GetString()!;
 
-        foreach (var container in new[] { StorageNames.TipsContainer, StorageNames.IntakeContainer, AlertLedger.ContainerName, AlertDigest.ContainerName, StorageNames.CasesContainer })
+        foreach (var container in new[] { StorageNames.TipsContainer, StorageNames.IntakeContainer, AlertLedger.ContainerName, AlertDigest.ContainerName, StorageNames.CasesContainer, Hotline.Cases.AuditLog.ContainerName })
         {
             Assert.Contains($"'{container}'", containers, StringComparison.Ordinal);
         }
