@@ -49,6 +49,8 @@ public sealed partial class ResponderToolTests(OwnAzurite storage) : IClassFixtu
         var arabic = "أخذوا جوازات سفرنا ونعمل في المزرعة بلا أجر 🙏 " + Guid.NewGuid();
         var web = await SubmitJsonAsync(arabic, "ar");
         var form = await SubmitFormAsync("We are not paid at the farm near Subotica " + Guid.NewGuid());
+        var longest = string.Concat(Enumerable.Repeat("They moved us again at night. ", 400))[..(10_000 - 37)] + " " + Guid.NewGuid();
+        var longCase = await SubmitJsonAsync(longest, "en");
         var phone = NewPhone();
         var farsi = "آنها ما را در یک خانه حبس کرده‌اند " + Guid.NewGuid();
         var sms = await TextAsync(phone, farsi);
@@ -60,18 +62,21 @@ public sealed partial class ResponderToolTests(OwnAzurite storage) : IClassFixtu
 
         Assert.Equal(0, list.Exit);
         var rows = Rows(list.Stdout);
-        Assert.Equal(3, rows.Count);
+        Assert.Equal(4, rows.Count);
         Assert.Equal(sms.ToString(), rows[0][0]); // newest first
         Assert.Equal(["sms", "urgent", "new", "3", "PAUSED (STOP)"], rows[0][2..].Where((_, i) => i != 2).ToArray());
         Assert.Contains(rows, r => r[0] == web.ToString() && r[2] == "web" && r[4] == "ar" && r[6] == "1");
         Assert.Contains(rows, r => r[0] == form.ToString());
-        Assert.Contains("3 of 3 shown.", list.Stdout, StringComparison.Ordinal);
+        Assert.Contains("4 of 4 shown.", list.Stdout, StringComparison.Ordinal);
         Assert.Equal([sms.ToString()], Rows((await Cli("tips", "list", "--channel", "sms")).Stdout).Select(r => r[0]));
         Assert.DoesNotContain(arabic, list.Stdout, StringComparison.Ordinal);
 
         var shownWeb = await Cli("tips", "show", web.ToString());
         Assert.Equal(0, shownWeb.Exit);
         Assert.Contains("\n" + arabic + "\n", shownWeb.Stdout, StringComparison.Ordinal);
+
+        Assert.Equal(10_000, longest.Length);
+        Assert.Contains("\n" + longest + "\n", (await Cli("tips", "show", longCase.ToString())).Stdout, StringComparison.Ordinal);
 
         var shownSms = await Cli("tips", "show", sms.ToString());
         Assert.Contains("\n" + farsi + "\n", shownSms.Stdout, StringComparison.Ordinal);
