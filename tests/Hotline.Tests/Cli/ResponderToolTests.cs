@@ -211,6 +211,35 @@ public sealed partial class ResponderToolTests(OwnAzurite storage) : IClassFixtu
     }
 
     [Fact]
+    public async Task TipsPurge_ClosedBefore_DeletesOnlyClosedCasesAndCountsThemInTheConfirmation()
+    {
+        var closed = new[] { await SubmitJsonAsync("Closed one " + Guid.NewGuid(), "en"), await SubmitJsonAsync("Closed two " + Guid.NewGuid(), "en") };
+        var open = await SubmitJsonAsync("Still open " + Guid.NewGuid(), "en");
+        foreach (var id in closed)
+        {
+            Assert.Equal(0, (await Cli("tips", "status", id.ToString(), "closed")).Exit);
+        }
+
+        var tomorrow = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var asked = new List<string>();
+        var purge = await CliRun.RunAsync(Env(), _dir.FullName, ["tips", "purge", "--closed-before", tomorrow], (question, _) =>
+        {
+            asked.Add(question);
+            return question.Contains("Type '", StringComparison.Ordinal) ? Regex.Match(question, "Type '([0-9]+)'").Groups[1].Value : null;
+        });
+
+        Assert.Equal(0, purge.Exit);
+        Assert.Contains("closed cases for good", Assert.Single(asked), StringComparison.Ordinal);
+        Assert.Contains("Purged 2 cases:", purge.Stdout, StringComparison.Ordinal);
+        foreach (var id in closed)
+        {
+            Assert.Empty(await BlobsNamingAsync(id));
+        }
+
+        Assert.NotEmpty(await BlobsNamingAsync(open));
+    }
+
+    [Fact]
     public async Task KeysRotate_OldReportsStayReadableAndNewOnesUseTheNewKey()
     {
         var before = await SubmitJsonAsync("Before the rotation " + Guid.NewGuid(), "en");
