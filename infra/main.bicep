@@ -392,6 +392,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Twilio__WebhookBaseUrl: 'https://${functionApp.properties.defaultHostName}'
       // The web form answers at the site root (host.json routePrefix ""): the host's own home page must not.
       AzureWebJobsDisableHomepage: 'true'
+      // SweepUntriaged's [TimerTrigger("%SweepUntriagedSchedule%")]: the host resolves it from this setting.
+      SweepUntriagedSchedule: '0 */5 * * * *'
     }
     dependsOn: [
       storageRoles

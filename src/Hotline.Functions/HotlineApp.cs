@@ -2,6 +2,7 @@ using Hotline.Functions.DispatchTriage;
 using Hotline.Functions.Hosting;
 using Hotline.Functions.Http;
 using Hotline.Functions.Intake;
+using Hotline.Functions.SweepUntriaged;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -81,6 +82,7 @@ public static class HotlineApp
         services.AddHostedService<StorageInitializer>();
         services.AddIntake();
         services.AddTriageDispatch(configuration);
+        services.AddUntriagedSweep(configuration);
     }
 
     /// <summary>

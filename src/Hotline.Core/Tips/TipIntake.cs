@@ -67,7 +67,7 @@ public sealed class RandomTipIdSource : ITipIdSource
 /// the triage message is queued. A retry with the same idempotency key finds the same tip id, never
 /// writes a second report, and enqueues again (dispatch pages each responder once per alert).
 /// </summary>
-public sealed partial class TipIntake(ReportStore reports, CaseStore cases, IntakeState state, TriageSender triage, ITipIdSource ids, IntakeSecrets secrets, TimeProvider time, ILogger<TipIntake> logger)
+public sealed partial class TipIntake(ReportStore reports, CaseStore cases, UntriagedAlerts untriaged, IntakeState state, TriageSender triage, ITipIdSource ids, IntakeSecrets secrets, TimeProvider time, ILogger<TipIntake> logger)
 {
     private const int MaxIdDraws = 5;
 
@@ -83,12 +83,17 @@ public sealed partial class TipIntake(ReportStore reports, CaseStore cases, Inta
         return new IntakeReceipt(tipId, urgency, receivedAt);
     }
 
-    /// <summary>Sends a triage message; a failure means the tipster must hear "try again".</summary>
+    /// <summary>
+    /// Sends a triage message; a failure means the tipster must hear "try again". The alert is first
+    /// recorded as untriaged, so that if the send fails and the tipster never retries (or the process
+    /// dies in between), the sweeper queues it again: a stored report always reaches a responder.
+    /// </summary>
     public async Task EnqueueAsync(TriageMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         try
         {
+            await untriaged.AddAsync(message, cancellationToken).ConfigureAwait(false);
             await triage.EnqueueAsync(message, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

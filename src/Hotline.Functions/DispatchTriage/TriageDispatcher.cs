@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Hotline.Functions.Hosting;
+using Hotline.Tips;
 using Hotline.Triage;
 using Hotline.Twilio;
 using Microsoft.Extensions.Options;
@@ -88,6 +89,7 @@ internal sealed partial class TriageDispatcher(
     WebhookAlertClient webhooks,
     AlertLedger ledger,
     AlertDigest digest,
+    UntriagedAlerts untriaged,
     ILogger<TriageDispatcher> logger)
 {
     private const string SmsChannel = "sms";
@@ -111,19 +113,35 @@ internal sealed partial class TriageDispatcher(
         ArgumentNullException.ThrowIfNull(message);
         var triage = TryParse(message.Body)
             ?? throw new InvalidDataException($"Queue message {message.Id} is not a triage message; it will end in the poison queue and raise a notice.");
-        if (await DigestsAsync(message, triage, cancellationToken))
+        if (!await DigestsAsync(message, triage, cancellationToken))
         {
-            return;
+            var responders = roster.Value.Responders;
+            var plan = AlertRouting.Plan(responders, triage.Urgency, triage.Language, dispatch.Value.PageAllFromUrgency);
+            if (plan.IgnoredMinUrgency)
+            {
+                Log.NobodyTakesUrgency(logger, triage.AlertKey, triage.Urgency);
+            }
+
+            await DeliverAsync(AlertFacts.ForAlert(triage), plan, cancellationToken);
         }
 
-        var responders = roster.Value.Responders;
-        var plan = AlertRouting.Plan(responders, triage.Urgency, triage.Language, dispatch.Value.PageAllFromUrgency);
-        if (plan.IgnoredMinUrgency)
-        {
-            Log.NobodyTakesUrgency(logger, triage.AlertKey, triage.Urgency);
-        }
+        await ForgetUntriagedAsync(triage);
+    }
 
-        await DeliverAsync(AlertFacts.ForAlert(triage), plan, cancellationToken);
+    /// <summary>
+    /// The alert is handled: the sweeper need not queue it again. Best effort: if this fails, the sweeper
+    /// queues it once more later, and the ledger keeps that from paging anyone twice.
+    /// </summary>
+    private async Task ForgetUntriagedAsync(TriageMessage triage)
+    {
+        try
+        {
+            await untriaged.RemoveAsync(triage, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            Log.ForgetFailed(logger, triage.AlertKey, ex.GetType().Name);
+        }
     }
 
     /// <summary>
@@ -190,6 +208,11 @@ internal sealed partial class TriageDispatcher(
         var facts = triage is null ? AlertFacts.ForUnreadable(message.Id, ReadReceipt(message.Body)) : AlertFacts.ForUndelivered(triage);
         Log.Undelivered(logger, facts.Receipt, message.Id);
         await DeliverAsync(facts, AlertRouting.Notice(roster.Value.Responders, facts.Urgency), cancellationToken);
+        if (triage is not null)
+        {
+            // Responders know now: the sweeper must not start the failing alert over every few minutes.
+            await ForgetUntriagedAsync(triage);
+        }
     }
 
     /// <summary>
@@ -505,6 +528,9 @@ internal sealed partial class TriageDispatcher(
 
         [LoggerMessage(16, LogLevel.Warning, "{AlertKey} goes into the next digest, not paged on its own: alert {Count} in this {Window} window, above Hotline__Dispatch__DigestAfter ({DigestAfter}).")]
         public static partial void Digested(ILogger logger, string alertKey, int count, TimeSpan window, int digestAfter);
+
+        [LoggerMessage(18, LogLevel.Warning, "{AlertKey} was handled, but forgetting its untriaged record failed ({ErrorType}); the sweeper will queue it once more, and the ledger keeps that from paging twice.")]
+        public static partial void ForgetFailed(ILogger logger, string alertKey, string errorType);
 
         [LoggerMessage(17, LogLevel.Information, "{AlertKey}: sending a digest of {Count} alerts ({Urgent} urgent, {Unreadable} unreadable).")]
         public static partial void DigestDue(ILogger logger, string alertKey, int count, int urgent, int unreadable);

@@ -9,17 +9,17 @@ namespace Hotline.Functions.Hosting;
 /// </summary>
 internal sealed partial class TimerListener(ITimerFunction function, TimeProvider time, ILogger<TimerListener> logger) : BackgroundService
 {
-    private readonly NCrontab.CrontabSchedule _schedule = TimerFunctionRegistration.ParseSchedule(function.Schedule);
-
     public string FunctionName => function.Name;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        Log.Started(logger, function.Name, function.Schedule);
+        // Read when it starts, after the settings were validated (a %Setting% schedule is one of them).
+        var schedule = TimerFunctionRegistration.ParseSchedule(function.ResolvedSchedule);
+        Log.Started(logger, function.Name, function.ResolvedSchedule);
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = time.GetUtcNow().UtcDateTime;
-            var next = _schedule.GetNextOccurrence(now);
+            var next = schedule.GetNextOccurrence(now);
             try
             {
                 await Task.Delay(next - now, time, stoppingToken);

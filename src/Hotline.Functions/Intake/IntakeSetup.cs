@@ -27,6 +27,7 @@ internal static class IntakeSetup
         // TryAdd: a test may supply its own sequence of ids (to force a collision); nothing else does.
         services.TryAddSingleton<ITipIdSource, RandomTipIdSource>();
         services.AddSingleton<CaseStore>();
+        services.AddSingleton<UntriagedAlerts>();
         services.AddSingleton<TipIntake>();
         services.AddSingleton(sp => new PhonePseudonym(sp.GetRequiredService<IOptions<HotlineOptions>>().Value.PhonePepper!));
         services.AddSingleton<SmsIntake>();

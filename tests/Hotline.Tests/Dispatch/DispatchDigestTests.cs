@@ -12,7 +12,7 @@ namespace Hotline.Tests.Dispatch;
 /// gathered and DispatchDigest pages each responder once for all of them; nothing gathered is lost.
 /// </summary>
 [Collection(DispatchTestGroup.Name)]
-public sealed class DispatchDigestTests(DispatchStorage storage) : DispatchTestBase(storage)
+public sealed class DispatchDigestTests(OwnAzurite storage) : DispatchTestBase(storage)
 {
     private BlobContainerClient Digest => new(Storage.ConnectionString, AlertDigest.ContainerName);
 

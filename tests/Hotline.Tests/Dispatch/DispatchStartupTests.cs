@@ -28,7 +28,9 @@ public sealed class DispatchStartupTests
     [InlineData("Hotline:Dispatch:DigestAfter", "-1", "Hotline__Dispatch__DigestAfter must be 0 (never digest) or more.")]
     [InlineData("Hotline:Dispatch:DigestWindow", "00:00:10", "Hotline__Dispatch__DigestWindow must be between 00:01:00 and 1.00:00:00.")]
     [InlineData("Hotline:Dispatch:DigestWindow", "2.00:00:00", "Hotline__Dispatch__DigestWindow must be between 00:01:00 and 1.00:00:00.")]
-    public async Task Start_DigestSettingOutOfRange_FailsNamingTheSetting(string setting, string value, string message)
+    [InlineData("SweepUntriagedSchedule", "every five minutes", "SweepUntriagedSchedule is not a six-field NCRONTAB schedule (e.g. 0 */5 * * * *).")]
+    [InlineData("Hotline:Sweep:Grace", "-00:01:00", "Hotline__Sweep__Grace must be between 00:00:00 and 1.00:00:00.")]
+    public async Task Start_DigestOrSweepSettingOutOfRange_FailsNamingTheSetting(string setting, string value, string message)
     {
         var settings = TestApp.BaseSettings(Storage);
         settings[setting] = value;

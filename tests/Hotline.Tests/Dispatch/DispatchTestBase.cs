@@ -4,6 +4,7 @@ using Hotline.Functions.DispatchDigest;
 using Hotline.Functions.DispatchTriage;
 using Hotline.Functions.DispatchTriagePoison;
 using Hotline.Functions.Http;
+using Hotline.Functions.SweepUntriaged;
 using Hotline.Tests.Infrastructure;
 using Hotline.Triage;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,9 +15,9 @@ namespace Hotline.Tests.Dispatch;
 /// What dispatch tests share: the app on the collection's own Azurite with a roster of stubbed phones,
 /// the Twilio stub, and invocations made as the Functions host makes them, through the worker middleware.
 /// </summary>
-public abstract class DispatchTestBase(DispatchStorage storage) : IAsyncLifetime
+public abstract class DispatchTestBase(OwnAzurite storage) : IAsyncLifetime
 {
-    protected DispatchStorage Storage { get; } = storage;
+    protected OwnAzurite Storage { get; } = storage;
 
     protected const string Amina = "+447700900101";
     protected const string Bilal = "+447700900102";
@@ -72,6 +73,7 @@ public abstract class DispatchTestBase(DispatchStorage storage) : IAsyncLifetime
                 DispatchTriageFunction.FunctionName => app.Services.GetRequiredService<DispatchTriageFunction>().Run(body, context, Ct),
                 DispatchTriagePoisonFunction.FunctionName => app.Services.GetRequiredService<DispatchTriagePoisonFunction>().Run(body, context, Ct),
                 DispatchDigestFunction.FunctionName => app.Services.GetRequiredService<DispatchDigestFunction>().Run(new Microsoft.Azure.Functions.Worker.TimerInfo(), Ct),
+                SweepUntriagedFunction.FunctionName => app.Services.GetRequiredService<SweepUntriagedFunction>().Run(new Microsoft.Azure.Functions.Worker.TimerInfo(), Ct),
                 _ => throw new ArgumentOutOfRangeException(nameof(function)),
             });
             return true;

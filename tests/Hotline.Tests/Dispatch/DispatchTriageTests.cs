@@ -15,7 +15,7 @@ namespace Hotline.Tests.Dispatch;
 
 /// <summary>DispatchTriage end to end: the real app on a real Azurite, Twilio and webhooks stubbed locally.</summary>
 [Collection(DispatchTestGroup.Name)]
-public sealed class DispatchTriageTests(DispatchStorage storage) : DispatchTestBase(storage)
+public sealed class DispatchTriageTests(OwnAzurite storage) : DispatchTestBase(storage)
 {
     [Fact]
     public async Task DispatchTriage_UrgentAlert_SendsTwilioRequestsWithPathBasicAuthAndOnlyTheAlertFields()

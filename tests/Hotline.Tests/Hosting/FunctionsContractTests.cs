@@ -28,6 +28,7 @@ public sealed class FunctionsContractTests(AzuriteFixture azurite)
         { "DispatchTriage", "Hotline.Functions.DispatchTriage.DispatchTriageFunction.Run", "queueTrigger", "", null, "triage", "AzureWebJobsStorage" },
         { "DispatchTriagePoison", "Hotline.Functions.DispatchTriagePoison.DispatchTriagePoisonFunction.Run", "queueTrigger", "", null, "triage-poison", "AzureWebJobsStorage" },
         { "DispatchDigest", "Hotline.Functions.DispatchDigest.DispatchDigestFunction.Run", "timerTrigger", "", null, "0 * * * * *", null },
+        { "SweepUntriaged", "Hotline.Functions.SweepUntriaged.SweepUntriagedFunction.Run", "timerTrigger", "", null, "%SweepUntriagedSchedule%", null },
     };
 
     [Fact]
@@ -157,7 +158,7 @@ public sealed class FunctionsContractTests(AzuriteFixture azurite)
             .Order()
             .ToList();
         Assert.Equal(declared, registered);
-        Assert.All(registered, f => TimerFunctionRegistration.ParseSchedule(f.Schedule));
+        Assert.All(app.Services.GetServices<ITimerFunction>(), f => TimerFunctionRegistration.ParseSchedule(f.ResolvedSchedule));
     }
 
     private static List<JsonElement> Metadata()

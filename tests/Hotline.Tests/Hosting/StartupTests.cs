@@ -220,6 +220,8 @@ public sealed class StartupTests(AzuriteFixture azurite)
         // The shared Azurite's triage queue belongs to the intake tests: this process must not drain it.
         ["AzureWebJobs__DispatchTriage__Disabled"] = "true",
         ["AzureWebJobs__DispatchTriagePoison__Disabled"] = "true",
+        ["AzureWebJobs__DispatchDigest__Disabled"] = "true",
+        ["AzureWebJobs__SweepUntriaged__Disabled"] = "true",
     };
 
     /// <summary>

@@ -86,6 +86,9 @@ public sealed class MainBicepTests(MainBicepFixture bicep) : IClassFixture<MainB
         // The form is served at "/" (host.json routePrefix ""), so the host's home page is off.
         Assert.Equal("true", SettingValue("AzureWebJobsDisableHomepage"));
 
+        // The sweeper's trigger reads its schedule from a setting: without it the host cannot index the function.
+        Assert.Equal(Hotline.Functions.SweepUntriaged.SweepOptions.DefaultSchedule, SettingValue(Hotline.Functions.SweepUntriaged.SweepOptions.ScheduleSetting));
+
         // The queue triggers' connection (AzureWebJobsStorage) is identity-based, through the same settings.
         Assert.Contains("userAssignedIdentities", SettingValue("AzureWebJobsStorage__clientId"), StringComparison.Ordinal);
         Assert.NotNull(SettingValue("AzureWebJobsStorage__queueServiceUri"));

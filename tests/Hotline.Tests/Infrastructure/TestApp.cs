@@ -54,6 +54,7 @@ public sealed class TestApp : IAsyncDisposable
         // The surge digest counts alerts in storage that test apps share: dispatch tests that want it turn it on.
         ["Hotline:Dispatch:DigestAfter"] = "0",
         ["AzureWebJobs:DispatchDigest:Disabled"] = "true",
+        ["AzureWebJobs:SweepUntriaged:Disabled"] = "true",
     };
 
     /// <summary>

@@ -106,6 +106,7 @@ public sealed class TipFormTests(AzuriteFixture azurite) : IAsyncLifetime
     [InlineData("DispatchTriage")]
     [InlineData("DispatchTriagePoison")]
     [InlineData("DispatchDigest")]
+    [InlineData("SweepUntriaged")]
     public async Task InvocationEndpoint_PostToAQueueFunctionsName_Is404AndPagesNobody(string function)
     {
         // Hardening 14: the custom handler's unauthenticated invocation routes (POST /{FunctionName},

@@ -1,0 +1,73 @@
+using Hotline.Functions.Hosting;
+using Hotline.Tips;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Hotline.Functions.SweepUntriaged;
+
+/// <summary>
+/// Queues again the alerts intake queued and dispatch has not handled within <see cref="SweepOptions.Grace"/>
+/// (see <see cref="UntriagedAlerts"/>). Idempotent with the dispatch ledger: an alert queued twice pages
+/// nobody twice. Each one queued again has its record refreshed, so it waits another grace period
+/// before the next try. Logs counts only.
+/// </summary>
+internal sealed partial class UntriagedSweeper(UntriagedAlerts untriaged, TriageSender triage, IOptions<SweepOptions> options, TimeProvider time, ILogger<UntriagedSweeper> logger)
+{
+    public async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = time.GetUtcNow() - options.Value.Grace;
+        int requeued = 0, waiting = 0, unreadable = 0;
+        await foreach (var alert in untriaged.ListAsync(cancellationToken))
+        {
+            if (alert.QueuedAt > cutoff)
+            {
+                waiting++;
+            }
+            else if (alert.Message is not { } message)
+            {
+                // Sealed under another pepper or altered: nothing to queue. It expires with intake's records.
+                unreadable++;
+            }
+            else
+            {
+                await untriaged.AddAsync(message, cancellationToken);
+                await triage.EnqueueAsync(message, cancellationToken);
+                requeued++;
+            }
+        }
+
+        if (requeued > 0 || unreadable > 0)
+        {
+            Log.Swept(logger, requeued, waiting, unreadable, options.Value.Grace);
+        }
+        else
+        {
+            Log.Nothing(logger, waiting);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Sweep: {Requeued} alerts not dispatched within {Grace} were queued again ({Waiting} still within it, {Unreadable} unreadable).")]
+        public static partial void Swept(ILogger logger, int requeued, int waiting, int unreadable, TimeSpan grace);
+
+        [LoggerMessage(2, LogLevel.Debug, "Sweep: nothing to queue again ({Waiting} alerts within the grace period).")]
+        public static partial void Nothing(ILogger logger, int waiting);
+    }
+}
+
+internal static class SweepSetup
+{
+    /// <summary>The sweeper and its timer (<c>SweepUntriaged</c>), with its settings validated at start-up.</summary>
+    public static IServiceCollection AddUntriagedSweep(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SweepOptions>()
+            .Bind(configuration.GetSection(SweepOptions.SectionName))
+            .Configure(o => o.Schedule = configuration[SweepOptions.ScheduleSetting] is { Length: > 0 } schedule ? schedule : SweepOptions.DefaultSchedule)
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SweepOptions>, SweepOptionsValidator>());
+        services.TryAddSingleton<UntriagedSweeper>();
+        services.AddTimerFunction<SweepUntriagedFunction>(configuration);
+        return services;
+    }
+}
