@@ -39,7 +39,7 @@ internal static class TipsCommands
         var status = new Option<string>("--status") { Description = "new, in-progress, referred or closed" };
         var urgency = new Option<string>("--urgency") { Description = "normal, high or urgent" };
         var channel = new Option<string>("--channel") { Description = "web or sms" };
-        var since = new Option<DateTimeOffset?>("--since") { Description = "Received at or after (e.g. 2026-12-01, UTC)" };
+        var since = new Option<DateTimeOffset?>("--since") { Description = "Received at or after (e.g. 2026-12-01; your time zone unless the value has an offset)" };
         var until = new Option<DateTimeOffset?>("--until") { Description = "Received before" };
         var top = new Option<int>("--top") { Description = "How many (default 50)", DefaultValueFactory = _ => 50 };
         var next = new Option<string>("--continue") { Description = "The token the previous page printed" };
@@ -168,7 +168,7 @@ internal static class TipsCommands
     private static Command Purge(CliContext context, Option<string> responder)
     {
         var receipt = new Argument<string>("receipt") { Description = "The case to delete", Arity = ArgumentArity.ZeroOrOne };
-        var closedBefore = new Option<DateTimeOffset?>("--closed-before") { Description = "Every closed case whose last message is older than this date (UTC)" };
+        var closedBefore = new Option<DateTimeOffset?>("--closed-before") { Description = "Every closed case whose last message is older than this date" };
         var yes = new Option<bool>("--yes") { Description = "Do not ask for confirmation" };
         var command = new Command("purge", "Delete every blob of a case (report, messages, notes, replies, records).") { receipt, closedBefore, yes };
         command.SetAction(async (result, ct) =>
@@ -227,8 +227,7 @@ internal static class TipsCommands
         where T : struct =>
         text is null ? null : parse(text, out var value) ? value : throw new CliException($"{option} {text} is not one of the values 'hotline tips list --help' shows.");
 
-    private static DateTimeOffset? Utc(DateTimeOffset? value) =>
-        value is { } v ? new DateTimeOffset(v.DateTime, TimeSpan.Zero) - (v.Offset == TimeSpan.Zero ? TimeSpan.Zero : v.Offset) : null;
+    private static DateTimeOffset? Utc(DateTimeOffset? value) => value?.ToUniversalTime();
 
     private static TipId Receipt(string? text) =>
         TipId.TryParse(text, out var id) ? id.Value : throw new CliException($"'{text}' is not a receipt (it looks like K7QF-2M9X-4TJD).");

@@ -212,8 +212,8 @@ public sealed class CaseFiles
         {
             (StorageNames.TipsContainer, id.Compact + "/"),
             (StorageNames.CasesContainer, id.Compact),
-            ("alerts", id + "/"),
-            ("alert-digest", $"pending/{id}/"),
+            (StorageNames.AlertsContainer, id + "/"),
+            (StorageNames.AlertDigestContainer, $"pending/{id}/"),
         })
         {
             var client = _storage.Blobs.GetBlobContainerClient(container);

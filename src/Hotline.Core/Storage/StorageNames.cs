@@ -11,6 +11,12 @@ public static class StorageNames
     /// <summary>One empty blob per case, its record in the metadata: what responders list cases by (no content).</summary>
     public const string CasesContainer = "cases";
 
+    /// <summary>Dispatch's send records, <c>{receipt}/{keyed hash}</c>: which alert went to whom.</summary>
+    public const string AlertsContainer = "alerts";
+
+    /// <summary>The surge count and the alerts waiting for a digest (<c>pending/{receipt}/...</c>).</summary>
+    public const string AlertDigestContainer = "alert-digest";
+
     public const string TriagePoisonQueue = TriageQueue + PoisonSuffix;
 
     /// <summary>The Functions host's convention: a queue's poison messages go to "&lt;queue&gt;-poison".</summary>

@@ -30,7 +30,7 @@ internal sealed record PendingAlert(string Name, string Receipt, TriageMessage? 
 /// </summary>
 internal sealed class AlertDigest(HotlineStorage storage, IntakeSecrets secrets, IOptions<DispatchOptions> options, TimeProvider time)
 {
-    public const string ContainerName = "alert-digest";
+    public const string ContainerName = StorageNames.AlertDigestContainer;
     private const string SurgePrefix = "surge/";
     private const string PendingPrefix = "pending/";
     private const string WindowFormat = "yyyyMMddHHmm";

@@ -54,7 +54,7 @@ internal sealed class AlertLedger(HotlineStorage storage, IOptions<HttpDeliveryO
 {
     private readonly Lazy<byte[]> _nameKey = new(() => NameKey(hotline.Value.PhonePepper!));
 
-    public const string ContainerName = "alerts";
+    public const string ContainerName = StorageNames.AlertsContainer;
 
     /// <summary>
     /// Room for the wait for a pacer slot, which no HTTP timeout counts: 60 SMS queued ahead at the
