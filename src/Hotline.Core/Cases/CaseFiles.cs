@@ -71,8 +71,6 @@ public sealed class CaseFiles
         _time = time;
     }
 
-    public AuditLog Audit => _audit;
-
     /// <summary>Cases newest first, filtered, a page at a time. Reads only the case records.</summary>
     public async Task<CasePage> ListAsync(CaseQuery query, CancellationToken cancellationToken = default)
     {

@@ -11,10 +11,14 @@ internal sealed partial class TimerListener(ITimerFunction function, TimeProvide
 {
     public string FunctionName => function.Name;
 
+    /// <summary>A schedule as the Functions host reads it: six fields, seconds first.</summary>
+    public static NCrontab.CrontabSchedule ParseSchedule(string schedule) =>
+        NCrontab.CrontabSchedule.Parse(schedule, new NCrontab.CrontabSchedule.ParseOptions { IncludingSeconds = true });
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Read when it starts, after the settings were validated (a %Setting% schedule is one of them).
-        var schedule = TimerFunctionRegistration.ParseSchedule(function.ResolvedSchedule);
+        var schedule = ParseSchedule(function.ResolvedSchedule);
         Log.Started(logger, function.Name, function.ResolvedSchedule);
         while (!stoppingToken.IsCancellationRequested)
         {

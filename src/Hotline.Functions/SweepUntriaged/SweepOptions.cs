@@ -34,7 +34,7 @@ internal sealed class SweepOptionsValidator : IValidateOptions<SweepOptions>
     {
         try
         {
-            TimerFunctionRegistration.ParseSchedule(options.Schedule);
+            TimerListener.ParseSchedule(options.Schedule);
         }
         catch (NCrontab.CrontabException)
         {

@@ -331,11 +331,11 @@ public sealed partial class ResponderToolTests(OwnAzurite storage) : IClassFixtu
     {
         var settings = TestApp.BaseSettings(storage.ConnectionString);
         settings["Hotline:PublicKeyPem"] = publicKeyPem;
-        settings["Twilio:AccountSid"] = TwilioStub.AccountSid;
-        settings["Twilio:AuthToken"] = TwilioStub.AuthToken;
-        settings["Twilio:PhoneNumber"] = TwilioStub.FromNumber;
-        settings["Twilio:WebhookBaseUrl"] = PublicBase;
-        settings["Twilio:ApiBaseUrl"] = _twilio.BaseAddress.ToString();
+        foreach (var (key, value) in _twilio.AppSettings(PublicBase))
+        {
+            settings[key] = value;
+        }
+
         settings["Responders:0:Name"] = "On call";
         settings["Responders:0:Phone"] = "+447700900999";
         return await TestApp.StartAsync(settings, cancellationToken: Ct);
@@ -358,17 +358,7 @@ public sealed partial class ResponderToolTests(OwnAzurite storage) : IClassFixtu
 
     private async Task<TipId> TextAsync(string phone, string body)
     {
-        var parameters = new Dictionary<string, string>
-        {
-            ["MessageSid"] = "SM" + Guid.NewGuid().ToString("N"),
-            ["AccountSid"] = TwilioStub.AccountSid,
-            ["From"] = phone,
-            ["To"] = TwilioStub.FromNumber,
-            ["Body"] = body,
-            ["NumMedia"] = "0",
-        };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/sms") { Content = new FormUrlEncodedContent(parameters) };
-        request.Headers.Add("X-Twilio-Signature", await TwilioNode.SignAsync(TwilioStub.AuthToken, PublicBase + "/api/sms", parameters));
+        using var request = (await TwilioStub.InboundSmsAsync(PublicBase, phone, body))();
         using var response = await _app.Http.SendAsync(request, Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var reply = await response.Content.ReadAsStringAsync(Ct);

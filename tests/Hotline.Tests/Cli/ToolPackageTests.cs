@@ -126,25 +126,6 @@ public sealed class ToolPackageTests(ToolPackageTests.InstalledTool tool) : ICla
             return new CliRun(process.ExitCode, await stdout, await stderr);
         }
 
-        private static async Task DotnetAsync(params string[] args)
-        {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = RepoPaths.Root };
-            foreach (var arg in args)
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            // The test runner's own MSBuild settings must not steer a nested build.
-            foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k == "DOTNET_HOST_PATH").ToList())
-            {
-                start.Environment.Remove(key);
-            }
-
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
-            Assert.True(process.ExitCode == 0, $"dotnet {string.Join(' ', args)} failed:\n{await stdout}{await stderr}");
-        }
+        private static Task<string> DotnetAsync(params string[] args) => ChildProcess.RunAsync("dotnet", args, TimeSpan.FromMinutes(5));
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Hotline.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -74,6 +75,42 @@ public sealed class TwilioStub : IAsyncDisposable
     public IReadOnlyList<StubRequest> Webhooks => Requests.Where(r => !r.IsSms).ToList();
 
     public Uri WebhookUrl(string name) => new(BaseAddress, "/hooks/" + name);
+
+    /// <summary>
+    /// The app's Twilio settings for this stub (keys with <paramref name="separator"/>: ":" for configuration,
+    /// "__" for a process's environment); <paramref name="webhookBase"/> is the public address Twilio signs.
+    /// </summary>
+    public Dictionary<string, string?> AppSettings(string webhookBase, string separator = ":") => new()
+    {
+        [$"Twilio{separator}AccountSid"] = AccountSid,
+        [$"Twilio{separator}AuthToken"] = AuthToken,
+        [$"Twilio{separator}PhoneNumber"] = FromNumber,
+        [$"Twilio{separator}WebhookBaseUrl"] = webhookBase,
+        [$"Twilio{separator}ApiBaseUrl"] = BaseAddress.ToString(),
+    };
+
+    /// <summary>
+    /// An inbound SMS as Twilio posts it to <c>{webhookBase}/api/sms</c> for this account: a new MessageSid,
+    /// signed with Twilio's own library. A factory: Twilio's retry sends the very same request again.
+    /// </summary>
+    public static async Task<Func<HttpRequestMessage>> InboundSmsAsync(string webhookBase, string from, string body)
+    {
+        var parameters = new Dictionary<string, string>
+        {
+            ["MessageSid"] = "SM" + Guid.NewGuid().ToString("N"),
+            ["AccountSid"] = AccountSid,
+            ["From"] = from,
+            ["To"] = FromNumber,
+            ["Body"] = body,
+            ["NumMedia"] = "0",
+        };
+        var signature = await TwilioNode.SignAsync(AuthToken, webhookBase + "/api/sms", parameters);
+        return () => new HttpRequestMessage(HttpMethod.Post, "/api/sms")
+        {
+            Content = new FormUrlEncodedContent(parameters),
+            Headers = { { "X-Twilio-Signature", signature } },
+        };
+    }
 
     /// <summary>The next requests get these answers, in order; then <see cref="Answer"/> decides.</summary>
     public void Script(params StubAnswer[] answers)

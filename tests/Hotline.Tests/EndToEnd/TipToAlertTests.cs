@@ -105,17 +105,7 @@ public sealed class TipToAlertTests(OwnAzurite storage) : IClassFixture<OwnAzuri
 
     private async Task<string> SendSmsAsync(string from, string body)
     {
-        var parameters = new Dictionary<string, string>
-        {
-            ["MessageSid"] = "SM" + Guid.NewGuid().ToString("N"),
-            ["AccountSid"] = TwilioStub.AccountSid,
-            ["From"] = from,
-            ["To"] = TwilioStub.FromNumber,
-            ["Body"] = body,
-            ["NumMedia"] = "0",
-        };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/sms") { Content = new FormUrlEncodedContent(parameters) };
-        request.Headers.Add("X-Twilio-Signature", await TwilioNode.SignAsync(TwilioStub.AuthToken, PublicBase + "/api/sms", parameters));
+        using var request = (await TwilioStub.InboundSmsAsync(PublicBase, from, body))();
         using var response = await App.Http.SendAsync(request, Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return System.Xml.Linq.XDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).Root!.Element("Message")?.Value ?? string.Empty;

@@ -158,7 +158,7 @@ public sealed class FunctionsContractTests(AzuriteFixture azurite)
             .Order()
             .ToList();
         Assert.Equal(declared, registered);
-        Assert.All(app.Services.GetServices<ITimerFunction>(), f => TimerFunctionRegistration.ParseSchedule(f.ResolvedSchedule));
+        Assert.All(app.Services.GetServices<ITimerFunction>(), f => TimerListener.ParseSchedule(f.ResolvedSchedule));
     }
 
     private static List<JsonElement> Metadata()

@@ -237,24 +237,6 @@ public sealed class PublishTests(OwnAzurite azurite) : IClassFixture<OwnAzurite>
         Assert.StartsWith("Received, case ", reply, StringComparison.Ordinal);
     }
 
-    private static async Task PublishAsync(string output, string artifacts, CancellationToken cancellationToken)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = RepoPaths.Root };
-        foreach (var arg in new[] { "publish", Path.Combine("src", "Hotline.Functions", "Hotline.Functions.csproj"), "-c", "Release", "-o", output, "--artifacts-path", artifacts, "--nologo" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        // The test runner's own MSBuild settings must not steer a nested build.
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k.StartsWith("MSBUILD", StringComparison.Ordinal) || k == "DOTNET_HOST_PATH").ToList())
-        {
-            start.Environment.Remove(key);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken).WaitAsync(TimeSpan.FromMinutes(5), cancellationToken);
-        Assert.True(process.ExitCode == 0, "dotnet publish failed:\n" + await stdout + await stderr);
-    }
+    private static Task<string> PublishAsync(string output, string artifacts, CancellationToken cancellationToken) =>
+        ChildProcess.RunAsync("dotnet", ["publish", Path.Combine("src", "Hotline.Functions", "Hotline.Functions.csproj"), "-c", "Release", "-o", output, "--artifacts-path", artifacts, "--nologo"], TimeSpan.FromMinutes(5), cancellationToken);
 }

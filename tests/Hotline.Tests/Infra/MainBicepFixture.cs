@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Hotline.Tests.Infrastructure;
 
@@ -38,29 +37,5 @@ public sealed class MainBicepFixture : IAsyncLifetime
         return ValueTask.CompletedTask;
     }
 
-    private static async Task<string> RunAsync(string fileName, string[] args)
-    {
-        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = RepoPaths.Root };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        // The test runner's own MSBuild settings must not steer a nested restore.
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k == "DOTNET_HOST_PATH").ToList())
-        {
-            start.Environment.Remove(key);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{Path.GetFileName(fileName)} {string.Join(' ', args)} failed:\n{await stdout}{await stderr}");
-        }
-
-        return await stdout;
-    }
+    private static Task<string> RunAsync(string fileName, string[] args) => ChildProcess.RunAsync(fileName, args, TimeSpan.FromMinutes(3));
 }

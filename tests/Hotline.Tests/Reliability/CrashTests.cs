@@ -190,23 +190,8 @@ public sealed partial class CrashTests(OwnAzurite storage) : IClassFixture<OwnAz
 
     private static async Task<string> SmsAsync(HttpClient http, string phone, string body, Action retried, CancellationToken ct)
     {
-        var parameters = new Dictionary<string, string>
-        {
-            ["MessageSid"] = "SM" + Guid.NewGuid().ToString("N"),
-            ["AccountSid"] = TwilioStub.AccountSid,
-            ["From"] = phone,
-            ["To"] = TwilioStub.FromNumber,
-            ["Body"] = body,
-            ["NumMedia"] = "0",
-        };
-        var signature = await TwilioNode.SignAsync(TwilioStub.AuthToken, PublicBase + "/api/sms", parameters);
-
         // Twilio's own retry: the same MessageSid, the same signature.
-        return await UntilAcceptedAsync(http, () => new HttpRequestMessage(HttpMethod.Post, "/api/sms")
-        {
-            Content = new FormUrlEncodedContent(parameters),
-            Headers = { { "X-Twilio-Signature", signature } },
-        }, retried, ct);
+        return await UntilAcceptedAsync(http, await TwilioStub.InboundSmsAsync(PublicBase, phone, body), retried, ct);
     }
 
     /// <summary>Sends until a 2xx, as a client that did not get one does; a refused connection is a process being restarted.</summary>
@@ -261,15 +246,10 @@ public sealed partial class CrashTests(OwnAzurite storage) : IClassFixture<OwnAz
             ["AzureFunctionsJobHost__extensions__queues__messageLease"] = "00:00:10",
             ["AzureFunctionsJobHost__extensions__queues__visibilityTimeout"] = "00:00:01",
             ["AzureFunctionsJobHost__extensions__queues__maxPollingInterval"] = "00:00:00.500",
-            ["Twilio__AccountSid"] = TwilioStub.AccountSid,
-            ["Twilio__AuthToken"] = TwilioStub.AuthToken,
-            ["Twilio__PhoneNumber"] = TwilioStub.FromNumber,
-            ["Twilio__WebhookBaseUrl"] = PublicBase,
-            ["Twilio__ApiBaseUrl"] = twilio.BaseAddress.ToString(),
             ["Twilio__MessagesPerSecond"] = "1000",
             ["Responders__0__Name"] = "On call",
             ["Responders__0__Phone"] = Responder,
-        })
+        }.Concat(twilio.AppSettings(PublicBase, "__")))
         {
             environment[key] = value;
         }
