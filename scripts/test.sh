@@ -14,20 +14,18 @@ if ! npm ls --depth=0 >/dev/null 2>&1; then  # missing, or not what package-lock
   npm ci --no-audit --no-fund
 fi
 
-if ! command -v chromium >/dev/null; then
-  echo "Installing Debian's chromium (browser tests)..."
+# Debian packages the tests drive: chromium (browser tests), tmux (the responder tool's prompts are
+# answered at a real terminal). Installed with apt-get, as root or with sudo, only when missing.
+missing=""
+command -v chromium >/dev/null || missing="$missing chromium"
+command -v tmux >/dev/null || missing="$missing tmux"
+if [ -n "$missing" ]; then
+  echo "Installing$missing from Debian's packages..."
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
-fi
-
-if ! command -v tmux >/dev/null; then
-  echo "Installing tmux (the responder tool's prompts are answered at a real terminal)..."
-  sudo_cmd=""
-  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq tmux >/dev/null
+  # shellcheck disable=SC2086  # one word per package
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq $missing >/dev/null
 fi
 
 # infra/ compiles and lints clean (the Bicep CLI comes from NuGet).
