@@ -1,15 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using System.Text.RegularExpressions;
-using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Hotline.Tests.Dispatch;
 using Hotline.Tests.Hosting;
 using Hotline.Tests.Infrastructure;
-using Hotline.Tips;
 
 namespace Hotline.Tests.Reliability;
 
@@ -18,13 +13,12 @@ namespace Hotline.Tests.Reliability;
 /// dispatch and sweeper running) is killed with SIGKILL three times while 2,000 tips come in through
 /// every channel; clients retry what got no 2xx as real ones do (same idempotency key, same MessageSid).
 /// </summary>
-public sealed partial class CrashTests(OwnAzurite storage) : IClassFixture<OwnAzurite>
+public sealed class CrashTests(OwnAzurite storage) : IClassFixture<OwnAzurite>
 {
     private const int JsonTips = 1200;
     private const int FormTips = 400;
     private const int SmsConversations = 200; // two messages each
-    private const string PublicBase = "https://hotline.example.org";
-    private const string Responder = "+447700900555";
+        private const string Responder = "+447700900555";
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -38,12 +32,8 @@ public sealed partial class CrashTests(OwnAzurite storage) : IClassFixture<OwnAz
         var app = await StartAsync(environment, port, logs);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(20) };
 
-        var units = Enumerable.Range(0, JsonTips).Select(i => new Unit("json", i))
-            .Concat(Enumerable.Range(0, FormTips).Select(i => new Unit("form", i)))
-            .Concat(Enumerable.Range(0, SmsConversations).Select(i => new Unit("sms", i)))
-            .OrderBy(_ => Random.Shared.Next())
-            .ToList();
-        var accepted = new ConcurrentBag<Accepted>();
+        var units = TipTraffic.Units(JsonTips, FormTips, SmsConversations);
+        var accepted = new ConcurrentBag<AcceptedTip>();
         var done = 0;
         var retries = 0;
         var kills = new List<int> { units.Count / 5, units.Count / 2, units.Count * 4 / 5 };
@@ -52,7 +42,12 @@ public sealed partial class CrashTests(OwnAzurite storage) : IClassFixture<OwnAz
 
         await Parallel.ForEachAsync(units, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Ct }, async (unit, ct) =>
         {
-            foreach (var result in await SendUnitAsync(http, unit, () => Interlocked.Increment(ref retries), ct))
+            // A kill cuts connections (no status); a process starting, or a storage call cut by the kill, says 503.
+            foreach (var result in await TipTraffic.SendAsync(http, unit, refused =>
+                     {
+                         Assert.True(refused.Status is null or HttpStatusCode.ServiceUnavailable, $"unexpected {refused.Status}");
+                         Interlocked.Increment(ref retries);
+                     }, ct))
             {
                 accepted.Add(result);
             }
@@ -87,24 +82,8 @@ public sealed partial class CrashTests(OwnAzurite storage) : IClassFixture<OwnAz
 
         try
         {
-            // Every accepted tip is stored once and decrypts to exactly what was sent.
             Assert.Equal(JsonTips + FormTips + (SmsConversations * 2), accepted.Count);
-            foreach (var tip in accepted)
-            {
-                var id = TipId.TryParse(tip.Receipt, out var parsed) ? parsed.Value : throw new InvalidOperationException(tip.Receipt);
-                var blob = tip.Sequence == 1 ? ReportStore.ReportBlobName(id) : ReportStore.MessageBlobName(id, tip.Sequence);
-                Assert.Equal(tip.Text, (await TestKeys.DecryptReportAsync(storage.ConnectionString, blob, Ct)).Message);
-            }
-
-            // No key or MessageSid made two reports: exactly the blobs of the accepted tips exist.
-            var blobs = new List<string>();
-            await foreach (var item in new BlobContainerClient(storage.ConnectionString, "tips").GetBlobsAsync(cancellationToken: Ct))
-            {
-                blobs.Add(item.Name);
-            }
-
-            Assert.Equal(JsonTips + FormTips + (SmsConversations * 2), blobs.Count);
-            Assert.Equal(cases.Count, blobs.Count(b => b.EndsWith("/report", StringComparison.Ordinal)));
+            await TipTraffic.AssertStoredOnceAsync(storage.ConnectionString, accepted, Ct);
 
             // Each case reached its one responder: its alert once, or once more where a kill cut a send between
             // Twilio's answer and the ledger's record and the stale claim was taken over (the log says so).
@@ -112,8 +91,8 @@ public sealed partial class CrashTests(OwnAzurite storage) : IClassFixture<OwnAz
             // out first, the message ends in triage-poison and responders get the undelivered notice with
             // the receipt instead: told, not silent.
             var sent = twilio.Sms.Where(r => r.Delivered && r.To == Responder).ToList();
-            var alerts = sent.Where(r => r.SmsBody!.StartsWith("HOTLINE ALERT", StringComparison.Ordinal)).Select(r => ReceiptIn(r.SmsBody!)).ToList();
-            var notices = sent.Where(r => r.SmsBody!.StartsWith("HOTLINE: AN ALERT COULD NOT BE DELIVERED", StringComparison.Ordinal)).Select(r => ReceiptIn(r.SmsBody!)).ToList();
+            var alerts = sent.Where(r => r.SmsBody!.StartsWith("HOTLINE ALERT", StringComparison.Ordinal)).Select(r => TipTraffic.ReceiptIn(r.SmsBody!)).ToList();
+            var notices = sent.Where(r => r.SmsBody!.StartsWith("HOTLINE: AN ALERT COULD NOT BE DELIVERED", StringComparison.Ordinal)).Select(r => TipTraffic.ReceiptIn(r.SmsBody!)).ToList();
             var takeovers = logs.Count(l => l.Contains("taking it over", StringComparison.Ordinal));
             Assert.All(cases, c => Assert.True(alerts.Contains(c) || notices.Contains(c), $"{c} reached nobody"));
             var repeats = alerts.Count - alerts.Distinct().Count();
@@ -135,7 +114,7 @@ public sealed partial class CrashTests(OwnAzurite storage) : IClassFixture<OwnAz
 
     private static bool AllAlerted(TwilioStub twilio, HashSet<string> cases)
     {
-        var alerted = twilio.Sms.Where(r => r.Delivered && r.To == Responder).Select(r => ReceiptIn(r.SmsBody!)).ToHashSet();
+        var alerted = twilio.Sms.Where(r => r.Delivered && r.To == Responder).Select(r => TipTraffic.ReceiptIn(r.SmsBody!)).ToHashSet();
         return cases.All(alerted.Contains);
     }
 
@@ -144,86 +123,6 @@ public sealed partial class CrashTests(OwnAzurite storage) : IClassFixture<OwnAz
         var properties = await new QueueClient(storage.ConnectionString, name).GetPropertiesAsync(Ct);
         return properties.Value.ApproximateMessagesCount == 0;
     }
-
-    /// <summary>One client's work: a JSON tip, a form tip, or an SMS conversation (a report and a follow-up).</summary>
-    private sealed record Unit(string Kind, int Index);
-
-    private sealed record Accepted(string Receipt, int Sequence, string Text);
-
-    private static async Task<List<Accepted>> SendUnitAsync(HttpClient http, Unit unit, Action retried, CancellationToken ct)
-    {
-        var token = Guid.NewGuid().ToString("N");
-        switch (unit.Kind)
-        {
-            case "json":
-            {
-                var text = $"They took our passports at the farm, json {unit.Index} {token}";
-                var body = await UntilAcceptedAsync(http, () => new HttpRequestMessage(HttpMethod.Post, "/api/tips")
-                {
-                    Content = JsonContent.Create(new { message = text, language = "en" }),
-                    Headers = { { "Idempotency-Key", token } },
-                }, retried, ct);
-                return [new(JsonDocument.Parse(body).RootElement.GetProperty("receipt").GetString()!, 1, text)];
-            }
-
-            case "form":
-            {
-                var text = $"We work without pay near the border, form {unit.Index} {token}";
-                var body = await UntilAcceptedAsync(http, () => new HttpRequestMessage(HttpMethod.Post, "/api/tips")
-                {
-                    Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["message"] = text, ["language"] = "en", ["idempotencyKey"] = token }),
-                }, retried, ct);
-                return [new(ReceiptIn(body), 1, text)];
-            }
-
-            default:
-            {
-                var phone = "+4475" + (10_000_000 + unit.Index).ToString(System.Globalization.CultureInfo.InvariantCulture) + "1";
-                var first = $"They locked us in a house, sms {unit.Index} {token}";
-                var reply = await SmsAsync(http, phone, first, retried, ct);
-                var followUp = $"thank you {token}";
-                await SmsAsync(http, phone, followUp, retried, ct);
-                return [new(ReceiptIn(reply), 1, first), new(ReceiptIn(reply), 2, followUp)];
-            }
-        }
-    }
-
-    private static async Task<string> SmsAsync(HttpClient http, string phone, string body, Action retried, CancellationToken ct)
-    {
-        // Twilio's own retry: the same MessageSid, the same signature.
-        return await UntilAcceptedAsync(http, await TwilioStub.InboundSmsAsync(PublicBase, phone, body), retried, ct);
-    }
-
-    /// <summary>Sends until a 2xx, as a client that did not get one does; a refused connection is a process being restarted.</summary>
-    private static async Task<string> UntilAcceptedAsync(HttpClient http, Func<HttpRequestMessage> request, Action retried, CancellationToken ct)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                using var message = request();
-                using var response = await http.SendAsync(message, ct);
-                if ((int)response.StatusCode is >= 200 and < 300)
-                {
-                    return await response.Content.ReadAsStringAsync(ct);
-                }
-
-                Assert.True(response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.InternalServerError, $"unexpected {(int)response.StatusCode}");
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
-            {
-            }
-
-            Assert.True(attempt < 200, "a request never got a 2xx");
-            retried();
-            await Task.Delay(100, ct);
-        }
-    }
-
-    private static string ReceiptIn(string text) => ReceiptPattern().Match(text).Value is { Length: > 0 } receipt ? receipt : throw new InvalidOperationException("no receipt in: " + text);
-
-    [GeneratedRegex("[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")]
-    private static partial Regex ReceiptPattern();
 
     private Dictionary<string, string?> Environment(TwilioStub twilio)
     {
@@ -249,7 +148,7 @@ public sealed partial class CrashTests(OwnAzurite storage) : IClassFixture<OwnAz
             ["Twilio__MessagesPerSecond"] = "1000",
             ["Responders__0__Name"] = "On call",
             ["Responders__0__Phone"] = Responder,
-        }.Concat(twilio.AppSettings(PublicBase, "__")))
+        }.Concat(twilio.AppSettings(TipTraffic.PublicBase, "__")))
         {
             environment[key] = value;
         }

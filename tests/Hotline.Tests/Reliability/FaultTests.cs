@@ -1,0 +1,185 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure.Storage.Queues;
+using Hotline.Functions.Intake;
+using Hotline.Tests.Dispatch;
+using Hotline.Tests.Infrastructure;
+
+namespace Hotline.Tests.Reliability;
+
+/// <summary>
+/// The app keeps running while what it depends on fails and comes back: storage taken away mid-load
+/// (intake says 503 fast, never 500, stores nothing half; everything flows again without a restart), and
+/// Twilio answering 429, 500 or nothing for a while (alerts are late, never lost or doubled). A poison
+/// message ending in a responder notice is <c>DispatchTriage_SendKeepsFailing_EndsInTriagePoisonAndRaisesThePoisonNotice</c>.
+/// </summary>
+public sealed class FaultTests(OwnAzurite storage) : IClassFixture<OwnAzurite>
+{
+    private const string Amina = "+447700900101";
+    private const string Bilal = "+447700900102";
+    private const string Undelivered = "HOTLINE: AN ALERT COULD NOT BE DELIVERED";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Intake_StorageGoesAwayMidLoadAndReturns_Answers503FastThenStoresEveryTipOnceWithoutARestart()
+    {
+        await using var outage = new StorageOutage(storage.Azurite);
+        await using var twilio = await TwilioStub.StartAsync();
+        await using var app = await StartAsync(outage.ConnectionString, twilio);
+        app.Http.Timeout = TimeSpan.FromSeconds(60);
+
+        var units = TipTraffic.Units(json: 150, form: 60, smsConversations: 40);
+        var accepted = new ConcurrentBag<AcceptedTip>();
+        var refusals = new ConcurrentBag<RefusedAttempt>();
+        var done = 0;
+        var outageStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var outageWindow = Task.Run(async () =>
+        {
+            await outageStarted.Task.WaitAsync(Ct);
+            outage.Down();
+            await Task.Delay(TimeSpan.FromSeconds(8), Ct);
+            outage.Up();
+        }, Ct);
+
+        await Parallel.ForEachAsync(units, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Ct }, async (unit, ct) =>
+        {
+            foreach (var tip in await TipTraffic.SendAsync(app.Http, unit, refusals.Add, ct))
+            {
+                accepted.Add(tip);
+            }
+
+            if (Interlocked.Increment(ref done) == units.Count / 4)
+            {
+                outageStarted.TrySetResult();
+            }
+        });
+        await outageWindow;
+
+        // The whole outage answered 503 with Retry-After, each within the intake deadline (and so well inside
+        // the 15 s Twilio waits for a webhook): never a 500, never a hang.
+        Assert.NotEmpty(refusals);
+        Assert.All(refusals, r =>
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, r.Status);
+            Assert.True(r.RetryAfter, "a 503 without Retry-After");
+            Assert.True(r.Elapsed < IntakeDeadline.Limit + TimeSpan.FromSeconds(2), $"a 503 took {r.Elapsed.TotalSeconds:F1} s");
+        });
+
+        // Back without a restart: healthy, and every tip the retries got in is stored once, exactly.
+        using (var health = await app.Http.GetAsync(new Uri("/api/health", UriKind.Relative), Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        }
+
+        Assert.Equal(TipTraffic.Messages(units), accepted.Count);
+        await TipTraffic.AssertStoredOnceAsync(storage.ConnectionString, accepted, Ct);
+
+        // Every case reaches its responder: alerts whose queue send the outage cut are queued again by the sweeper.
+        var cases = accepted.Where(a => a.Sequence == 1).Select(a => a.Receipt).ToHashSet();
+        await Eventually.TrueAsync(async () => cases.All(Alerted(twilio, Amina).Contains) && await QueueEmptyAsync("triage"), TimeSpan.FromMinutes(2));
+        var alerts = Alerts(twilio, Amina);
+        var takeovers = app.Logs.Lines.Count(l => l.Contains("taking it over", StringComparison.Ordinal));
+        Assert.True(alerts.Count - alerts.Distinct().Count() <= takeovers, $"{alerts.Count - alerts.Distinct().Count()} alerts repeated with {takeovers} claims taken over");
+        Assert.True(await QueueEmptyAsync("triage-poison"), "messages in triage-poison");
+
+        AssertNoTipTextLogged(app, accepted);
+        var summary = $"storage away for 8 s under load: {accepted.Count} tips accepted ({cases.Count} cases), {refusals.Count} answers were 503 first (slowest {refusals.Max(r => r.Elapsed).TotalSeconds:F1} s), 0 other; {alerts.Count} alerts ({alerts.Count - alerts.Distinct().Count()} repeated, {takeovers} claims taken over)";
+        TestContext.Current.SendDiagnosticMessage("Fault test: " + summary);
+        await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "hotline-fault-test.txt"), summary + "\n", Ct);
+    }
+
+    [Fact]
+    public async Task DispatchTriage_TwilioRateLimitsFailsAndTimesOutThenRecovers_DeliversEveryAlertOnceToEachResponder()
+    {
+        await using var twilio = await TwilioStub.StartAsync();
+        var outage = true;
+        var failures = new[] { StubAnswer.TooManyRequests, StubAnswer.ServerError, StubAnswer.Hang };
+        var seen = 0;
+        twilio.Answer = _ => Volatile.Read(ref outage) ? failures[Interlocked.Increment(ref seen) % failures.Length] : StubAnswer.Ok;
+        await using var app = await StartAsync(storage.ConnectionString, twilio);
+
+        var receipts = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            using var response = await app.Http.PostAsJsonAsync("/api/tips", new { message = $"They locked us in the container and beat us, help now {i} {Guid.NewGuid():N}", language = "en" }, Ct);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            receipts.Add(JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("receipt").GetString()!);
+        }
+
+        // Long enough for every alert to fail more than once, short of the retries that would poison it.
+        await Task.Delay(TimeSpan.FromSeconds(6), Ct);
+        var duringOutage = twilio.Sms.Count;
+        Volatile.Write(ref outage, false);
+
+        await Eventually.TrueAsync(
+            async () => receipts.All(Alerted(twilio, Amina).Contains) && receipts.All(Alerted(twilio, Bilal).Contains) && await QueueEmptyAsync("triage"),
+            TimeSpan.FromMinutes(2));
+
+        Assert.True(duringOutage >= receipts.Count * 2, $"only {duringOutage} sends were tried during the outage");
+        Assert.Contains(twilio.Sms, r => r.Answer == StubAnswer.TooManyRequests);
+        Assert.Contains(twilio.Sms, r => r.Answer == StubAnswer.ServerError);
+        Assert.Contains(twilio.Sms, r => r.Answer == StubAnswer.Hang);
+        foreach (var responder in new[] { Amina, Bilal })
+        {
+            Assert.Equal(receipts.Order(StringComparer.Ordinal), Alerts(twilio, responder).Order(StringComparer.Ordinal));
+        }
+
+        Assert.DoesNotContain(twilio.Sms, r => r.SmsBody!.StartsWith(Undelivered, StringComparison.Ordinal));
+        Assert.True(await QueueEmptyAsync("triage-poison"), "messages in triage-poison");
+    }
+
+    private static HashSet<string> Alerted(TwilioStub twilio, string responder) => Alerts(twilio, responder).ToHashSet();
+
+    private static List<string> Alerts(TwilioStub twilio, string responder) =>
+        twilio.Sms.Where(r => r.Delivered && r.To == responder && r.SmsBody!.StartsWith("HOTLINE ALERT", StringComparison.Ordinal))
+            .Select(r => TipTraffic.ReceiptIn(r.SmsBody!)).ToList();
+
+    private async Task<bool> QueueEmptyAsync(string name) =>
+        (await new QueueClient(storage.ConnectionString, name).GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount == 0;
+
+    private static void AssertNoTipTextLogged(TestApp app, IEnumerable<AcceptedTip> accepted)
+    {
+        var text = app.Logs.AllText;
+        foreach (var tip in accepted)
+        {
+            // The last word of every tip is a fresh token: it appears nowhere but in the tip.
+            var token = tip.Text[(tip.Text.LastIndexOf(' ') + 1)..];
+            Assert.False(text.Contains(token, StringComparison.Ordinal), "tip text logged");
+        }
+
+        Assert.DoesNotContain("+4475", text, StringComparison.Ordinal);
+    }
+
+    /// <summary>The app with dispatch, the sweeper (every 2 s, after 5 s) and two responders paged for urgent alerts.</summary>
+    private static async Task<TestApp> StartAsync(string connectionString, TwilioStub twilio)
+    {
+        var settings = TestApp.BaseSettings(connectionString);
+        foreach (var (key, value) in new Dictionary<string, string?>
+        {
+            ["AzureWebJobs:DispatchTriage:Disabled"] = "false",
+            ["AzureWebJobs:DispatchTriagePoison:Disabled"] = "false",
+            ["AzureWebJobs:SweepUntriaged:Disabled"] = "false",
+            ["SweepUntriagedSchedule"] = "*/2 * * * * *",
+            ["Hotline:Sweep:Grace"] = "00:00:05",
+            ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.200",
+            ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:01",
+            ["Hotline:Dispatch:Http:AttemptTimeout"] = "00:00:01",
+            ["Hotline:Dispatch:Http:TotalTimeout"] = "00:00:04",
+            ["Hotline:Dispatch:Http:MaxRetries"] = "2",
+            ["Hotline:Dispatch:Http:RetryBaseDelay"] = "00:00:00.050",
+            ["Twilio:MessagesPerSecond"] = "100",
+            ["Responders:0:Name"] = "Amina",
+            ["Responders:0:Phone"] = Amina,
+            ["Responders:1:Name"] = "Bilal",
+            ["Responders:1:Phone"] = Bilal,
+        }.Concat(twilio.AppSettings(TipTraffic.PublicBase)))
+        {
+            settings[key] = value;
+        }
+
+        return await TestApp.StartAsync(settings, cancellationToken: Ct);
+    }
+}
