@@ -82,8 +82,9 @@ internal static partial class TipRequestReader
             return (null, TipRejection.CrossSite);
         }
 
+        // Two Content-Type headers are joined into one value that may start like JSON: neither is believed.
         var form = IsForm(request);
-        if (!form && !IsJson(request))
+        if (request.Headers.ContentType.Count > 1 || (!form && !IsJson(request)))
         {
             return (null, TipRejection.UnsupportedMediaType);
         }
