@@ -33,7 +33,10 @@ public sealed class CaseStore
     public Task RecordMessageAsync(CaseMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return UpdateAsync(message.TipId, existing => existing is null
+
+        // A case's first message almost always finds no record: create it without reading first (a read
+        // that finds nothing costs a round trip and an exception), and merge only if one exists after all.
+        return UpdateAsync(message.TipId, likelyNew: message.Sequence == 1, existing => existing is null
             ? new CaseRecord(message.TipId.ToString(), message.Channel, message.Urgency, message.Language, CaseStatus.New, message.ReceivedAt, message.ReceivedAt, message.Sequence, message.ContactPaused == true)
             : existing with
             {
@@ -52,7 +55,7 @@ public sealed class CaseStore
     public async Task<bool> SetStatusAsync(TipId id, CaseStatus status, CancellationToken cancellationToken = default)
     {
         var found = true;
-        await UpdateAsync(id, existing =>
+        await UpdateAsync(id, likelyNew: false, existing =>
         {
             found = existing is not null;
             return existing is null ? null : existing with { Status = status };
@@ -102,22 +105,28 @@ public sealed class CaseStore
         }
     }
 
-    /// <summary>Read, change, write under the ETag read; again when someone else wrote in between.</summary>
-    private async Task UpdateAsync(TipId id, Func<CaseRecord?, CaseRecord?> change, CancellationToken cancellationToken)
+    /// <summary>
+    /// Read, change, write under the ETag read; again when someone else wrote in between. <paramref name="likelyNew"/>:
+    /// the first round creates the record without reading (create-only, so it never overwrites one).
+    /// </summary>
+    private async Task UpdateAsync(TipId id, bool likelyNew, Func<CaseRecord?, CaseRecord?> change, CancellationToken cancellationToken)
     {
         var blob = _container.GetBlobClient(id.Compact);
         for (var round = 0; round < MaxRounds; round++)
         {
             CaseRecord? existing = null;
             ETag? etag = null;
-            try
+            if (!(likelyNew && round == 0))
             {
-                var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
-                existing = CaseRecord.FromMetadata(id.ToString(), properties.Metadata);
-                etag = properties.ETag;
-            }
-            catch (RequestFailedException ex) when (ex.Status == 404)
-            {
+                try
+                {
+                    var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+                    existing = CaseRecord.FromMetadata(id.ToString(), properties.Metadata);
+                    etag = properties.ETag;
+                }
+                catch (RequestFailedException ex) when (ex.Status == 404)
+                {
+                }
             }
 
             var updated = change(existing);

@@ -244,12 +244,10 @@ public sealed partial class SmsIntake(
         await intake.TryStoreAsync(blobName, envelope, cancellationToken).ConfigureAwait(false);
         var paused = kind switch { SmsKind.Stop => true, SmsKind.Start => false, _ => record.ContactPaused == true ? true : (bool?)null };
         var urgency = envelope.Urgency > record.Urgency ? envelope.Urgency : record.Urgency;
-        await intake.RecordCaseAsync(new CaseMessage(tipId.Value, Channel.Sms, urgency, record.Language, record.ReceivedAt, record.Sequence, paused), cancellationToken).ConfigureAwait(false);
-
-        if (record.Alert)
-        {
-            await intake.EnqueueAsync(new TriageMessage(tipId.Value.ToString(), Channel.Sms, record.Urgency, record.ReceivedAt, record.Language, record.ContactPaused), cancellationToken).ConfigureAwait(false);
-        }
+        await intake.FileAsync(
+            new CaseMessage(tipId.Value, Channel.Sms, urgency, record.Language, record.ReceivedAt, record.Sequence, paused),
+            record.Alert ? new TriageMessage(tipId.Value.ToString(), Channel.Sms, record.Urgency, record.ReceivedAt, record.Language, record.ContactPaused) : null,
+            cancellationToken).ConfigureAwait(false);
 
         Log.Stored(logger, tipId.Value.ToString(), record.Sequence, kind, record.Alert);
         return new SmsReceipt(tipId.Value, record.Sequence, record.Urgency, record.Language, record.NewCase, duplicate);
