@@ -39,6 +39,11 @@ using Microsoft.Extensions.Logging;
 // tool's list reads only them), against a bare listing of the same container as the floor.
 //
 //   dotnet run -c Release --project benchmarks/Hotline.LoadTest -- --list-cases 10000
+//
+// Or, on its own: intake throughput and latency at 1, 8, 32 and 64 clients against the storage floor, with
+// the app's CPU time per tip and peak RSS (see IntakeBenchmark.cs); --intake is the requests per level.
+//
+//   dotnet run -c Release --project benchmarks/Hotline.LoadTest -- --intake 400
 var tips = IntArg("--tips", 200);
 var concurrency = IntArg("--concurrency", 4);
 var idleTips = IntArg("--idle", 8);
@@ -46,6 +51,7 @@ var flood = IntArg("--flood", 20);
 var bigFlood = IntArg("--big-flood", 150);
 var digestAfter = IntArg("--digest-after", 20);
 var listCases = IntArg("--list-cases", 0);
+var intake = IntArg("--intake", 0);
 var message = "They took our passports and we work at the farm near the border without pay. " + new string('x', 400);
 
 await using var azurite = await Azurite.StartAsync();
@@ -55,8 +61,13 @@ if (listCases > 0)
     return 0;
 }
 
-await using var twilio = await TwilioStub.StartAsync();
 var (_, publicPem, _) = HotlineKeys.Generate();
+if (intake > 0)
+{
+    return await Hotline.LoadTest.IntakeBenchmark.RunAsync(azurite, publicPem, intake);
+}
+
+await using var twilio = await TwilioStub.StartAsync();
 await using var app = await StartAppAsync(messagesPerSecond: 1000, digestAfter: 0);
 var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 using var http = new HttpClient { BaseAddress = new Uri(address) };
