@@ -70,7 +70,13 @@ public sealed partial class SmsIntake(
         var sidHash = state.Hash(sms.MessageSid);
         var recordName = "sms-messages/" + sidHash;
 
-        var (existing, _) = await Call(() => state.GetAsync(recordName, cancellationToken), cancellationToken).ConfigureAwait(false);
+        // The MessageSid record and the conversation pointer are read at once: a new message (nearly every
+        // one) needs both, and a pointer read early is only a pointer read early: it is committed under its
+        // ETag, so if anything moved meanwhile the save fails and the loop reads it again.
+        var recordRead = Call(() => state.GetAsync(recordName, cancellationToken), cancellationToken);
+        var pointerRead = Call(() => state.GetAsync(PointerName(pseudonym), cancellationToken), cancellationToken);
+        await Task.WhenAll(recordRead, pointerRead).ConfigureAwait(false);
+        var (existing, _) = await recordRead.ConfigureAwait(false);
         if (existing is not null)
         {
             var record = ReadRecord(existing);
@@ -83,7 +89,9 @@ public sealed partial class SmsIntake(
         var detected = LanguageDetector.Detect(sms.Body);
         for (var attempt = 1; attempt <= MaxPointerAttempts; attempt++)
         {
-            var (data, etag) = await Call(() => state.GetAsync(PointerName(pseudonym), cancellationToken), cancellationToken).ConfigureAwait(false);
+            var (data, etag) = attempt == 1
+                ? await pointerRead.ConfigureAwait(false)
+                : await Call(() => state.GetAsync(PointerName(pseudonym), cancellationToken), cancellationToken).ConfigureAwait(false);
             var pointer = ReadPointer(data);
             if (pointer?.Recent?.FirstOrDefault(r => r.MessageSidHash == sidHash) is { } committed)
             {
