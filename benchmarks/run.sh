@@ -17,6 +17,11 @@ if [ "${1:-}" = "--quick" ]; then requests=64 runs=1 tips=40 flood=4 big_flood=3
 command -v dotnet >/dev/null || { echo "benchmarks: the .NET SDK is needed" >&2; exit 1; }
 npm ls --depth=0 >/dev/null 2>&1 || npm ci --no-audit --no-fund
 
+# Build once, quietly: the runs below then print only their tables.
+for project in benchmarks/Hotline.Benchmarks benchmarks/Hotline.LoadTest; do
+  dotnet build "$project" -c Release --nologo -v quiet >/dev/null || dotnet build "$project" -c Release --nologo -v quiet
+done
+
 out=artifacts/benchmarks
 mkdir -p "$out"
 report="$out/report.md"
@@ -30,17 +35,17 @@ section() { printf '\n## %s\n\n`%s`\n\n' "$1" "$2" | tee -a "$report"; }
 
 section "Micro-benchmarks (BenchmarkDotNet, ShortRun, in process)" "dotnet run -c Release --project benchmarks/Hotline.Benchmarks -- --filter '*'"
 rm -rf BenchmarkDotNet.Artifacts
-dotnet run -c Release --project benchmarks/Hotline.Benchmarks -- --filter '*' --artifacts "$out/bdn" >"$out/bdn.log" 2>&1 || { tail -40 "$out/bdn.log"; exit 1; }
+dotnet run -c Release --no-build --project benchmarks/Hotline.Benchmarks -- --filter '*' --artifacts "$out/bdn" >"$out/bdn.log" 2>&1 || { tail -40 "$out/bdn.log"; exit 1; }
 for table in "$out"/bdn/results/*-report-github.md; do
   grep '^|' "$table" | sed 's/&#39;//g; s/\*\*//g' | tee -a "$report"
   echo | tee -a "$report"
 done
 
 section "Intake against the storage floor" "dotnet run -c Release --project benchmarks/Hotline.LoadTest -- --intake $requests"
-dotnet run -c Release --project benchmarks/Hotline.LoadTest -- --intake "$requests" | tee -a "$report"
+dotnet run -c Release --no-build --project benchmarks/Hotline.LoadTest -- --intake "$requests" | tee -a "$report"
 
 section "Tip to alert" "dotnet run -c Release --project benchmarks/Hotline.LoadTest -- --tips $tips --concurrency 4 --idle 8 --flood $flood --big-flood $big_flood --digest-after 20"
-dotnet run -c Release --project benchmarks/Hotline.LoadTest -- --tips "$tips" --concurrency 4 --idle 8 --flood "$flood" --big-flood "$big_flood" --digest-after 20 | tee -a "$report"
+dotnet run -c Release --no-build --project benchmarks/Hotline.LoadTest -- --tips "$tips" --concurrency 4 --idle 8 --flood "$flood" --big-flood "$big_flood" --digest-after 20 | tee -a "$report"
 
 section "Start-up" "benchmarks/startup.sh $runs"
 bash benchmarks/startup.sh "$runs" | tee -a "$report"

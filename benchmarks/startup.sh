@@ -29,7 +29,7 @@ app=src/Hotline.Functions
 dotnet build "$app" -c Release -o "$work/jit" --artifacts-path "$work/build-jit" --nologo -v quiet >/dev/null
 dotnet publish "$app" -c Release -o "$work/plain" --artifacts-path "$work/build-plain" --nologo -v quiet -p:PublishReadyToRun=false >/dev/null
 dotnet publish "$app" -c Release -o "$work/ship" --artifacts-path "$work/build-ship" --nologo -v quiet >/dev/null
-dotnet run --project src/Hotline.Cli -- keys init --dir "$work/keys" >/dev/null
+dotnet run --project src/Hotline.Cli -- keys init --unprotected --dir "$work/keys" >/dev/null
 
 blob_port=$(free_port); queue_port=$(free_port); table_port=$(free_port)
 node node_modules/azurite/dist/src/azurite.js --silent --inMemoryPersistence --disableTelemetry --skipApiVersionCheck \
