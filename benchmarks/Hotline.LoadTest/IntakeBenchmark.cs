@@ -195,6 +195,7 @@ internal static class IntakeBenchmark
             ["AzureWebJobs__DispatchTriagePoison__Disabled"] = "true",
             ["AzureWebJobs__DispatchDigest__Disabled"] = "true",
             ["AzureWebJobs__SweepUntriaged__Disabled"] = "true",
+            ["AzureWebJobs__DeleteProviderCopy__Disabled"] = "true",
             ["Logging__LogLevel__Default"] = "Warning",
         })
         {

@@ -1,3 +1,4 @@
+using Hotline.Functions.DeleteProviderCopy;
 using Hotline.Functions.DispatchTriage;
 using Hotline.Functions.Hosting;
 using Hotline.Functions.Http;
@@ -83,6 +84,7 @@ public static class HotlineApp
         services.AddIntake();
         services.AddTriageDispatch(configuration);
         services.AddUntriagedSweep(configuration);
+        services.AddProviderCopyDeletion(configuration);
     }
 
     /// <summary>

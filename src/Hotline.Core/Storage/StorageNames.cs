@@ -22,6 +22,9 @@ public static class StorageNames
     /// <summary>The Functions host's convention: a queue's poison messages go to "&lt;queue&gt;-poison".</summary>
     public const string PoisonSuffix = "-poison";
 
+    /// <summary>Inbound messages whose copy at Twilio is to be deleted once they are stored (sealed MessageSids).</summary>
+    public const string ProviderCopiesQueue = "twilio-delete";
+
     /// <summary>The storage connection setting (the Functions standard): the queue triggers' <c>Connection</c>, and the app's own.</summary>
     public const string ConnectionSetting = "AzureWebJobsStorage";
 }

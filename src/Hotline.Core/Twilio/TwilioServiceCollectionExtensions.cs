@@ -30,6 +30,13 @@ public static class TwilioServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { AllowAutoRedirect = false })
             .AddAlertResilience("twilio", paced: true)
             .AddHttpMessageHandler<TwilioApiBaseHandler>();
+
+        // Housekeeping (deleting Twilio's copies) must never take an alert's place in the SMS pacer.
+        services.AddHttpClient(TwilioSmsClient.UnpacedHttpClientName)
+            .RemoveAllLoggers()
+            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { AllowAutoRedirect = false })
+            .AddAlertResilience("twilio-housekeeping", paced: false)
+            .AddHttpMessageHandler<TwilioApiBaseHandler>();
         return services;
     }
 

@@ -20,7 +20,11 @@ public sealed class TwilioSmsClient(IHttpClientFactory httpClientFactory, IOptio
     /// <summary>The named HttpClient with the resilience pipeline and the pacer.</summary>
     public const string HttpClientName = "twilio";
 
-    private readonly Lazy<TwilioRestClient> _client = new(() => CreateClient(httpClientFactory, options.Value));
+    /// <summary>The client for requests that are not messages to send: not paced.</summary>
+    public const string UnpacedHttpClientName = "twilio-unpaced";
+
+    private readonly Lazy<TwilioRestClient> _client = new(() => CreateClient(httpClientFactory, HttpClientName, options.Value));
+    private readonly Lazy<TwilioRestClient> _unpaced = new(() => CreateClient(httpClientFactory, UnpacedHttpClientName, options.Value));
 
     /// <summary>
     /// Sends one SMS. Returns Twilio's verdict for any HTTP answer (after retries on 429/5xx);
@@ -74,8 +78,36 @@ public sealed class TwilioSmsClient(IHttpClientFactory httpClientFactory, IOptio
         }
     }
 
-    private static TwilioRestClient CreateClient(IHttpClientFactory factory, TwilioOptions settings) =>
-        new(settings.AccountSid, settings.AuthToken, accountSid: settings.AccountSid, httpClient: new SystemNetHttpClient(factory.CreateClient(HttpClientName)));
+    /// <summary>
+    /// Deletes a message (and the media it brought) from the account's message log: the Messages resource's
+    /// DELETE. True when it is gone, including when it was gone already (404). Twilio refuses to delete a
+    /// message it has not finished with; that, like any other failure, throws, for the caller to retry.
+    /// </summary>
+    public async Task<bool> DeleteMessageAsync(string messageSid, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageSid);
+        if (!options.Value.IsConfigured)
+        {
+            throw new InvalidOperationException("Twilio is not configured (Twilio__AccountSid is empty).");
+        }
+
+        try
+        {
+            return await MessageResource.DeleteAsync(messageSid, client: _unpaced.Value).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ApiException refused) when (refused.Status == (int)HttpStatusCode.NotFound)
+        {
+            return true;
+        }
+        catch (ApiConnectionException failed) when (failed.InnerException is { } inner && !cancellationToken.IsCancellationRequested)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(inner);
+            throw;
+        }
+    }
+
+    private static TwilioRestClient CreateClient(IHttpClientFactory factory, string name, TwilioOptions settings) =>
+        new(settings.AccountSid, settings.AuthToken, accountSid: settings.AccountSid, httpClient: new SystemNetHttpClient(factory.CreateClient(name)));
 }
 
 /// <summary>Twilio's answer to one send.</summary>

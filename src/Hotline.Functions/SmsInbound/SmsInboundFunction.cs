@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Xml.Linq;
+using Hotline.Functions.DeleteProviderCopy;
 using Hotline.Functions.Http;
 using Hotline.Functions.Intake;
 using Hotline.Sms;
@@ -20,7 +21,7 @@ namespace Hotline.Functions.SmsInbound;
 /// configured SharedKey) over the public webhook URL are read (403 otherwise, nothing stored). The answer is TwiML:
 /// a short reply in the tipster's language with the case number.
 /// </summary>
-internal sealed partial class SmsInboundFunction(SmsIntake sms, IOptions<TwilioOptions> twilioOptions, IntakeRateLimiter limiter, ILogger<SmsInboundFunction> logger)
+internal sealed partial class SmsInboundFunction(SmsIntake sms, ProviderCopies copies, IOptions<TwilioOptions> twilioOptions, IntakeRateLimiter limiter, ILogger<SmsInboundFunction> logger)
 {
     public const string Name = "SmsInbound";
 
@@ -110,34 +111,15 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, IOptions<TwilioO
             return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
         }
 
-        var (from, body, media) = (inbound.From, inbound.Body, inbound.MediaUrls);
-        var (command, argument) = SmsKeywords.Parse(body);
+        var (command, argument) = SmsKeywords.Parse(inbound.Body);
         using var deadline = IntakeDeadline.Start(cancellationToken);
         try
         {
-            switch (command)
-            {
-                case SmsCommand.Help:
-                {
-                    // Someone texting HELP to a trafficking hotline may be asking for help: it is a report
-                    // (stored, paged) and it is answered with what the hotline is and how to use it.
-                    var helpReceipt = await sms.ReceiveAsync(inbound, SmsKind.Message, deadline.Token);
-                    return TwiML(SmsReplies.For(helpReceipt!.Language).Help + " " + Acknowledgement(helpReceipt));
-                }
+            var answer = await AnswerAsync(inbound, command, argument, deadline.Token);
 
-                case SmsCommand.Language:
-                    return await ChooseLanguageAsync(from, argument, deadline.Token);
-                case SmsCommand.None when body.Length == 0 && media.Count == 0:
-                    // Nothing to store; say so, so a tipster whose text was lost can send it again.
-                    return TwiML(SmsReplies.For(await sms.GetLanguageAsync(from, deadline.Token)).Empty);
-                case SmsCommand.Stop or SmsCommand.Start:
-                    // Twilio answers opt-out and opt-in words itself and blocks our replies: record, say nothing.
-                    await sms.ReceiveAsync(inbound, SmsKeywords.Kind(command), deadline.Token);
-                    return TwiML(null);
-                default:
-                    var receipt = await sms.ReceiveAsync(inbound, SmsKind.Message, deadline.Token);
-                    return TwiML(Acknowledgement(receipt!));
-            }
+            // Everything the message brought is stored (or there was nothing to store): Twilio's copy can go.
+            await copies.ScheduleAsync(inbound, deadline.Token);
+            return answer;
         }
         catch (Exception ex) when (ex is IntakeUnavailableException || deadline.Passed(ex))
         {
@@ -145,6 +127,34 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, IOptions<TwilioO
             // same MessageSid then finishes what this request started.
             request.HttpContext.Response.Headers.RetryAfter = IntakeResponses.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             return TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private async Task<IResult> AnswerAsync(InboundSms inbound, SmsCommand command, string argument, CancellationToken cancellationToken)
+    {
+        var (from, body, media) = (inbound.From, inbound.Body, inbound.MediaUrls);
+        switch (command)
+        {
+            case SmsCommand.Help:
+            {
+                // Someone texting HELP to a trafficking hotline may be asking for help: it is a report
+                // (stored, paged) and it is answered with what the hotline is and how to use it.
+                var helpReceipt = await sms.ReceiveAsync(inbound, SmsKind.Message, cancellationToken);
+                return TwiML(SmsReplies.For(helpReceipt!.Language).Help + " " + Acknowledgement(helpReceipt));
+            }
+
+            case SmsCommand.Language:
+                return await ChooseLanguageAsync(from, argument, cancellationToken);
+            case SmsCommand.None when body.Length == 0 && media.Count == 0:
+                // Nothing to store; say so, so a tipster whose text was lost can send it again.
+                return TwiML(SmsReplies.For(await sms.GetLanguageAsync(from, cancellationToken)).Empty);
+            case SmsCommand.Stop or SmsCommand.Start:
+                // Twilio answers opt-out and opt-in words itself and blocks our replies: record, say nothing.
+                await sms.ReceiveAsync(inbound, SmsKeywords.Kind(command), cancellationToken);
+                return TwiML(null);
+            default:
+                var receipt = await sms.ReceiveAsync(inbound, SmsKind.Message, cancellationToken);
+                return TwiML(Acknowledgement(receipt!));
         }
     }
 

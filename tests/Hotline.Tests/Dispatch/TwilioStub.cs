@@ -26,9 +26,12 @@ public enum StubAnswer
 }
 
 /// <summary>One request the stub saw. <see cref="At"/> is monotonic time since the stub started.</summary>
-public sealed record StubRequest(string Path, string? Authorization, IReadOnlyDictionary<string, string> Form, string Body, TimeSpan At, StubAnswer Answer)
+public sealed record StubRequest(string Path, string? Authorization, IReadOnlyDictionary<string, string> Form, string Body, TimeSpan At, StubAnswer Answer, string Method = "POST")
 {
-    public bool IsSms => Path.EndsWith("/Messages.json", StringComparison.Ordinal);
+    public bool IsSms => Method == "POST" && Path.EndsWith("/Messages.json", StringComparison.Ordinal);
+
+    /// <summary>A DELETE of one message (<c>/2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}.json</c>).</summary>
+    public bool IsMessageDelete => Method == "DELETE" && Path.Contains("/Messages/", StringComparison.Ordinal);
 
     public bool Delivered => Answer == StubAnswer.Ok;
 
@@ -72,7 +75,9 @@ public sealed class TwilioStub : IAsyncDisposable
 
     public IReadOnlyList<StubRequest> Sms => Requests.Where(r => r.IsSms).ToList();
 
-    public IReadOnlyList<StubRequest> Webhooks => Requests.Where(r => !r.IsSms).ToList();
+    public IReadOnlyList<StubRequest> Webhooks => Requests.Where(r => !r.IsSms && !r.IsMessageDelete).ToList();
+
+    public IReadOnlyList<StubRequest> Deletes => Requests.Where(r => r.IsMessageDelete).ToList();
 
     public Uri WebhookUrl(string name) => new(BaseAddress, "/hooks/" + name);
 
@@ -129,6 +134,7 @@ public sealed class TwilioStub : IAsyncDisposable
         var app = builder.Build();
         TwilioStub? stub = null;
         app.MapPost("/{**path}", (Func<HttpContext, Task<IResult>>)(context => stub!.HandleAsync(context)));
+        app.MapDelete("/{**path}", (Func<HttpContext, Task<IResult>>)(context => stub!.HandleAsync(context)));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         stub = new TwilioStub(app, new Uri(address));
@@ -154,7 +160,7 @@ public sealed class TwilioStub : IAsyncDisposable
             body = await reader.ReadToEndAsync(context.RequestAborted);
         }
 
-        var seen = new StubRequest(request.Path.Value ?? string.Empty, request.Headers.Authorization.ToString(), form, body, at, StubAnswer.Ok);
+        var seen = new StubRequest(request.Path.Value ?? string.Empty, request.Headers.Authorization.ToString(), form, body, at, StubAnswer.Ok, request.Method);
         var answer = _scripted.TryDequeue(out var scripted) ? scripted : Answer(seen);
         Requests.Enqueue(seen with { Answer = answer });
         await Gate.WaitAsync(context.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -178,7 +184,7 @@ public sealed class TwilioStub : IAsyncDisposable
 
         return seen.IsSms
             ? Results.Json(new { sid = "SM" + Guid.NewGuid().ToString("N"), status = "queued" }, statusCode: 201)
-            : Results.Ok();
+            : seen.IsMessageDelete ? Results.NoContent() : Results.Ok();
     }
 
     public async ValueTask DisposeAsync()

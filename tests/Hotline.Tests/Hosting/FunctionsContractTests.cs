@@ -29,6 +29,7 @@ public sealed class FunctionsContractTests(AzuriteFixture azurite)
         { "DispatchTriagePoison", "Hotline.Functions.DispatchTriagePoison.DispatchTriagePoisonFunction.Run", "queueTrigger", "", null, "triage-poison", "AzureWebJobsStorage" },
         { "DispatchDigest", "Hotline.Functions.DispatchDigest.DispatchDigestFunction.Run", "timerTrigger", "", null, "0 * * * * *", null },
         { "SweepUntriaged", "Hotline.Functions.SweepUntriaged.SweepUntriagedFunction.Run", "timerTrigger", "", null, "%SweepUntriagedSchedule%", null },
+        { "DeleteProviderCopy", "Hotline.Functions.DeleteProviderCopy.DeleteProviderCopyFunction.Run", "queueTrigger", "", null, "twilio-delete", "AzureWebJobsStorage" },
     };
 
     [Fact]

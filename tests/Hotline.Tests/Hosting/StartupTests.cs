@@ -222,6 +222,7 @@ public sealed class StartupTests(AzuriteFixture azurite)
         ["AzureWebJobs__DispatchTriagePoison__Disabled"] = "true",
         ["AzureWebJobs__DispatchDigest__Disabled"] = "true",
         ["AzureWebJobs__SweepUntriaged__Disabled"] = "true",
+        ["AzureWebJobs__DeleteProviderCopy__Disabled"] = "true",
     };
 
     /// <summary>

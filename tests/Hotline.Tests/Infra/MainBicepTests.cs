@@ -30,7 +30,7 @@ public sealed class MainBicepTests(MainBicepFixture bicep) : IClassFixture<MainB
             Assert.Contains($"'{container}'", containers, StringComparison.Ordinal);
         }
 
-        foreach (var queue in new[] { StorageNames.TriageQueue, StorageNames.TriagePoisonQueue })
+        foreach (var queue in new[] { StorageNames.TriageQueue, StorageNames.TriagePoisonQueue, StorageNames.ProviderCopiesQueue, StorageNames.ProviderCopiesQueue + StorageNames.PoisonSuffix })
         {
             Assert.Contains($"'{queue}'", queues, StringComparison.Ordinal);
         }

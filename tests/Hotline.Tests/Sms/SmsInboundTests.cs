@@ -734,6 +734,9 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         settings["Responders:0:Name"] = "On call";
         settings["Responders:0:Phone"] = "+447700900999";
         settings["Hotline:ConversationWindow"] = window.ToString();
+
+        // Deletions of Twilio's copies are queued visible at once, so the privacy scan sees them.
+        settings["Hotline:Twilio:DeleteAfter"] = "00:00:00";
         foreach (var (key, value) in extra ?? [])
         {
             settings[key] = value;
@@ -765,14 +768,17 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
     }
 
     /// <summary>
-    /// No phone number, tip text or geo value in logs, blob names, blob metadata, intake records or
-    /// the queue messages the test took off the triage queue.
+    /// No phone number, tip text or geo value in logs, blob names, blob metadata, intake records,
+    /// the queue messages the test took off the triage queue, or the queued deletions of Twilio's copies.
     /// </summary>
     private async Task AssertNothingLeakedAsync(string phone, IReadOnlyList<string> secrets, IReadOnlyList<string> queueMessages)
     {
         string[] all = [phone, phone.TrimStart('+'), .. secrets];
         Assert.Empty(PrivacyCanaries.FoundIn(App.Logs.AllText));
         Assert.All(queueMessages, m => Assert.DoesNotContain(all, v => m.Contains(v, StringComparison.Ordinal)));
+        var deletions = (await storage.Queue("twilio-delete").PeekMessagesAsync(32, Ct)).Value;
+        Assert.NotEmpty(deletions);
+        Assert.All(deletions, m => Assert.DoesNotContain(all, v => m.Body.ToString().Contains(v, StringComparison.Ordinal)));
         foreach (var container in new[] { "tips", "intake" })
         {
             var client = new BlobContainerClient(storage.ConnectionString, container);

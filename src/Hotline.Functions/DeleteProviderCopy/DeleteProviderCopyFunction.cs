@@ -1,0 +1,29 @@
+using Hotline.Functions.Hosting;
+using Hotline.Storage;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Hotline.Functions.DeleteProviderCopy;
+
+/// <summary>
+/// Queue trigger on <c>twilio-delete</c>: deletes an answered inbound message from Twilio's message log.
+/// Throwing fails the invocation, so a deletion Twilio refuses for now (a message it has not finished with,
+/// an outage) is retried, and finally left in <c>twilio-delete-poison</c>: the copy then stays at Twilio.
+/// </summary>
+internal sealed class DeleteProviderCopyFunction(IServiceProvider services) : IQueueFunction
+{
+    public const string FunctionName = "DeleteProviderCopy";
+
+    string IQueueFunction.Name => FunctionName;
+
+    string IQueueFunction.QueueName => StorageNames.ProviderCopiesQueue;
+
+    [Function(FunctionName)]
+    public Task Run(
+        [QueueTrigger(StorageNames.ProviderCopiesQueue, Connection = StorageNames.ConnectionSetting)] string message,
+        FunctionContext context,
+        CancellationToken cancellationToken) => RunAsync(QueueTriggerMessage.FromWorker(message, context), cancellationToken);
+
+    // Resolved on first run, as the dispatch functions' services.
+    public Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken) =>
+        services.GetRequiredService<ProviderCopies>().DeleteAsync(message, cancellationToken);
+}

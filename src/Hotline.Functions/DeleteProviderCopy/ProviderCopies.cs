@@ -1,0 +1,125 @@
+using Hotline.Functions.Hosting;
+using Hotline.Sms;
+using Hotline.Storage;
+using Hotline.Tips;
+using Hotline.Twilio;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Hotline.Functions.DeleteProviderCopy;
+
+/// <summary>Settings of <see cref="ProviderCopies"/> (<c>Hotline__Twilio__*</c>).</summary>
+public sealed class ProviderCopyOptions
+{
+    public const string SectionName = "Hotline:Twilio";
+
+    /// <summary>Delete each inbound message from Twilio's message log once Hotline has answered and stored it.</summary>
+    public bool DeleteProviderCopies { get; set; } = true;
+
+    /// <summary>
+    /// How long after the webhook's answer the deletion is first tried: Twilio refuses to delete a message it
+    /// has not finished with, and it finishes an inbound one only once it has our reply.
+    /// </summary>
+    public TimeSpan DeleteAfter { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+internal sealed class ProviderCopyOptionsValidator : IValidateOptions<ProviderCopyOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ProviderCopyOptions options) =>
+        options.DeleteAfter >= TimeSpan.Zero && options.DeleteAfter <= TimeSpan.FromDays(7)
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail("Hotline__Twilio__DeleteAfter must be between 00:00:00 and 7.00:00:00 (a queue message's longest initial delay).");
+}
+
+/// <summary>
+/// Twilio keeps a plaintext copy of every SMS a tipster sends (body, number, time) in the account's message
+/// log, readable by anyone with the account's credentials or a subpoena. Once Hotline has answered a message
+/// and stored what it brought, the copy is deleted: a queue message (<c>twilio-delete</c>, its MessageSid
+/// sealed under the pepper: a MessageSid finds the message at Twilio) delayed by <see cref="ProviderCopyOptions.DeleteAfter"/>,
+/// taken by <c>DeleteProviderCopy</c>, retried on failure.
+/// A message that brought media is kept: Hotline does not store media yet (only its Twilio URL), and deleting
+/// the message would delete the evidence with it.
+/// </summary>
+internal sealed partial class ProviderCopies(HotlineStorage storage, IntakeSecrets secrets, IOptions<ProviderCopyOptions> options, IOptions<TwilioOptions> twilio, IServiceProvider services, ILogger<ProviderCopies> logger)
+{
+    private const string SealName = StorageNames.ProviderCopiesQueue;
+
+    /// <summary>
+    /// Schedules the deletion of an answered message. Called only after everything the message brought is
+    /// stored. Never fails the webhook: a copy left at Twilio is a privacy cost, a tipster left without the
+    /// reply that says the report arrived is worse; a failure is logged (without the MessageSid).
+    /// </summary>
+    public async Task ScheduleAsync(InboundSms message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (!options.Value.DeleteProviderCopies || !twilio.Value.IsConfigured)
+        {
+            return;
+        }
+
+        if (message.MediaUrls.Count > 0)
+        {
+            Log.KeptForMedia(logger, message.MediaUrls.Count);
+            return;
+        }
+
+        try
+        {
+            var text = secrets.Seal(SealName, BinaryData.FromString(message.MessageSid)).ToString();
+            await storage.Queue(StorageNames.ProviderCopiesQueue).SendMessageAsync(text, visibilityTimeout: options.Value.DeleteAfter, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Whatever it was, the message itself is stored and answered; the copy waits at Twilio.
+            Log.NotScheduled(logger, ex.GetType().Name);
+        }
+    }
+
+    /// <summary>Deletes the message a queue message names; throws (to be retried) while Twilio refuses.</summary>
+    public async Task DeleteAsync(QueueTriggerMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        string messageSid;
+        try
+        {
+            messageSid = secrets.Open(SealName, BinaryData.FromString(message.Body)).ToString();
+        }
+        catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or FormatException)
+        {
+            // Not ours, altered, or sealed under another pepper: nothing can be deleted from it, and retrying won't help.
+            Log.Unreadable(logger);
+            return;
+        }
+
+        await services.GetRequiredService<TwilioSmsClient>().DeleteMessageAsync(messageSid, cancellationToken).ConfigureAwait(false);
+        Log.Deleted(logger, message.DequeueCount);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "An inbound message with {MediaCount} media is kept at Twilio: Hotline does not store media itself yet.")]
+        public static partial void KeptForMedia(ILogger logger, int mediaCount);
+
+        [LoggerMessage(2, LogLevel.Warning, "Deleting Twilio's copy of an inbound message could not be scheduled ({ErrorType}): it stays in Twilio's message log.")]
+        public static partial void NotScheduled(ILogger logger, string errorType);
+
+        [LoggerMessage(3, LogLevel.Warning, "A twilio-delete message could not be opened (not sealed under this hotline's pepper): dropped.")]
+        public static partial void Unreadable(ILogger logger);
+
+        [LoggerMessage(4, LogLevel.Information, "Deleted Twilio's copy of an inbound message (delivery {DequeueCount}).")]
+        public static partial void Deleted(ILogger logger, long dequeueCount);
+    }
+}
+
+internal static class ProviderCopySetup
+{
+    /// <summary>Deleting Twilio's copies: the scheduler intake calls, and the <c>DeleteProviderCopy</c> queue function.</summary>
+    public static IServiceCollection AddProviderCopyDeletion(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ProviderCopyOptions>().Bind(configuration.GetSection(ProviderCopyOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProviderCopyOptions>, ProviderCopyOptionsValidator>());
+        services.TryAddSingleton<ProviderCopies>();
+        services.AddQueueFunction<DeleteProviderCopyFunction>(configuration);
+        return services;
+    }
+}

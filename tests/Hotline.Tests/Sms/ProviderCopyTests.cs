@@ -1,0 +1,196 @@
+using System.Net;
+using System.Text;
+using Azure.Storage.Queues;
+using Hotline.Tests.Dispatch;
+using Hotline.Tests.Infrastructure;
+using Hotline.Tests.Reliability;
+
+namespace Hotline.Tests.Sms;
+
+/// <summary>
+/// Twilio's copy of an inbound SMS (body, number, time in the account's message log) is deleted once Hotline
+/// has answered it and stored what it brought, never before; a message with media is kept (Hotline does not
+/// store media yet); the MessageSid is sealed in the queue and never logged.
+/// </summary>
+public sealed class ProviderCopyTests(OwnAzurite storage) : IClassFixture<OwnAzurite>, IAsyncLifetime
+{
+    private TwilioStub _twilio = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _twilio = await TwilioStub.StartAsync();
+        var queue = Queue();
+        await queue.CreateIfNotExistsAsync(cancellationToken: Ct);
+        await queue.ClearMessagesAsync(Ct);
+    }
+
+    public async ValueTask DisposeAsync() => await _twilio.DisposeAsync();
+
+    [Fact]
+    public async Task SmsInbound_StoredMessage_IsDeletedAtTwilioWithTheAccountsCredentials()
+    {
+        await using var app = await StartAsync(storage.ConnectionString, deleting: true);
+        var (request, sid) = await InboundAsync("+447700900301", "They took our passports at the farm");
+
+        using var response = await app.Http.SendAsync(request(), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await Eventually.TrueAsync(() => Task.FromResult(_twilio.Deletes.Any(d => d.Answer == StubAnswer.Ok)), TimeSpan.FromSeconds(20));
+        var delete = Assert.Single(_twilio.Deletes);
+        Assert.Equal($"/2010-04-01/Accounts/{TwilioStub.AccountSid}/Messages/{sid}.json", delete.Path);
+        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TwilioStub.AccountSid}:{TwilioStub.AuthToken}")), delete.Authorization);
+        await Eventually.TrueAsync(async () => (await Queue().GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount == 0, TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain(sid, app.Logs.AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SmsInbound_StorageDownThenTwilioRetries_DeletesOnlyAfterTheRetryStoredIt()
+    {
+        await using var outage = new StorageOutage(storage.Azurite);
+        await using var app = await StartAsync(outage.ConnectionString, deleting: true);
+        var (request, sid) = await InboundAsync("+447700900302", "We work without pay near the border");
+        app.Http.Timeout = TimeSpan.FromSeconds(60);
+
+        outage.Down();
+        using (var refused = await app.Http.SendAsync(request(), Ct))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        }
+
+        outage.Up();
+        await Task.Delay(TimeSpan.FromSeconds(3), Ct);
+        Assert.Empty(_twilio.Deletes);
+
+        // Twilio's retry: the same request. Now it is stored, and only now does the copy go.
+        using (var stored = await app.Http.SendAsync(request(), Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+        }
+
+        await Eventually.TrueAsync(() => Task.FromResult(_twilio.Deletes.Any(d => d.Path.EndsWith($"/Messages/{sid}.json", StringComparison.Ordinal))), TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public async Task DeleteProviderCopy_TwilioFailsThenAccepts_DeletesTheMessage()
+    {
+        await using var app = await StartAsync(storage.ConnectionString, deleting: true);
+        _twilio.Script(StubAnswer.ServerError, StubAnswer.TooManyRequests, StubAnswer.ServerError);
+        var (request, sid) = await InboundAsync("+447700900303", "They lock us in at night");
+
+        using var response = await app.Http.SendAsync(request(), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await Eventually.TrueAsync(() => Task.FromResult(_twilio.Deletes.Any(d => d.Answer == StubAnswer.Ok)), TimeSpan.FromSeconds(30));
+        Assert.Equal([StubAnswer.ServerError, StubAnswer.TooManyRequests, StubAnswer.ServerError, StubAnswer.Ok], _twilio.Deletes.Select(d => d.Answer));
+        Assert.All(_twilio.Deletes, d => Assert.EndsWith($"/Messages/{sid}.json", d.Path, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SmsInbound_AnsweredMessage_QueuesItsDeletionSealedAndDelayed()
+    {
+        await using var app = await StartAsync(storage.ConnectionString, deleting: false, deleteAfter: "00:01:00");
+        var (request, sid) = await InboundAsync("+447700900304", "They took our passports");
+
+        using var response = await app.Http.SendAsync(request(), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var raw = new QueueClient(storage.ConnectionString, "twilio-delete", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        Assert.Equal(1, (await raw.GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
+
+        // Delayed (DeleteAfter): not visible yet. Sealed: neither the MessageSid nor the number is in it.
+        Assert.Empty((await raw.PeekMessagesAsync(cancellationToken: Ct)).Value);
+        await using var visible = await StartAsync(storage.ConnectionString, deleting: false, deleteAfter: "00:00:00");
+        var (second, secondSid) = await InboundAsync("+447700900305", "We are kept in a house");
+        using (var answered = await visible.Http.SendAsync(second(), Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        }
+
+        var text = Encoding.UTF8.GetString(Convert.FromBase64String(Assert.Single((await raw.PeekMessagesAsync(cancellationToken: Ct)).Value).MessageText));
+        Assert.StartsWith("s1.", text, StringComparison.Ordinal);
+        foreach (var secret in new[] { sid, secondSid, "+447700900305", "447700900305" })
+        {
+            Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(_twilio.Deletes);
+    }
+
+    [Fact]
+    public async Task SmsInbound_MessageWithMedia_IsKeptAtTwilio()
+    {
+        await using var app = await StartAsync(storage.ConnectionString, deleting: false, deleteAfter: "00:00:00");
+        var (request, _) = await InboundAsync("+447700900306", "photo of the passport", media: "https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages/MM0123456789abcdef0123456789abcdef/Media/ME0123456789abcdef0123456789abcdef");
+
+        using var response = await app.Http.SendAsync(request(), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0, (await Queue().GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
+        Assert.Contains("kept at Twilio", app.Logs.AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SmsInbound_DeletionSwitchedOff_QueuesNothing()
+    {
+        await using var app = await StartAsync(storage.ConnectionString, deleting: false, deleteAfter: "00:00:00", switchedOn: false);
+        var (request, _) = await InboundAsync("+447700900307", "They took our passports");
+
+        using var response = await app.Http.SendAsync(request(), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0, (await Queue().GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
+    }
+
+    private QueueClient Queue() => storage.Queue("twilio-delete");
+
+    /// <summary>A signed inbound SMS (or MMS) and its MessageSid; the factory makes Twilio's retry, the same request.</summary>
+    private static async Task<(Func<HttpRequestMessage> Request, string Sid)> InboundAsync(string from, string body, string? media = null)
+    {
+        var parameters = new Dictionary<string, string>
+        {
+            ["MessageSid"] = (media is null ? "SM" : "MM") + Guid.NewGuid().ToString("N"),
+            ["AccountSid"] = TwilioStub.AccountSid,
+            ["From"] = from,
+            ["To"] = TwilioStub.FromNumber,
+            ["Body"] = body,
+            ["NumMedia"] = media is null ? "0" : "1",
+        };
+        if (media is not null)
+        {
+            parameters["MediaUrl0"] = media;
+            parameters["MediaContentType0"] = "image/jpeg";
+        }
+
+        var signature = await TwilioNode.SignAsync(TwilioStub.AuthToken, TipTraffic.PublicBase + "/api/sms", parameters);
+        return (() => new HttpRequestMessage(HttpMethod.Post, "/api/sms")
+        {
+            Content = new FormUrlEncodedContent(parameters),
+            Headers = { { "X-Twilio-Signature", signature } },
+        }, parameters["MessageSid"]);
+    }
+
+    private async Task<TestApp> StartAsync(string connectionString, bool deleting, string deleteAfter = "00:00:00", bool switchedOn = true)
+    {
+        var settings = TestApp.BaseSettings(connectionString);
+        foreach (var (key, value) in new Dictionary<string, string?>
+        {
+            ["AzureWebJobs:DeleteProviderCopy:Disabled"] = deleting ? "false" : "true",
+            ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.200",
+            ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:00.500",
+            ["Hotline:Twilio:DeleteProviderCopies"] = switchedOn ? "true" : "false",
+            ["Hotline:Twilio:DeleteAfter"] = deleteAfter,
+            ["Hotline:Dispatch:Http:AttemptTimeout"] = "00:00:01",
+            ["Hotline:Dispatch:Http:MaxRetries"] = "1",
+            ["Hotline:Dispatch:Http:RetryBaseDelay"] = "00:00:00.020",
+            ["Responders:0:Name"] = "On call",
+            ["Responders:0:Phone"] = "+447700900555",
+        }.Concat(_twilio.AppSettings(TipTraffic.PublicBase)))
+        {
+            settings[key] = value;
+        }
+
+        return await TestApp.StartAsync(settings, cancellationToken: Ct);
+    }
+}
