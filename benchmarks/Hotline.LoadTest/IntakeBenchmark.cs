@@ -210,11 +210,15 @@ internal static class IntakeBenchmark
         return process;
     }
 
-    private static async Task WaitHealthyAsync(HttpClient http, Process app)
+    /// <summary>
+    /// Waits for the app's first 200 on /api/health: it sets up its containers and queues in the background once
+    /// it serves HTTP. With <paramref name="app"/>, its own process: a start-up failure ends the wait at once.
+    /// </summary>
+    internal static async Task WaitHealthyAsync(HttpClient http, Process? app = null)
     {
         for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(60); await Task.Delay(100))
         {
-            if (app.HasExited)
+            if (app is { HasExited: true })
             {
                 throw new InvalidOperationException($"the app exited at start-up with {app.ExitCode}");
             }

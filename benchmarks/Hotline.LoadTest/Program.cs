@@ -71,7 +71,7 @@ await using var twilio = await TwilioStub.StartAsync();
 await using var app = await StartAppAsync(messagesPerSecond: 1000, digestAfter: 0);
 var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 using var http = new HttpClient { BaseAddress = new Uri(address) };
-await WaitHealthyAsync(http);
+await Hotline.LoadTest.IntakeBenchmark.WaitHealthyAsync(http);
 
 Console.WriteLine($"Hotline load harness: {tips} tips at concurrency {concurrency}, then {idleTips} tips after an idle queue; {Environment.ProcessorCount} cores.");
 
@@ -99,7 +99,7 @@ double quiet;
 await using (var paced = await StartAppAsync(messagesPerSecond: 2, digestAfter: 0))
 {
     using var pacedHttp = new HttpClient { BaseAddress = new Uri(paced.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
-    await WaitHealthyAsync(pacedHttp);
+    await Hotline.LoadTest.IntakeBenchmark.WaitHealthyAsync(pacedHttp);
     await UrgentAlertMsAsync(pacedHttp);
     quiet = await UrgentAlertMsAsync(pacedHttp);
     var behindOrdinary = await UrgentBehindFloodAsync(pacedHttp, OrdinaryTip, flood);
@@ -127,7 +127,7 @@ foreach (var after in new[] { 0, digestAfter })
 {
     await using var surge = await StartAppAsync(messagesPerSecond: 2, digestAfter: after);
     using var surgeHttp = new HttpClient { BaseAddress = new Uri(surge.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
-    await WaitHealthyAsync(surgeHttp);
+    await Hotline.LoadTest.IntakeBenchmark.WaitHealthyAsync(surgeHttp);
     var before = twilio.Requests.Count;
     var ms = await UrgentBehindFloodAsync(surgeHttp, UrgentTip, bigFlood, digest: after > 0);
     var messages = twilio.Requests.Count(r => r.IsSms) - twilio.Requests.Take(before).Count(r => r.IsSms);
@@ -163,18 +163,6 @@ async Task<WebApplication> StartAppAsync(int messagesPerSecond, int digestAfter)
     var started = HotlineApp.Build(builder);
     await started.StartAsync();
     return started;
-}
-
-// The app sets up its containers and queues in the background once it serves HTTP: start when it reports healthy.
-static async Task WaitHealthyAsync(HttpClient client)
-{
-    for (var waited = Stopwatch.StartNew(); (await client.GetAsync(new Uri("/api/health", UriKind.Relative))).StatusCode != System.Net.HttpStatusCode.OK; await Task.Delay(100))
-    {
-        if (waited.Elapsed > TimeSpan.FromSeconds(60))
-        {
-            throw new TimeoutException("The app's storage was not ready within 60 s.");
-        }
-    }
 }
 
 // Posts the flood, then the real urgent tip; returns how long the real one took to reach the responder.

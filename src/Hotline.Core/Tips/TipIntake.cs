@@ -108,14 +108,14 @@ public sealed partial class TipIntake(ReportStore reports, CaseStore cases, Untr
 
         if (alert is not null)
         {
-            await Guarded(() => triage.EnqueueAsync(alert, cancellationToken), alert.TipId, cancellationToken).ConfigureAwait(false);
+            await Guarded(() => triage.EnqueueAsync(alert, cancellationToken), alert.TipId, "The triage queue did not accept the message.", cancellationToken).ConfigureAwait(false);
         }
     }
 
     private Task MarkUntriagedAsync(TriageMessage alert, CancellationToken cancellationToken) =>
-        Guarded(() => untriaged.AddAsync(alert, cancellationToken), alert.TipId, cancellationToken);
+        Guarded(() => untriaged.AddAsync(alert, cancellationToken), alert.TipId, "Storage did not accept the alert's untriaged record.", cancellationToken);
 
-    private async Task Guarded(Func<Task> send, string tipId, CancellationToken cancellationToken)
+    private async Task Guarded(Func<Task> send, string tipId, string failure, CancellationToken cancellationToken)
     {
         try
         {
@@ -124,7 +124,7 @@ public sealed partial class TipIntake(ReportStore reports, CaseStore cases, Untr
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Log.EnqueueFailed(logger, tipId, ex.GetType().Name);
-            throw new IntakeUnavailableException("The triage queue did not accept the message.", ex);
+            throw new IntakeUnavailableException(failure, ex);
         }
     }
 

@@ -25,19 +25,18 @@ public static class TwilioServiceCollectionExtensions
         services.TryAddSingleton(sp => new SendPacer(sp.GetRequiredService<IOptions<TwilioOptions>>().Value.MessagesPerSecond, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<TwilioSmsClient>();
         services.TryAddTransient<TwilioApiBaseHandler>();
-        services.AddHttpClient(TwilioSmsClient.HttpClientName)
-            .RemoveAllLoggers()
-            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { AllowAutoRedirect = false })
-            .AddAlertResilience("twilio", paced: true)
-            .AddHttpMessageHandler<TwilioApiBaseHandler>();
+        AddTwilioHttpClient(services, TwilioSmsClient.HttpClientName, "twilio", paced: true);
 
         // Housekeeping (deleting Twilio's copies) must never take an alert's place in the SMS pacer.
-        services.AddHttpClient(TwilioSmsClient.UnpacedHttpClientName)
-            .RemoveAllLoggers()
-            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { AllowAutoRedirect = false })
-            .AddAlertResilience("twilio-housekeeping", paced: false)
-            .AddHttpMessageHandler<TwilioApiBaseHandler>();
+        AddTwilioHttpClient(services, TwilioSmsClient.UnpacedHttpClientName, "twilio-housekeeping", paced: false);
         return services;
+
+        static void AddTwilioHttpClient(IServiceCollection services, string name, string pipelineName, bool paced) =>
+            services.AddHttpClient(name)
+                .RemoveAllLoggers()
+                .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { AllowAutoRedirect = false })
+                .AddAlertResilience(pipelineName, paced)
+                .AddHttpMessageHandler<TwilioApiBaseHandler>();
     }
 
     /// <summary>Binds and validates <see cref="HttpDeliveryOptions"/> (section <c>Hotline:Dispatch:Http</c>).</summary>

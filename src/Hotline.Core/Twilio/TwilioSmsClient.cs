@@ -39,12 +39,7 @@ public sealed class TwilioSmsClient(IHttpClientFactory httpClientFactory, IOptio
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(to);
         ArgumentException.ThrowIfNullOrEmpty(body);
-        var settings = options.Value;
-        if (!settings.IsConfigured)
-        {
-            throw new InvalidOperationException("Twilio is not configured (Twilio__AccountSid is empty).");
-        }
-
+        var settings = Configured();
         var message = new CreateMessageOptions(new PhoneNumber(to)) { Body = body };
         if (string.IsNullOrWhiteSpace(settings.MessagingServiceSid))
         {
@@ -57,10 +52,8 @@ public sealed class TwilioSmsClient(IHttpClientFactory httpClientFactory, IOptio
 
         try
         {
-            // Twilio's API takes no CancellationToken: the wait ends on cancellation, and the request
-            // itself ends at the pipeline's attempt timeout.
             using var priority = SendPriority.Urgent(urgent);
-            var sent = await MessageResource.CreateAsync(message, _client.Value).WaitAsync(cancellationToken).ConfigureAwait(false);
+            var sent = await CallAsync(MessageResource.CreateAsync(message, _client.Value), cancellationToken).ConfigureAwait(false);
             return new TwilioSendResult(HttpStatusCode.Created, sent.Sid, null);
         }
         catch (ApiException refused) when (refused.Status > 0)
@@ -68,13 +61,6 @@ public sealed class TwilioSmsClient(IHttpClientFactory httpClientFactory, IOptio
             // Only the status and Twilio's numeric code: its message can quote the phone number
             // ("The 'To' number +1... is not valid"), so it is never kept.
             return new TwilioSendResult((HttpStatusCode)refused.Status, null, refused.Code == 0 ? null : refused.Code);
-        }
-        catch (ApiConnectionException failed) when (failed.InnerException is { } inner && !cancellationToken.IsCancellationRequested)
-        {
-            // The library wraps what our pipeline threw after its retries (network error, timeout): the
-            // caller logs the type, so hand it the real one.
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(inner);
-            throw;
         }
     }
 
@@ -86,18 +72,30 @@ public sealed class TwilioSmsClient(IHttpClientFactory httpClientFactory, IOptio
     public async Task<bool> DeleteMessageAsync(string messageSid, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(messageSid);
-        if (!options.Value.IsConfigured)
-        {
-            throw new InvalidOperationException("Twilio is not configured (Twilio__AccountSid is empty).");
-        }
-
+        Configured();
         try
         {
-            return await MessageResource.DeleteAsync(messageSid, client: _unpaced.Value).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await CallAsync(MessageResource.DeleteAsync(messageSid, client: _unpaced.Value), cancellationToken).ConfigureAwait(false);
         }
         catch (ApiException refused) when (refused.Status == (int)HttpStatusCode.NotFound)
         {
             return true;
+        }
+    }
+
+    private TwilioOptions Configured() =>
+        options.Value.IsConfigured ? options.Value : throw new InvalidOperationException("Twilio is not configured (Twilio__AccountSid is empty).");
+
+    /// <summary>
+    /// Awaits a call of Twilio's library. It takes no CancellationToken: the wait ends on cancellation, and the
+    /// request itself at the pipeline's attempt timeout. The library wraps what our pipeline threw after its
+    /// retries (network error, timeout); callers log the type, so they get the real one.
+    /// </summary>
+    private static async Task<T> CallAsync<T>(Task<T> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (ApiConnectionException failed) when (failed.InnerException is { } inner && !cancellationToken.IsCancellationRequested)
         {

@@ -98,23 +98,33 @@ public sealed class TwilioStub : IAsyncDisposable
     /// An inbound SMS as Twilio posts it to <c>{webhookBase}/api/sms</c> for this account: a new MessageSid,
     /// signed with Twilio's own library. A factory: Twilio's retry sends the very same request again.
     /// </summary>
-    public static async Task<Func<HttpRequestMessage>> InboundSmsAsync(string webhookBase, string from, string body)
+    public static async Task<Func<HttpRequestMessage>> InboundSmsAsync(string webhookBase, string from, string body) =>
+        (await InboundAsync(webhookBase, from, body)).Request;
+
+    /// <summary>As <see cref="InboundSmsAsync"/>, with its MessageSid; with <paramref name="mediaUrl"/>, an MMS of one JPEG.</summary>
+    public static async Task<(Func<HttpRequestMessage> Request, string MessageSid)> InboundAsync(string webhookBase, string from, string body, string? mediaUrl = null)
     {
         var parameters = new Dictionary<string, string>
         {
-            ["MessageSid"] = "SM" + Guid.NewGuid().ToString("N"),
+            ["MessageSid"] = (mediaUrl is null ? "SM" : "MM") + Guid.NewGuid().ToString("N"),
             ["AccountSid"] = AccountSid,
             ["From"] = from,
             ["To"] = FromNumber,
             ["Body"] = body,
-            ["NumMedia"] = "0",
+            ["NumMedia"] = mediaUrl is null ? "0" : "1",
         };
+        if (mediaUrl is not null)
+        {
+            parameters["MediaUrl0"] = mediaUrl;
+            parameters["MediaContentType0"] = "image/jpeg";
+        }
+
         var signature = await TwilioNode.SignAsync(AuthToken, webhookBase + "/api/sms", parameters);
-        return () => new HttpRequestMessage(HttpMethod.Post, "/api/sms")
+        return (() => new HttpRequestMessage(HttpMethod.Post, "/api/sms")
         {
             Content = new FormUrlEncodedContent(parameters),
             Headers = { { "X-Twilio-Signature", signature } },
-        };
+        }, parameters["MessageSid"]);
     }
 
     /// <summary>The next requests get these answers, in order; then <see cref="Answer"/> decides.</summary>

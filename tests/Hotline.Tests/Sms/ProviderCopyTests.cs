@@ -32,7 +32,7 @@ public sealed class ProviderCopyTests(OwnAzurite storage) : IClassFixture<OwnAzu
     public async Task SmsInbound_StoredMessage_IsDeletedAtTwilioWithTheAccountsCredentials()
     {
         await using var app = await StartAsync(storage.ConnectionString, deleting: true);
-        var (request, sid) = await InboundAsync("+447700900301", "They took our passports at the farm");
+        var (request, sid) = await TwilioStub.InboundAsync(TipTraffic.PublicBase, "+447700900301", "They took our passports at the farm");
 
         using var response = await app.Http.SendAsync(request(), Ct);
 
@@ -50,7 +50,7 @@ public sealed class ProviderCopyTests(OwnAzurite storage) : IClassFixture<OwnAzu
     {
         await using var outage = new StorageOutage(storage.Azurite);
         await using var app = await StartAsync(outage.ConnectionString, deleting: true);
-        var (request, sid) = await InboundAsync("+447700900302", "We work without pay near the border");
+        var (request, sid) = await TwilioStub.InboundAsync(TipTraffic.PublicBase, "+447700900302", "We work without pay near the border");
         app.Http.Timeout = TimeSpan.FromSeconds(60);
 
         outage.Down();
@@ -77,7 +77,7 @@ public sealed class ProviderCopyTests(OwnAzurite storage) : IClassFixture<OwnAzu
     {
         await using var app = await StartAsync(storage.ConnectionString, deleting: true);
         _twilio.Script(StubAnswer.ServerError, StubAnswer.TooManyRequests, StubAnswer.ServerError);
-        var (request, sid) = await InboundAsync("+447700900303", "They lock us in at night");
+        var (request, sid) = await TwilioStub.InboundAsync(TipTraffic.PublicBase, "+447700900303", "They lock us in at night");
 
         using var response = await app.Http.SendAsync(request(), Ct);
 
@@ -91,7 +91,7 @@ public sealed class ProviderCopyTests(OwnAzurite storage) : IClassFixture<OwnAzu
     public async Task SmsInbound_AnsweredMessage_QueuesItsDeletionSealedAndDelayed()
     {
         await using var app = await StartAsync(storage.ConnectionString, deleting: false, deleteAfter: "00:01:00");
-        var (request, sid) = await InboundAsync("+447700900304", "They took our passports");
+        var (request, sid) = await TwilioStub.InboundAsync(TipTraffic.PublicBase, "+447700900304", "They took our passports");
 
         using var response = await app.Http.SendAsync(request(), Ct);
 
@@ -102,7 +102,7 @@ public sealed class ProviderCopyTests(OwnAzurite storage) : IClassFixture<OwnAzu
         // Delayed (DeleteAfter): not visible yet. Sealed: neither the MessageSid nor the number is in it.
         Assert.Empty((await raw.PeekMessagesAsync(cancellationToken: Ct)).Value);
         await using var visible = await StartAsync(storage.ConnectionString, deleting: false, deleteAfter: "00:00:00");
-        var (second, secondSid) = await InboundAsync("+447700900305", "We are kept in a house");
+        var (second, secondSid) = await TwilioStub.InboundAsync(TipTraffic.PublicBase, "+447700900305", "We are kept in a house");
         using (var answered = await visible.Http.SendAsync(second(), Ct))
         {
             Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
@@ -122,7 +122,7 @@ public sealed class ProviderCopyTests(OwnAzurite storage) : IClassFixture<OwnAzu
     public async Task SmsInbound_MessageWithMedia_IsKeptAtTwilio()
     {
         await using var app = await StartAsync(storage.ConnectionString, deleting: false, deleteAfter: "00:00:00");
-        var (request, _) = await InboundAsync("+447700900306", "photo of the passport", media: "https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages/MM0123456789abcdef0123456789abcdef/Media/ME0123456789abcdef0123456789abcdef");
+        var (request, _) = await TwilioStub.InboundAsync(TipTraffic.PublicBase, "+447700900306", "photo of the passport", mediaUrl: "https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages/MM0123456789abcdef0123456789abcdef/Media/ME0123456789abcdef0123456789abcdef");
 
         using var response = await app.Http.SendAsync(request(), Ct);
 
@@ -135,7 +135,7 @@ public sealed class ProviderCopyTests(OwnAzurite storage) : IClassFixture<OwnAzu
     public async Task SmsInbound_DeletionSwitchedOff_QueuesNothing()
     {
         await using var app = await StartAsync(storage.ConnectionString, deleting: false, deleteAfter: "00:00:00", switchedOn: false);
-        var (request, _) = await InboundAsync("+447700900307", "They took our passports");
+        var (request, _) = await TwilioStub.InboundAsync(TipTraffic.PublicBase, "+447700900307", "They took our passports");
 
         using var response = await app.Http.SendAsync(request(), Ct);
 
@@ -144,32 +144,6 @@ public sealed class ProviderCopyTests(OwnAzurite storage) : IClassFixture<OwnAzu
     }
 
     private QueueClient Queue() => storage.Queue("twilio-delete");
-
-    /// <summary>A signed inbound SMS (or MMS) and its MessageSid; the factory makes Twilio's retry, the same request.</summary>
-    private static async Task<(Func<HttpRequestMessage> Request, string Sid)> InboundAsync(string from, string body, string? media = null)
-    {
-        var parameters = new Dictionary<string, string>
-        {
-            ["MessageSid"] = (media is null ? "SM" : "MM") + Guid.NewGuid().ToString("N"),
-            ["AccountSid"] = TwilioStub.AccountSid,
-            ["From"] = from,
-            ["To"] = TwilioStub.FromNumber,
-            ["Body"] = body,
-            ["NumMedia"] = media is null ? "0" : "1",
-        };
-        if (media is not null)
-        {
-            parameters["MediaUrl0"] = media;
-            parameters["MediaContentType0"] = "image/jpeg";
-        }
-
-        var signature = await TwilioNode.SignAsync(TwilioStub.AuthToken, TipTraffic.PublicBase + "/api/sms", parameters);
-        return (() => new HttpRequestMessage(HttpMethod.Post, "/api/sms")
-        {
-            Content = new FormUrlEncodedContent(parameters),
-            Headers = { { "X-Twilio-Signature", signature } },
-        }, parameters["MessageSid"]);
-    }
 
     private async Task<TestApp> StartAsync(string connectionString, bool deleting, string deleteAfter = "00:00:00", bool switchedOn = true)
     {
