@@ -135,7 +135,7 @@ resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-0
 }
 
 resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [
-  for name in [ 'triage', 'triage-poison', 'triage-poison-poison', 'twilio-delete', 'twilio-delete-poison' ]: {
+  for name in [ 'triage', 'triage-poison', 'triage-poison-poison', 'twilio-delete', 'twilio-delete-poison', 'sms-media', 'sms-media-poison', 'sms-media-poison-poison' ]: {
     parent: queueService
     name: name
   }

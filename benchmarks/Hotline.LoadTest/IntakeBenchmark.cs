@@ -196,6 +196,8 @@ internal static class IntakeBenchmark
             ["AzureWebJobs__DispatchDigest__Disabled"] = "true",
             ["AzureWebJobs__SweepUntriaged__Disabled"] = "true",
             ["AzureWebJobs__DeleteProviderCopy__Disabled"] = "true",
+            ["AzureWebJobs__FetchMedia__Disabled"] = "true",
+            ["AzureWebJobs__FetchMediaPoison__Disabled"] = "true",
             ["Logging__LogLevel__Default"] = "Warning",
         })
         {

@@ -24,4 +24,6 @@ internal sealed partial class HotlineJsonContext : JsonSerializerContext;
 [JsonSerializable(typeof(SmsIntake.MessageRecord))]
 [JsonSerializable(typeof(SmsIntake.CommittedMessage))]
 [JsonSerializable(typeof(Cases.CaseEntry))]
+[JsonSerializable(typeof(MediaRecord))]
+[JsonSerializable(typeof(MediaJob))]
 internal sealed partial class StoredJsonContext : JsonSerializerContext;

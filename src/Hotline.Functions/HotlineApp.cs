@@ -1,5 +1,6 @@
 using Hotline.Functions.DeleteProviderCopy;
 using Hotline.Functions.DispatchTriage;
+using Hotline.Functions.FetchMedia;
 using Hotline.Functions.Hosting;
 using Hotline.Functions.Http;
 using Hotline.Functions.Intake;
@@ -85,6 +86,7 @@ public static class HotlineApp
         services.AddTriageDispatch(configuration);
         services.AddUntriagedSweep(configuration);
         services.AddProviderCopyDeletion(configuration);
+        services.AddMediaFetching(configuration);
     }
 
     /// <summary>

@@ -139,7 +139,10 @@ internal static class Keyring
     }
 
     /// <summary>Writes a private key readable by its owner only, from the first byte.</summary>
-    public static void WritePrivate(string path, string pem)
+    public static void WritePrivate(string path, string pem) => WritePrivate(path, System.Text.Encoding.UTF8.GetBytes(pem));
+
+    /// <summary>Writes a new file (never over an existing one) readable and writable by its owner only (0600).</summary>
+    public static void WritePrivate(string path, ReadOnlySpan<byte> content)
     {
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
@@ -148,7 +151,19 @@ internal static class Keyring
         }
 
         using var stream = new FileStream(path, options);
-        using var writer = new StreamWriter(stream);
-        writer.Write(pem);
+        stream.Write(content);
+    }
+
+    /// <summary>Creates a directory only its owner can enter (0700); an existing one is used as it is.</summary>
+    public static void CreatePrivateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
     }
 }

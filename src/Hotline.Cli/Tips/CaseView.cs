@@ -1,5 +1,6 @@
 using System.Globalization;
 using Hotline.Cases;
+using Hotline.Sms;
 using Hotline.Tips;
 using Hotline.Triage;
 using Spectre.Console;
@@ -59,9 +60,15 @@ internal static class CaseView
             Field(line, "location", message.Location);
             Field(line, "contact", message.Contact);
             Field(line, "category", message.Category);
+            foreach (var expected in message.Sms?.Media ?? [])
+            {
+                line(MediaLine(expected, file.SettledMedia(sequence, expected.Index)));
+            }
+
+            // Reports stored before Hotline fetched media itself: the media is still at Twilio, behind its URL.
             foreach (var url in message.Sms?.MediaUrls ?? [])
             {
-                line($"media: {TerminalText.Clean(url)}");
+                line($"media at Twilio (stored before Hotline fetched media): {TerminalText.Clean(url)}");
             }
         }
 
@@ -72,6 +79,25 @@ internal static class CaseView
             line(TerminalText.Clean(entry.Text));
         }
     }
+
+    /// <summary>One media item: what it is and whether Hotline holds it; <c>hotline tips media</c> writes out the stored ones.</summary>
+    private static string MediaLine(MediaItem expected, MediaItem? settled)
+    {
+        var item = settled ?? expected;
+        var what = TerminalText.Clean(item.ContentType ?? "unknown type") + (item.Size is { } size ? $", {Size(size)}" : string.Empty);
+        return $"media {expected.Index}: " + (settled?.State switch
+        {
+            MediaStates.Stored => $"{what}, sha256 {TerminalText.Clean(item.Sha256 ?? "?")} (stored; hotline tips media writes it out)",
+            MediaStates.Refused => $"{what} - REFUSED ({TerminalText.Clean(item.Reason ?? "not allowed")}); it was not kept",
+            MediaStates.Failed => $"{what} - NOT STORED ({TerminalText.Clean(item.Reason ?? "fetching failed")}); it is still at Twilio",
+            _ => $"{what} - being fetched from Twilio",
+        });
+    }
+
+    private static string Size(long bytes) =>
+        bytes < 1024 ? $"{bytes.ToString(CultureInfo.InvariantCulture)} bytes"
+        : bytes < 1024 * 1024 ? $"{(bytes / 1024.0).ToString("0.#", CultureInfo.InvariantCulture)} KiB"
+        : $"{(bytes / (1024.0 * 1024)).ToString("0.#", CultureInfo.InvariantCulture)} MiB";
 
     private static void Field(Action<string> line, string name, string? value)
     {

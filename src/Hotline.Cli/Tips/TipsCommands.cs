@@ -28,6 +28,7 @@ internal static class TipsCommands
         tips.Subcommands.Add(Note(context, keys, responder));
         tips.Subcommands.Add(Status(context, responder));
         tips.Subcommands.Add(Export(context, keys, responder));
+        tips.Subcommands.Add(Media(context, keys, responder));
         tips.Subcommands.Add(Purge(context, responder));
         return tips;
     }
@@ -101,6 +102,11 @@ internal static class TipsCommands
             using var twilio = Twilio(context);
             var sid = await files.ReplyAsync(id, result.GetValue(text)!, context.Settings.Responder(result.GetValue(responder)), forced, twilio.SendAsync, ct);
             context.Out($"Sent to the tipster of {id} (Twilio {sid}); stored encrypted in the case.");
+            if (twilio.StatusCallbackUrl is null)
+            {
+                context.Error("warning: Twilio keeps its copy of this reply (text and number): set Twilio__WebhookBaseUrl to the app's public address, and Hotline deletes the copy once the reply is delivered.");
+            }
+
             return 0;
         });
         return command;
@@ -157,13 +163,70 @@ internal static class TipsCommands
             }
 
             var json = await Files(context, await KeysAsync(context, result, keys, ct)).ExportAsync(id, context.Settings.Responder(result.GetValue(responder)), ct);
-            Keyring.WritePrivate(path, System.Text.Encoding.UTF8.GetString(json));
+            Keyring.WritePrivate(path, json);
             context.Out($"Wrote {path}.");
             context.Error($"warning: {path} is the case in plaintext, the tipster's number included. Share it only as the referral needs, and delete it after.");
             return 0;
         });
         return command;
     }
+
+    private static Command Media(CliContext context, KeyOptions keys, Option<string> responder)
+    {
+        var receipt = ReceiptArgument();
+        var output = new Option<string>("--out") { Description = "The directory to write into (created readable by you only)", Required = true };
+        var command = new Command("media", "Write the photos, voice notes and files a case's messages brought, decrypted and checked.") { receipt, output };
+        command.SetAction(async (result, ct) =>
+        {
+            var id = Receipt(result.GetValue(receipt));
+            var directory = context.Path(result.GetValue(output)!);
+            var files = Files(context, await KeysAsync(context, result, keys, ct));
+            var media = await files.ReadMediaAsync(id, context.Settings.Responder(result.GetValue(responder)), ct);
+            if (media.Count == 0)
+            {
+                context.Out($"{id} holds no stored media (tips show says what its messages brought).");
+                return 0;
+            }
+
+            var paths = media.Select(m => Path.Combine(directory, MediaFileName(id, m))).ToList();
+            if (paths.FirstOrDefault(File.Exists) is { } taken)
+            {
+                throw new CliException($"{taken} exists; choose another directory (nothing was written).");
+            }
+
+            Keyring.CreatePrivateDirectory(directory);
+            foreach (var (file, path) in media.Zip(paths))
+            {
+                Keyring.WritePrivate(path, file.Content.Span);
+                context.Out($"Wrote {path} ({file.Item.ContentType}, {file.Content.Length} bytes, sha256 checked).");
+            }
+
+            context.Error($"warning: {directory} holds the case's media in plaintext. Share it only as the referral needs, and delete it after.");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary><c>K7QF-2M9X-4TJD-m2-1.jpg</c>: the case, the message, the item, and an extension from its type (never from the sender).</summary>
+    private static string MediaFileName(TipId id, MediaFile file) =>
+        $"{id}-m{file.Sequence}-{file.Item.Index}{Extension(file.Item.ContentType)}";
+
+    private static string Extension(string? contentType) => contentType switch
+    {
+        "image/jpeg" => ".jpg",
+        "image/png" => ".png",
+        "image/gif" => ".gif",
+        "image/webp" => ".webp",
+        "image/heic" => ".heic",
+        "audio/amr" => ".amr",
+        "audio/mpeg" => ".mp3",
+        "audio/ogg" => ".ogg",
+        "audio/mp4" => ".m4a",
+        "video/mp4" => ".mp4",
+        "video/3gpp" => ".3gp",
+        "application/pdf" => ".pdf",
+        _ => ".bin",
+    };
 
     private static Command Purge(CliContext context, Option<string> responder)
     {
@@ -270,6 +333,9 @@ internal static class TipsCommands
     /// <summary>Sends through Hotline's Twilio client (Twilio's library, paced and retried as alerts are).</summary>
     private sealed class TwilioSender(ServiceProvider provider) : IDisposable
     {
+        /// <summary>Where Twilio reports the reply's fate, so the app deletes Twilio's copy; null when not configured.</summary>
+        public Uri? StatusCallbackUrl => provider.GetRequiredService<IOptions<TwilioOptions>>().Value.StatusCallbackUrl;
+
         public async Task<string> SendAsync(string to, string body, CancellationToken cancellationToken)
         {
             var result = await provider.GetRequiredService<TwilioSmsClient>().SendSmsAsync(to, body, urgent: true, cancellationToken);

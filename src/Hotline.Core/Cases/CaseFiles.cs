@@ -8,6 +8,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Hotline.Encryption;
+using Hotline.Sms;
 using Hotline.Storage;
 using Hotline.Tips;
 using Hotline.Triage;
@@ -21,8 +22,19 @@ public sealed record CaseQuery(
 /// <summary>One page of cases, how many matched in all, and the token for the next page (null on the last).</summary>
 public sealed record CasePage(IReadOnlyList<CaseRecord> Cases, int Matched, string? Continuation);
 
-/// <summary>A case decrypted: its record, every message in order, and the responders' notes and replies in time order.</summary>
-public sealed record CaseFile(string Receipt, CaseRecord? Record, IReadOnlyList<TipReport> Messages, IReadOnlyList<CaseEntry> Entries);
+/// <summary>
+/// A case decrypted: its record, every message in order, the responders' notes and replies in time order, and
+/// the media records of messages that brought media (what was stored, refused or not fetched; not the bytes).
+/// </summary>
+public sealed record CaseFile(string Receipt, CaseRecord? Record, IReadOnlyList<TipReport> Messages, IReadOnlyList<CaseEntry> Entries, IReadOnlyList<MediaRecord> Media)
+{
+    /// <summary>What became of item <paramref name="index"/> of message <paramref name="sequence"/>: the settled item, else null (still being fetched).</summary>
+    public MediaItem? SettledMedia(int sequence, int index) =>
+        Media.FirstOrDefault(r => r.Sequence == sequence)?.Items.FirstOrDefault(i => i.Index == index);
+}
+
+/// <summary>One stored media item decrypted, its bytes checked against the SHA-256 taken when it was fetched.</summary>
+public sealed record MediaFile(int Sequence, MediaItem Item, ReadOnlyMemory<byte> Content);
 
 /// <summary>A case operation that cannot be done, with the one line a responder needs to read.</summary>
 public sealed class CaseException : Exception
@@ -115,9 +127,15 @@ public sealed class CaseFiles
 
         var messages = new List<TipReport>();
         var entries = new List<CaseEntry>();
+        var media = new List<MediaRecord>();
         foreach (var name in names)
         {
             var leaf = name[(name.IndexOf('/', StringComparison.Ordinal) + 1)..];
+            if (MediaName.IsItem(leaf))
+            {
+                continue; // the bytes: read only by ReadMediaAsync
+            }
+
             var json = await DecryptAsync(id, name, cancellationToken).ConfigureAwait(false);
             try
             {
@@ -128,6 +146,10 @@ public sealed class CaseFiles
                 else if (leaf == "report" || leaf.StartsWith("message-", StringComparison.Ordinal))
                 {
                     messages.Add(TipReport.FromUtf8Json(json.Span));
+                }
+                else if (MediaName.IsRecord(leaf))
+                {
+                    media.Add(MediaRecord.FromUtf8Json(json.Span));
                 }
             }
             catch (JsonException ex)
@@ -140,7 +162,39 @@ public sealed class CaseFiles
             id.ToString(),
             record,
             messages.OrderBy(m => m.Sms?.Sequence ?? 1).ThenBy(m => m.ReceivedAt).ToList(),
-            entries.OrderBy(e => e.At).ToList());
+            entries.OrderBy(e => e.At).ToList(),
+            media.OrderBy(m => m.Sequence).ToList());
+    }
+
+    /// <summary>
+    /// Every stored media item of the case, decrypted, each checked against the SHA-256 its record holds; audited.
+    /// </summary>
+    /// <exception cref="CaseException">No such case, no key, a blob that does not decrypt, or bytes that are not what was fetched.</exception>
+    public async Task<IReadOnlyList<MediaFile>> ReadMediaAsync(TipId id, string responder, CancellationToken cancellationToken = default)
+    {
+        var file = await ReadAsync(id, cancellationToken).ConfigureAwait(false);
+        var media = new List<MediaFile>();
+        foreach (var record in file.Media)
+        {
+            foreach (var item in record.Items.Where(i => i.State == MediaStates.Stored && i.Blob is not null))
+            {
+                if (!item.Blob!.StartsWith(id.Compact + "/", StringComparison.Ordinal) || !MediaName.IsItem(item.Blob[(id.Compact.Length + 1)..]))
+                {
+                    throw new CaseException($"the media record of message {record.Sequence} names a blob outside {id}: it may have been altered.");
+                }
+
+                var content = await DecryptAsync(id, item.Blob, cancellationToken).ConfigureAwait(false);
+                if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(content.Span)), item.Sha256, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new CaseException($"{item.Blob} is not the file that was fetched (its SHA-256 differs): it may have been altered.");
+                }
+
+                media.Add(new MediaFile(record.Sequence, item, content));
+            }
+        }
+
+        await _audit.AppendAsync(responder, "media", id.ToString(), cancellationToken).ConfigureAwait(false);
+        return media;
     }
 
     /// <exception cref="CaseException">No such case.</exception>
@@ -200,7 +254,7 @@ public sealed class CaseFiles
     }
 
     /// <summary>
-    /// Deletes every blob of the case: its report, messages, notes and replies, its case record, its alert
+    /// Deletes every blob of the case: its report, messages, media, notes and replies, its case record, its alert
     /// records and any alert waiting for a digest. Returns how many blobs were deleted.
     /// </summary>
     public async Task<int> PurgeAsync(TipId id, string responder, CancellationToken cancellationToken = default)
@@ -339,6 +393,15 @@ public sealed class CaseFiles
         }
     }
 
+    /// <summary>The leaves of a case's media: <c>media-0002</c> (a message's media record) and <c>media-0002-1</c> (an item's bytes).</summary>
+    private static class MediaName
+    {
+        public static bool IsRecord(string leaf) => leaf.Length == 10 && leaf.StartsWith("media-", StringComparison.Ordinal) && leaf[6..].All(char.IsAsciiDigit);
+
+        public static bool IsItem(string leaf) =>
+            leaf.Length > 11 && IsRecord(leaf[..10]) && leaf[10] == '-' && leaf[11..].All(char.IsAsciiDigit);
+    }
+
     /// <summary>A page boundary: the last case shown, by (received, receipt), as an opaque token.</summary>
     private static class Cursor
     {
@@ -372,4 +435,5 @@ public sealed class CaseFiles
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(CaseFile))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(MediaRecord))]
 internal sealed partial class CaseExportJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

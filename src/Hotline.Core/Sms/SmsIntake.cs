@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace Hotline.Sms;
 
 /// <summary>One inbound SMS as Twilio posted it, geo fields already dropped.</summary>
-public sealed record InboundSms(string MessageSid, string From, string Body, IReadOnlyList<string> MediaUrls);
+public sealed record InboundSms(string MessageSid, string From, string Body, IReadOnlyList<InboundMedia> Media);
 
 /// <summary>What an SMS does to its case.</summary>
 public enum SmsKind
@@ -41,6 +41,7 @@ public sealed partial class SmsIntake(
     ReportStore reports,
     ITipIdSource ids,
     PhonePseudonym pseudonyms,
+    MediaJobs mediaJobs,
     TimeProvider time,
     IOptions<HotlineOptions> options,
     ILogger<SmsIntake> logger)
@@ -243,13 +244,27 @@ public sealed partial class SmsIntake(
             {
                 MessageSid = sms.MessageSid,
                 Sequence = record.Sequence,
-                MediaUrls = sms.MediaUrls.Count == 0 ? null : sms.MediaUrls,
+                Media = sms.Media.Count == 0 ? null : sms.Media.Select((m, i) => new MediaItem
+                {
+                    Index = i + 1,
+                    State = MediaStates.Expected,
+                    ContentType = m.ContentType,
+                    Blob = ReportStore.MediaBlobName(tipId.Value, record.Sequence, i + 1),
+                }).ToList(),
                 ContactPaused = kind switch { SmsKind.Stop => true, SmsKind.Start => false, _ => null },
                 Keyword = kind == SmsKind.Message ? null : kind.ToString().ToUpperInvariant(),
             },
         };
         var blobName = record.Sequence == 1 ? ReportStore.ReportBlobName(tipId.Value) : ReportStore.MessageBlobName(tipId.Value, record.Sequence);
         await intake.TryStoreAsync(blobName, envelope, cancellationToken).ConfigureAwait(false);
+        if (sms.Media.Count > 0)
+        {
+            // Queued before the answer, so a 2xx means the media will be fetched; a Twilio retry queues it again,
+            // and the fetch stores it once whatever the number of jobs.
+            var job = new MediaJob(tipId.Value.ToString(), record.Sequence, sms.MessageSid, record.ReceivedAt, envelope.Urgency, record.Language, sms.Media);
+            await Call(async () => { await mediaJobs.SendAsync(job, delay: null, cancellationToken).ConfigureAwait(false); return true; }, cancellationToken).ConfigureAwait(false);
+        }
+
         var paused = kind switch { SmsKind.Stop => true, SmsKind.Start => false, _ => record.ContactPaused == true ? true : (bool?)null };
         var urgency = envelope.Urgency > record.Urgency ? envelope.Urgency : record.Urgency;
         await intake.FileAsync(

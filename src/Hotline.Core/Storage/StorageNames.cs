@@ -25,6 +25,9 @@ public static class StorageNames
     /// <summary>Inbound messages whose copy at Twilio is to be deleted once they are stored (sealed MessageSids).</summary>
     public const string ProviderCopiesQueue = "twilio-delete";
 
+    /// <summary>Inbound MMS whose media is to be fetched from Twilio and encrypted into the case (sealed jobs).</summary>
+    public const string MediaQueue = "sms-media";
+
     /// <summary>The storage connection setting (the Functions standard): the queue triggers' <c>Connection</c>, and the app's own.</summary>
     public const string ConnectionSetting = "AzureWebJobsStorage";
 }

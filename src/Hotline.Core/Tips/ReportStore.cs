@@ -39,6 +39,24 @@ public sealed class ReportStore
     /// <summary>A later message of an SMS case: <c>{TIPID}/message-0002</c>, ...</summary>
     public static string MessageBlobName(TipId id, int sequence) => $"{id.Compact}/message-{sequence:D4}";
 
+    /// <summary>A message's media record: <c>{TIPID}/media-0002</c> for message 2 (<c>media-0001</c> for the report's).</summary>
+    public static string MediaRecordBlobName(TipId id, int sequence) => $"{id.Compact}/media-{sequence:D4}";
+
+    /// <summary>One media item of a message: <c>{TIPID}/media-0002-1</c>, ...</summary>
+    public static string MediaBlobName(TipId id, int sequence, int index) => $"{id.Compact}/media-{sequence:D4}-{index}";
+
+    /// <summary>
+    /// Encrypts and stores one media item's bytes. Overwrites: a retried fetch stores the same bytes under the
+    /// same name, so a message's media ends as one copy however often it was fetched. Not padded: its size is
+    /// in its record anyway, and padding a video to a power of two would double what is stored.
+    /// </summary>
+    public async Task StoreMediaAsync(string blobName, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(blobName);
+        await _container.GetBlobClient(blobName).WithClientSideEncryptionOptions(_encryption)
+            .UploadAsync(BinaryData.FromBytes(content), overwrite: true, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// Encrypts and stores the envelope under a new name. Returns false when a blob of that name
     /// already exists (a retry already stored it, or an id collision): nothing is overwritten.

@@ -71,8 +71,15 @@ public sealed record SmsDetails
     [JsonPropertyName("sequence")]
     public required int Sequence { get; init; }
 
+    /// <summary>
+    /// Reports stored before Hotline fetched media itself held the media's URLs at Twilio: read, never written.
+    /// </summary>
     [JsonPropertyName("mediaUrls")]
     public IReadOnlyList<string>? MediaUrls { get; init; }
+
+    /// <summary>The media the message brought, as expected when it arrived (the settled facts are in its media record).</summary>
+    [JsonPropertyName("media")]
+    public IReadOnlyList<Hotline.Sms.MediaItem>? Media { get; init; }
 
     /// <summary>The tipster asked not to be contacted (STOP) or to resume (START) with this message.</summary>
     [JsonPropertyName("contactPaused")]

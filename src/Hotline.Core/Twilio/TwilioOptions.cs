@@ -29,6 +29,10 @@ public sealed partial class TwilioOptions
     /// <summary>The public base URL Twilio calls (inbound SMS signatures are computed over it).</summary>
     public string? WebhookBaseUrl { get; set; }
 
+    /// <summary>Where Twilio reports the status of what Hotline sends: <c>{WebhookBaseUrl}/api/sms/status</c>; null without a webhook base.</summary>
+    public Uri? StatusCallbackUrl =>
+        string.IsNullOrWhiteSpace(WebhookBaseUrl) || !Uri.TryCreate(WebhookBaseUrl.Trim().TrimEnd('/') + "/api/sms/status", UriKind.Absolute, out var url) ? null : url;
+
     /// <summary>
     /// The secret of a Twilio SharedKey for webhook signing. When set, only HMAC-SHA256 signatures made
     /// with it are accepted; otherwise only HMAC-SHA1 with the auth token. A request header never chooses.

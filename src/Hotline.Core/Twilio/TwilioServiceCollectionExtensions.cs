@@ -24,6 +24,7 @@ public static class TwilioServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new SendPacer(sp.GetRequiredService<IOptions<TwilioOptions>>().Value.MessagesPerSecond, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<TwilioSmsClient>();
+        services.TryAddSingleton<TwilioMediaClient>();
         services.TryAddTransient<TwilioApiBaseHandler>();
         AddTwilioHttpClient(services, TwilioSmsClient.HttpClientName, "twilio", paced: true);
 

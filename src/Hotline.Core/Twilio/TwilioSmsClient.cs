@@ -50,6 +50,12 @@ public sealed class TwilioSmsClient(IHttpClientFactory httpClientFactory, IOptio
             message.MessagingServiceSid = settings.MessagingServiceSid;
         }
 
+        // Twilio reports the message's fate to Hotline, which deletes Twilio's copy once it is final.
+        if (settings.StatusCallbackUrl is { } callback)
+        {
+            message.StatusCallback = callback;
+        }
+
         try
         {
             using var priority = SendPriority.Urgent(urgent);

@@ -37,42 +37,55 @@ internal sealed class ProviderCopyOptionsValidator : IValidateOptions<ProviderCo
 /// and stored what it brought, the copy is deleted: a queue message (<c>twilio-delete</c>, its MessageSid
 /// sealed under the pepper: a MessageSid finds the message at Twilio) delayed by <see cref="ProviderCopyOptions.DeleteAfter"/>,
 /// taken by <c>DeleteProviderCopy</c>, retried on failure.
-/// A message that brought media is kept: Hotline does not store media yet (only its Twilio URL), and deleting
-/// the message would delete the evidence with it.
+/// A message that brought media is deleted only once its media is stored (<c>FetchMedia</c>): deleting the
+/// message deletes its media at Twilio with it.
 /// </summary>
 internal sealed partial class ProviderCopies(HotlineStorage storage, IntakeSecrets secrets, IOptions<ProviderCopyOptions> options, IOptions<TwilioOptions> twilio, IServiceProvider services, ILogger<ProviderCopies> logger)
 {
     private const string SealName = StorageNames.ProviderCopiesQueue;
 
     /// <summary>
-    /// Schedules the deletion of an answered message. Called only after everything the message brought is
-    /// stored. Never fails the webhook: a copy left at Twilio is a privacy cost, a tipster left without the
-    /// reply that says the report arrived is worse; a failure is logged (without the MessageSid).
+    /// Schedules the deletion of an answered message that brought no media (a message with media is deleted
+    /// once its media is stored: <see cref="ScheduleDeletionAsync"/>). Never fails the webhook: a copy left
+    /// at Twilio is a privacy cost, a tipster left without the reply that says the report arrived is worse;
+    /// a failure is logged (without the MessageSid).
     /// </summary>
     public async Task ScheduleAsync(InboundSms message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (!options.Value.DeleteProviderCopies || !twilio.Value.IsConfigured)
+        if (message.Media.Count > 0 || !IsOn)
         {
-            return;
-        }
-
-        if (message.MediaUrls.Count > 0)
-        {
-            Log.KeptForMedia(logger, message.MediaUrls.Count);
             return;
         }
 
         try
         {
-            var text = secrets.Seal(SealName, BinaryData.FromString(message.MessageSid)).ToString();
-            await storage.Queue(StorageNames.ProviderCopiesQueue).SendMessageAsync(text, visibilityTimeout: options.Value.DeleteAfter, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await SendAsync(message.MessageSid, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             // Whatever it was, the message itself is stored and answered; the copy waits at Twilio.
             Log.NotScheduled(logger, ex.GetType().Name);
         }
+    }
+
+    /// <summary>
+    /// Schedules the deletion of a message once Hotline holds what it needs of it: an MMS whose media is all
+    /// stored (or refused), or a message Hotline sent that Twilio reports final. Throws when the queue does not
+    /// take it, so the caller is retried (the media job, or Twilio's status callback).
+    /// </summary>
+    public Task ScheduleDeletionAsync(string messageSid, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(messageSid);
+        return IsOn ? SendAsync(messageSid, cancellationToken) : Task.CompletedTask;
+    }
+
+    private bool IsOn => options.Value.DeleteProviderCopies && twilio.Value.IsConfigured;
+
+    private async Task SendAsync(string messageSid, CancellationToken cancellationToken)
+    {
+        var text = secrets.Seal(SealName, BinaryData.FromString(messageSid)).ToString();
+        await storage.Queue(StorageNames.ProviderCopiesQueue).SendMessageAsync(text, visibilityTimeout: options.Value.DeleteAfter, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes the message a queue message names; throws (to be retried) while Twilio refuses.</summary>
@@ -97,9 +110,6 @@ internal sealed partial class ProviderCopies(HotlineStorage storage, IntakeSecre
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "An inbound message with {MediaCount} media is kept at Twilio: Hotline does not store media itself yet.")]
-        public static partial void KeptForMedia(ILogger logger, int mediaCount);
-
         [LoggerMessage(2, LogLevel.Warning, "Deleting Twilio's copy of an inbound message could not be scheduled ({ErrorType}): it stays in Twilio's message log.")]
         public static partial void NotScheduled(ILogger logger, string errorType);
 

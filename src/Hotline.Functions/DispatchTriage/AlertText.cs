@@ -17,6 +17,9 @@ public enum AlertKind
 
     /// <summary>Under a surge, the alerts gathered since the last digest, in one message (<see cref="DigestSummary"/>).</summary>
     Digest,
+
+    /// <summary>Media an MMS brought could not be stored (it is still at Twilio): a responder should look at the case.</summary>
+    MediaNotStored,
 }
 
 /// <summary>What a digest says: how many reports, how many urgent, since when, and their receipts (urgent first).</summary>
@@ -70,6 +73,10 @@ public sealed partial record AlertFacts(
         };
     }
 
+    /// <summary>Media of message <paramref name="sequence"/> of a case could not be stored; one notice per message.</summary>
+    public static AlertFacts ForMediaNotStored(string receipt, int sequence, Urgency? urgency, DateTimeOffset? receivedAt, string? language) =>
+        new(AlertKind.MediaNotStored, receipt, urgency, Triage.Channel.Sms, receivedAt, language is null ? null : LanguageTags.ForAlert(language), false, $"{receipt}/media-{sequence.ToString(CultureInfo.InvariantCulture)}/not-stored");
+
     public static AlertFacts ForUndelivered(TriageMessage m) =>
         new(AlertKind.Undelivered, m.TipId, m.Urgency, m.Channel, m.ReceivedAt, LanguageTags.ForAlert(m.Language), m.ContactPaused == true, m.AlertKey + "/undelivered");
 
@@ -94,7 +101,8 @@ internal sealed record AlertWording(
     string Tag, string Title, string UndeliveredTitle, string UrgencyLabel, string Normal, string High, string Urgent,
     string ChannelLabel, string WebForm, string Sms, string ReceiptLabel, string ReceivedLabel, string LanguageLabel,
     string Unknown, string Paused, string Pointer,
-    string DigestTitle, string ReportsLabel, string SinceLabel, string DigestNote);
+    string DigestTitle, string ReportsLabel, string SinceLabel, string DigestNote,
+    string MediaTitle);
 
 /// <summary>
 /// Alert wording and layout. Every SMS alert to a responder is padded to one fixed length for its
@@ -123,19 +131,23 @@ internal static class AlertText
         ["en"] = new("en", "HOTLINE ALERT", "HOTLINE: AN ALERT COULD NOT BE DELIVERED", "Urgency", "normal", "high", "URGENT",
             "Channel", "web form", "SMS", "Receipt", "Received", "Language",
             "unknown", "Tipster asked not to be contacted - do not reply.", "Open the responder tool.",
-            "HOTLINE: MANY REPORTS AT ONCE", "Reports", "Since", "Sent as one digest, not one alert each."),
+            "HOTLINE: MANY REPORTS AT ONCE", "Reports", "Since", "Sent as one digest, not one alert each.",
+            "HOTLINE: MEDIA OF A REPORT NOT STORED"),
         ["fr"] = new("fr", "ALERTE HOTLINE", "HOTLINE : ALERTE NON DÉLIVRÉE", "Urgence", "normale", "élevée", "URGENTE",
             "Canal", "formulaire web", "SMS", "Récépissé", "Arrivé le", "Langue",
             "inconnu", "La personne a demandé qu'on ne la contacte pas - ne répondez pas.", "Ouvrez l'outil des intervenants.",
-            "HOTLINE : BEAUCOUP DE SIGNALEMENTS", "Signalements", "Depuis", "Un seul résumé au lieu d'une alerte chacun."),
+            "HOTLINE : BEAUCOUP DE SIGNALEMENTS", "Signalements", "Depuis", "Un seul résumé au lieu d'une alerte chacun.",
+            "HOTLINE : MÉDIA D'UN SIGNALEMENT NON ENREGISTRÉ"),
         ["ar"] = new("ar", "تنبيه الخط الساخن", "الخط الساخن: تعذّر توصيل تنبيه", "الأولوية", "عادية", "مرتفعة", "عاجلة",
             "القناة", "نموذج الويب", "رسالة نصية", "رقم الإيصال", "وقت الاستلام", "اللغة",
             "غير معروف", "طلب المُبلّغ عدم التواصل معه - لا ترد.", "افتح أداة المستجيبين.",
-            "الخط الساخن: بلاغات كثيرة في وقت واحد", "البلاغات", "منذ", "أُرسلت في ملخص واحد بدلاً من تنبيه لكل بلاغ."),
+            "الخط الساخن: بلاغات كثيرة في وقت واحد", "البلاغات", "منذ", "أُرسلت في ملخص واحد بدلاً من تنبيه لكل بلاغ.",
+            "الخط الساخن: تعذّر حفظ وسائط بلاغ"),
         ["uk"] = new("uk", "СПОВІЩЕННЯ ГАРЯЧОЇ ЛІНІЇ", "ГАРЯЧА ЛІНІЯ: СПОВІЩЕННЯ НЕ ДОСТАВЛЕНО", "Терміновість", "звичайна", "висока", "НЕГАЙНО",
             "Канал", "вебформа", "SMS", "Квитанція", "Отримано", "Мова",
             "невідомо", "Заявник просив не контактувати з ним - не відповідайте.", "Відкрийте інструмент реагування.",
-            "ГАРЯЧА ЛІНІЯ: БАГАТО ПОВІДОМЛЕНЬ ОДНОЧАСНО", "Повідомлення", "Від", "Надіслано одним підсумком, а не окремо."),
+            "ГАРЯЧА ЛІНІЯ: БАГАТО ПОВІДОМЛЕНЬ ОДНОЧАСНО", "Повідомлення", "Від", "Надіслано одним підсумком, а не окремо.",
+            "ГАРЯЧА ЛІНІЯ: МЕДІА ПОВІДОМЛЕННЯ НЕ ЗБЕРЕЖЕНО"),
     };
 
     /// <summary>The responder's first listed language that has a wording; English otherwise.</summary>
@@ -175,7 +187,7 @@ internal static class AlertText
         };
         var lines = new List<string>
         {
-            facts.Kind == AlertKind.Alert ? w.Title : w.UndeliveredTitle,
+            facts.Kind switch { AlertKind.Alert => w.Title, AlertKind.MediaNotStored => w.MediaTitle, _ => w.UndeliveredTitle },
             $"{w.UrgencyLabel}: {urgency}",
             $"{w.ChannelLabel}: {channel}",
             $"{w.ReceiptLabel}: {facts.Receipt}",
@@ -249,7 +261,7 @@ internal static class AlertText
     public static bool IsGsm7(string text) => text.All(c => Gsm7.Contains(c, StringComparison.Ordinal));
 
     public static WebhookAlert Webhook(AlertFacts facts, AlertWording wording) => new(
-        facts.Kind switch { AlertKind.Alert => "alert", AlertKind.Digest => "digest", _ => "undelivered" },
+        facts.Kind switch { AlertKind.Alert => "alert", AlertKind.Digest => "digest", AlertKind.MediaNotStored => "media-not-stored", _ => "undelivered" },
         facts.Urgency?.ToString().ToLowerInvariant(),
         facts.Channel?.ToString().ToLowerInvariant(),
         facts.Receipt,

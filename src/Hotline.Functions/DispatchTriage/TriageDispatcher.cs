@@ -216,6 +216,16 @@ internal sealed partial class TriageDispatcher(
     }
 
     /// <summary>
+    /// Tells every responder (as a poisoned alert does) that media of a case could not be stored: it is still at
+    /// Twilio, and a responder may want to ask the tipster or fetch it by hand. Once per message (the ledger).
+    /// </summary>
+    public Task NotifyMediaNotStoredAsync(AlertFacts facts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        return DeliverAsync(facts, AlertRouting.Notice(roster.Value.Responders, facts.Urgency), cancellationToken);
+    }
+
+    /// <summary>
     /// Delivered as its routing asks: paging the first reached, one send recorded as sent; paging
     /// everyone, every send of every responder recorded as sent (a refused one makes it a notice).
     /// </summary>

@@ -30,6 +30,7 @@ internal static class IntakeSetup
         services.AddSingleton<UntriagedAlerts>();
         services.AddSingleton<TipIntake>();
         services.AddSingleton(sp => new PhonePseudonym(sp.GetRequiredService<IOptions<HotlineOptions>>().Value.PhonePepper!));
+        services.AddSingleton<MediaJobs>();
         services.AddSingleton<SmsIntake>();
         services.AddSingleton<Http.IntakeRateLimiter>();
         services.AddSingleton<Http.HttpPolicies>();

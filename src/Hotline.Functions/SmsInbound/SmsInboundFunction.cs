@@ -17,15 +17,13 @@ using Twilio.TwiML;
 namespace Hotline.Functions.SmsInbound;
 
 /// <summary>
-/// <c>POST /api/sms</c>: Twilio's inbound-SMS webhook. Only requests signed by Twilio (auth token, or the
-/// configured SharedKey) over the public webhook URL are read (403 otherwise, nothing stored). The answer is TwiML:
+/// <c>POST /api/sms</c>: Twilio's inbound-SMS webhook. Only requests signed by Twilio are read
+/// (<see cref="TwilioWebhookRequest"/>: 403 otherwise, nothing stored). The answer is TwiML:
 /// a short reply in the tipster's language with the case number.
 /// </summary>
 internal sealed partial class SmsInboundFunction(SmsIntake sms, ProviderCopies copies, IOptions<TwilioOptions> twilioOptions, IntakeRateLimiter limiter, ILogger<SmsInboundFunction> logger)
 {
     public const string Name = "SmsInbound";
-
-    private const int MaxBodyBytes = 64 * 1024;
 
     [Function(Name)]
     public async Task<IResult> Run(
@@ -33,68 +31,10 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, ProviderCopies c
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var twilio = twilioOptions.Value;
-        var signature = request.Headers["X-Twilio-Signature"].ToString();
-
-        // An address that keeps sending what Twilio never would is refused before any work is done.
-        if (limiter.RefusalsExceeded(request.HttpContext) is { } tooMany)
+        var (form, refusal) = await TwilioWebhookRequest.ReadAsync(request, twilioOptions.Value, limiter, logger, cancellationToken);
+        if (form is null)
         {
-            return tooMany;
-        }
-
-        // Unsigned requests are refused before anything else is read: the body is not ours to judge.
-        if (signature.Length == 0)
-        {
-            return Refuse(request, "missing");
-        }
-
-        if (TwilioWebhookSignature.FromOptions(twilio) is not { } validator || string.IsNullOrWhiteSpace(twilio.WebhookBaseUrl))
-        {
-            Log.NotConfigured(logger);
-            return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
-        }
-
-        // Nor is a body read, parsed and hashed for a signature that cannot be one: Base64 of a SHA-1 or
-        // SHA-256 MAC has one length.
-        if (!validator.CouldBeSignature(signature))
-        {
-            return Refuse(request, "malformed");
-        }
-
-        if (!(request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) ?? false))
-        {
-            return TypedResults.StatusCode(StatusCodes.Status415UnsupportedMediaType);
-        }
-
-        var bytes = await RequestBody.ReadAsync(request.Body, MaxBodyBytes, cancellationToken);
-        if (bytes is null)
-        {
-            return TypedResults.StatusCode(StatusCodes.Status413PayloadTooLarge);
-        }
-
-        var pairs = RequestBody.DecodeUtf8(bytes) is { } text ? RequestBody.ParseFormPairs(text) : null;
-        if (pairs is null || pairs.Count > TwilioWebhookForm.MaxParameters)
-        {
-            return TypedResults.BadRequest();
-        }
-
-        // Twilio's inbound-SMS webhooks name each parameter once. A repeated name has no one signed
-        // meaning (the C# and Node libraries join repeats differently), so it is refused, not guessed at.
-        var form = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in pairs)
-        {
-            if (!form.TryAdd(name, value))
-            {
-                Log.RepeatedParameter(logger);
-                return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
-            }
-        }
-
-        // Signed over the URL Twilio called: the public base plus the path and query as received.
-        var url = twilio.WebhookBaseUrl.TrimEnd('/') + request.Path + request.QueryString;
-        if (!validator.IsValid(url, form, signature, request.Headers[RequestValidator.SignatureSettingsHeader].ToString()))
-        {
-            return Refuse(request, "invalid");
+            return refusal!;
         }
 
         var (inbound, badParameter) = TwilioWebhookForm.Read(form);
@@ -103,12 +43,6 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, ProviderCopies c
             Log.BadShape(logger, badParameter!);
             limiter.CountRefusal(request.HttpContext);
             return TypedResults.BadRequest();
-        }
-
-        if (twilio.IsConfigured && form.GetValueOrDefault("AccountSid") is { } accountSid && !string.Equals(accountSid, twilio.AccountSid, StringComparison.Ordinal))
-        {
-            Log.OtherAccount(logger);
-            return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
         }
 
         var (command, argument) = SmsKeywords.Parse(inbound.Body);
@@ -132,7 +66,7 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, ProviderCopies c
 
     private async Task<IResult> AnswerAsync(InboundSms inbound, SmsCommand command, string argument, CancellationToken cancellationToken)
     {
-        var (from, body, media) = (inbound.From, inbound.Body, inbound.MediaUrls);
+        var (from, body, media) = (inbound.From, inbound.Body, inbound.Media);
         switch (command)
         {
             case SmsCommand.Help:
@@ -156,14 +90,6 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, ProviderCopies c
                 var receipt = await sms.ReceiveAsync(inbound, SmsKind.Message, cancellationToken);
                 return TwiML(Acknowledgement(receipt!));
         }
-    }
-
-    /// <summary>403 for a signature that is missing, malformed or wrong; each counts toward the address's refusals.</summary>
-    private StatusCodeHttpResult Refuse(HttpRequest request, string reason)
-    {
-        Log.BadSignature(logger, reason);
-        limiter.CountRefusal(request.HttpContext);
-        return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
     }
 
     internal static string Acknowledgement(SmsReceipt receipt)
@@ -199,18 +125,6 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, ProviderCopies c
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "SMS webhook refused: Twilio__AuthToken (or Twilio__WebhookSigningKey) and Twilio__WebhookBaseUrl must be set to check Twilio's signature.")]
-        public static partial void NotConfigured(ILogger logger);
-
-        [LoggerMessage(2, LogLevel.Warning, "SMS webhook refused: signature {Reason}.")]
-        public static partial void BadSignature(ILogger logger, string reason);
-
-        [LoggerMessage(3, LogLevel.Warning, "SMS webhook refused: signed for another Twilio account.")]
-        public static partial void OtherAccount(ILogger logger);
-
-        [LoggerMessage(4, LogLevel.Warning, "SMS webhook refused: a parameter is repeated.")]
-        public static partial void RepeatedParameter(ILogger logger);
-
         [LoggerMessage(5, LogLevel.Warning, "SMS webhook refused: {Parameter} does not have Twilio's shape.")]
         public static partial void BadShape(ILogger logger, string parameter);
     }

@@ -12,9 +12,6 @@ namespace Hotline.Functions.SmsInbound;
 /// </summary>
 internal static partial class TwilioWebhookForm
 {
-    /// <summary>More parameters than an MMS with 10 media carries (about 50): anything beyond is not Twilio.</summary>
-    public const int MaxParameters = 64;
-
     private const int MaxMedia = 10;
 
     /// <summary>The message, or the name of the first parameter that does not have Twilio's shape (never its value).</summary>
@@ -50,7 +47,7 @@ internal static partial class TwilioWebhookForm
             return (null, "NumMedia");
         }
 
-        var media = new List<string>(count);
+        var media = new List<InboundMedia>(count);
         for (var i = 0; i < count; i++)
         {
             if (form.GetValueOrDefault($"MediaUrl{i}") is not { Length: > 0 } url)
@@ -64,12 +61,23 @@ internal static partial class TwilioWebhookForm
                 return (null, $"MediaUrl{i}");
             }
 
-            media.Add(url);
+            // The type Twilio declared; checked again against what Twilio serves when the media is fetched.
+            var type = form.GetValueOrDefault($"MediaContentType{i}");
+            if (type is not null && !ContentType().IsMatch(type))
+            {
+                return (null, $"MediaContentType{i}");
+            }
+
+            media.Add(new InboundMedia(url, type?.ToLowerInvariant()));
         }
 
         // FromCity, FromState, FromZip, FromCountry and the To* fields are never read: they locate the tipster.
         return (new InboundSms(messageSid, from, (form.GetValueOrDefault("Body") ?? string.Empty).Trim(), media), null);
     }
+
+    /// <summary>A MIME type without parameters, as Twilio declares media (<c>image/jpeg</c>, <c>application/pdf</c>).</summary>
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,63}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,63}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ContentType();
 
     [GeneratedRegex("^(SM|MM)[0-9a-f]{32}$", RegexOptions.CultureInvariant)]
     private static partial Regex MessageSid();

@@ -131,6 +131,10 @@ public sealed partial class ResponderToolTests(OwnAzurite storage) : IClassFixtu
         var request = Assert.Single(_twilio.Sms);
         Assert.Equal(phone, request.To);
         Assert.Equal(reply, request.SmsBody);
+
+        // Twilio reports the reply's fate to the app, which deletes Twilio's copy once it is final (ProviderCopyTests).
+        Assert.Equal(PublicBase + "/api/sms/status", request.Form["StatusCallback"]);
+        Assert.DoesNotContain("Twilio keeps its copy", sent.Stderr, StringComparison.Ordinal);
         Assert.Contains("in-progress", Rows((await Cli("tips", "list", "--status", "in-progress")).Stdout).Single(r => r[0] == sms.ToString()));
         var shown = (await Cli("tips", "show", sms.ToString())).Stdout;
         Assert.Contains("--- note ", shown, StringComparison.Ordinal);
@@ -302,6 +306,20 @@ public sealed partial class ResponderToolTests(OwnAzurite storage) : IClassFixtu
         Assert.Contains("Pay \uFFFD[31mnow\uFFFD[0m to \uFFFDevil\uFFFD \uFFFDx\uFFFD \uFFFD\uFFFD2J done", shown, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TipsReply_NoWebhookBase_SendsAndWarnsThatTwilioKeepsTheCopy()
+    {
+        var sms = await TextAsync(NewPhone(), "We are kept in a flat above the shop " + Guid.NewGuid());
+        var environment = Env();
+        environment.Remove("Twilio__WebhookBaseUrl");
+
+        var sent = await CliRun.RunAsync(environment, _dir.FullName, ["tips", "reply", sms.ToString(), "Are you safe?"]);
+
+        Assert.Equal(0, sent.Exit);
+        Assert.Contains("warning: Twilio keeps its copy of this reply", sent.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("StatusCallback", _twilio.Sms[^1].Form.Keys);
+    }
+
     [GeneratedRegex(@"--continue (\S+)")]
     private static partial Regex NextToken();
 
@@ -314,6 +332,7 @@ public sealed partial class ResponderToolTests(OwnAzurite storage) : IClassFixtu
         ["Twilio__AuthToken"] = TwilioStub.AuthToken,
         ["Twilio__PhoneNumber"] = TwilioStub.FromNumber,
         ["Twilio__ApiBaseUrl"] = _twilio.BaseAddress.ToString(),
+        ["Twilio__WebhookBaseUrl"] = PublicBase,
         ["USER"] = "night-desk",
     };
 

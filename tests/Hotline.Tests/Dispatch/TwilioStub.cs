@@ -28,6 +28,15 @@ public enum StubAnswer
 /// <summary>One request the stub saw. <see cref="At"/> is monotonic time since the stub started.</summary>
 public sealed record StubRequest(string Path, string? Authorization, IReadOnlyDictionary<string, string> Form, string Body, TimeSpan At, StubAnswer Answer, string Method = "POST")
 {
+    /// <summary>The SID the stub gave a message it accepted (<see cref="IsSms"/>).</summary>
+    public string? Sid { get; init; }
+
+    /// <summary>A GET of a media item on the API host (<c>.../Messages/{MessageSid}/Media/{MediaSid}</c>): Basic auth required.</summary>
+    public bool IsMediaFetch => Method == "GET" && Path.Contains("/Media/", StringComparison.Ordinal);
+
+    /// <summary>The GET of a media item's bytes at Twilio's storage, where the API host redirects.</summary>
+    public bool IsStorageFetch => Method == "GET" && Path.StartsWith(TwilioStub.StoragePath, StringComparison.Ordinal);
+
     public bool IsSms => Method == "POST" && Path.EndsWith("/Messages.json", StringComparison.Ordinal);
 
     /// <summary>A DELETE of one message (<c>/2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}.json</c>).</summary>
@@ -75,7 +84,28 @@ public sealed class TwilioStub : IAsyncDisposable
 
     public IReadOnlyList<StubRequest> Sms => Requests.Where(r => r.IsSms).ToList();
 
-    public IReadOnlyList<StubRequest> Webhooks => Requests.Where(r => !r.IsSms && !r.IsMessageDelete).ToList();
+    public IReadOnlyList<StubRequest> Webhooks => Requests.Where(r => !r.IsSms && !r.IsMessageDelete && r.Method != "GET").ToList();
+
+    public IReadOnlyList<StubRequest> MediaFetches => Requests.Where(r => r.IsMediaFetch).ToList();
+
+    /// <summary>Where the API host redirects media downloads (Twilio's storage: a signed URL, no credentials).</summary>
+    public const string StoragePath = "/media-storage/";
+
+    /// <summary>Media the stub serves, by MediaSid: content type and bytes. A message's DELETE takes its media with it.</summary>
+    public ConcurrentDictionary<string, (string MessageSid, string ContentType, byte[] Content)> Media { get; } = new();
+
+    /// <summary>Called with each request before it is answered (after it is recorded): a test can look at storage at that moment.</summary>
+    public Func<StubRequest, Task>? Observe { get; set; }
+
+    /// <summary>Adds a media item of message <paramref name="messageSid"/>; returns its URL on Twilio's API host, as a webhook carries it.</summary>
+    public string AddMedia(string messageSid, string contentType, byte[] content)
+    {
+        var mediaSid = "ME" + Guid.NewGuid().ToString("N");
+        Media[mediaSid] = (messageSid, contentType, content);
+        return $"https://api.twilio.com/2010-04-01/Accounts/{AccountSid}/Messages/{messageSid}/Media/{mediaSid}";
+    }
+
+    public static string NewMessageSid(string prefix = "SM") => prefix + Guid.NewGuid().ToString("N");
 
     public IReadOnlyList<StubRequest> Deletes => Requests.Where(r => r.IsMessageDelete).ToList();
 
@@ -102,29 +132,52 @@ public sealed class TwilioStub : IAsyncDisposable
         (await InboundAsync(webhookBase, from, body)).Request;
 
     /// <summary>As <see cref="InboundSmsAsync"/>, with its MessageSid; with <paramref name="mediaUrl"/>, an MMS of one JPEG.</summary>
-    public static async Task<(Func<HttpRequestMessage> Request, string MessageSid)> InboundAsync(string webhookBase, string from, string body, string? mediaUrl = null)
+    public static Task<(Func<HttpRequestMessage> Request, string MessageSid)> InboundAsync(string webhookBase, string from, string body, string? mediaUrl = null) =>
+        InboundAsync(webhookBase, from, body, mediaUrl is null ? [] : [(mediaUrl, "image/jpeg")], NewMessageSid(mediaUrl is null ? "SM" : "MM"));
+
+    /// <summary>An inbound message with these media (URL and declared type each), under <paramref name="messageSid"/>.</summary>
+    public static async Task<(Func<HttpRequestMessage> Request, string MessageSid)> InboundAsync(string webhookBase, string from, string body, IReadOnlyList<(string Url, string ContentType)> media, string messageSid)
     {
         var parameters = new Dictionary<string, string>
         {
-            ["MessageSid"] = (mediaUrl is null ? "SM" : "MM") + Guid.NewGuid().ToString("N"),
+            ["MessageSid"] = messageSid,
             ["AccountSid"] = AccountSid,
             ["From"] = from,
             ["To"] = FromNumber,
             ["Body"] = body,
-            ["NumMedia"] = mediaUrl is null ? "0" : "1",
+            ["NumMedia"] = media.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        if (mediaUrl is not null)
+        for (var i = 0; i < media.Count; i++)
         {
-            parameters["MediaUrl0"] = mediaUrl;
-            parameters["MediaContentType0"] = "image/jpeg";
+            parameters[$"MediaUrl{i}"] = media[i].Url;
+            parameters[$"MediaContentType{i}"] = media[i].ContentType;
         }
 
-        var signature = await TwilioNode.SignAsync(AuthToken, webhookBase + "/api/sms", parameters);
-        return (() => new HttpRequestMessage(HttpMethod.Post, "/api/sms")
+        return (await SignedAsync(webhookBase, "/api/sms", parameters), messageSid);
+    }
+
+    /// <summary>Twilio's status callback for a message Hotline sent, signed, to <c>{webhookBase}/api/sms/status</c>.</summary>
+    public static Task<Func<HttpRequestMessage>> StatusCallbackAsync(string webhookBase, string messageSid, string status) =>
+        SignedAsync(webhookBase, "/api/sms/status", new Dictionary<string, string>
+        {
+            ["MessageSid"] = messageSid,
+            ["SmsSid"] = messageSid,
+            ["AccountSid"] = AccountSid,
+            ["MessageStatus"] = status,
+            ["SmsStatus"] = status,
+            ["From"] = FromNumber,
+            ["To"] = "+447700900999",
+            ["ApiVersion"] = "2010-04-01",
+        });
+
+    private static async Task<Func<HttpRequestMessage>> SignedAsync(string webhookBase, string path, Dictionary<string, string> parameters)
+    {
+        var signature = await TwilioNode.SignAsync(AuthToken, webhookBase + path, parameters);
+        return () => new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = new FormUrlEncodedContent(parameters),
             Headers = { { "X-Twilio-Signature", signature } },
-        }, parameters["MessageSid"]);
+        };
     }
 
     /// <summary>The next requests get these answers, in order; then <see cref="Answer"/> decides.</summary>
@@ -145,6 +198,7 @@ public sealed class TwilioStub : IAsyncDisposable
         TwilioStub? stub = null;
         app.MapPost("/{**path}", (Func<HttpContext, Task<IResult>>)(context => stub!.HandleAsync(context)));
         app.MapDelete("/{**path}", (Func<HttpContext, Task<IResult>>)(context => stub!.HandleAsync(context)));
+        app.MapGet("/{**path}", (Func<HttpContext, Task<IResult>>)(context => stub!.HandleAsync(context)));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         stub = new TwilioStub(app, new Uri(address));
@@ -171,8 +225,14 @@ public sealed class TwilioStub : IAsyncDisposable
         }
 
         var seen = new StubRequest(request.Path.Value ?? string.Empty, request.Headers.Authorization.ToString(), form, body, at, StubAnswer.Ok, request.Method);
+        seen = seen with { Sid = seen.IsSms ? NewMessageSid() : null };
         var answer = _scripted.TryDequeue(out var scripted) ? scripted : Answer(seen);
         Requests.Enqueue(seen with { Answer = answer });
+        if (Observe is { } observe)
+        {
+            await observe(seen with { Answer = answer });
+        }
+
         await Gate.WaitAsync(context.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         switch (answer)
         {
@@ -192,10 +252,42 @@ public sealed class TwilioStub : IAsyncDisposable
                 break;
         }
 
+        if (seen.IsMessageDelete)
+        {
+            // Deleting a message deletes its media.
+            var messageSid = seen.Path[(seen.Path.LastIndexOf('/') + 1)..].Replace(".json", string.Empty, StringComparison.Ordinal);
+            foreach (var (mediaSid, _) in Media.Where(m => m.Value.MessageSid == messageSid).ToList())
+            {
+                Media.TryRemove(mediaSid, out _);
+            }
+        }
+
         return seen.IsSms
-            ? Results.Json(new { sid = "SM" + Guid.NewGuid().ToString("N"), status = "queued" }, statusCode: 201)
-            : seen.IsMessageDelete ? Results.NoContent() : Results.Ok();
+            ? Results.Json(new { sid = seen.Sid, status = "queued" }, statusCode: 201)
+            : seen.IsMessageDelete ? Results.NoContent()
+            : seen.IsMediaFetch ? MediaRedirect(seen)
+            : seen.IsStorageFetch ? MediaContent(seen)
+            : Results.Ok();
     }
+
+    /// <summary>Twilio's API host: the account's credentials, then a redirect to the bytes at its storage.</summary>
+    private IResult MediaRedirect(StubRequest seen)
+    {
+        if (seen.Authorization != "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{AccountSid}:{AuthToken}")))
+        {
+            return Results.Json(new { code = 20003, message = "Authenticate", status = 401 }, statusCode: 401);
+        }
+
+        var mediaSid = seen.Path[(seen.Path.LastIndexOf('/') + 1)..];
+        return Media.ContainsKey(mediaSid)
+            ? Results.Redirect("https://s3-external-1.amazonaws.com" + StoragePath + mediaSid + "?Expires=1&Signature=stub", permanent: false, preserveMethod: true)
+            : Results.Json(new { code = 20404, message = "Not found", status = 404 }, statusCode: 404);
+    }
+
+    private IResult MediaContent(StubRequest seen) =>
+        Media.TryGetValue(seen.Path[StoragePath.Length..], out var media)
+            ? Results.Bytes(media.Content, media.ContentType)
+            : Results.NotFound();
 
     public async ValueTask DisposeAsync()
     {

@@ -30,6 +30,9 @@ public sealed class FunctionsContractTests(AzuriteFixture azurite)
         { "DispatchDigest", "Hotline.Functions.DispatchDigest.DispatchDigestFunction.Run", "timerTrigger", "", null, "0 * * * * *", null },
         { "SweepUntriaged", "Hotline.Functions.SweepUntriaged.SweepUntriagedFunction.Run", "timerTrigger", "", null, "%SweepUntriagedSchedule%", null },
         { "DeleteProviderCopy", "Hotline.Functions.DeleteProviderCopy.DeleteProviderCopyFunction.Run", "queueTrigger", "", null, "twilio-delete", "AzureWebJobsStorage" },
+        { "FetchMedia", "Hotline.Functions.FetchMedia.FetchMediaFunction.Run", "queueTrigger", "", null, "sms-media", "AzureWebJobsStorage" },
+        { "FetchMediaPoison", "Hotline.Functions.FetchMediaPoison.FetchMediaPoisonFunction.Run", "queueTrigger", "", null, "sms-media-poison", "AzureWebJobsStorage" },
+        { "SmsStatus", "Hotline.Functions.SmsStatus.SmsStatusFunction.Run", "httpTrigger", "post", "api/sms/status", null, null },
     };
 
     [Fact]

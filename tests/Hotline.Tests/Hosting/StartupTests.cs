@@ -223,6 +223,8 @@ public sealed class StartupTests(AzuriteFixture azurite)
         ["AzureWebJobs__DispatchDigest__Disabled"] = "true",
         ["AzureWebJobs__SweepUntriaged__Disabled"] = "true",
         ["AzureWebJobs__DeleteProviderCopy__Disabled"] = "true",
+        ["AzureWebJobs__FetchMedia__Disabled"] = "true",
+        ["AzureWebJobs__FetchMediaPoison__Disabled"] = "true",
     };
 
     /// <summary>

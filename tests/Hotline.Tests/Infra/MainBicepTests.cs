@@ -30,7 +30,7 @@ public sealed class MainBicepTests(MainBicepFixture bicep) : IClassFixture<MainB
             Assert.Contains($"'{container}'", containers, StringComparison.Ordinal);
         }
 
-        foreach (var queue in new[] { StorageNames.TriageQueue, StorageNames.TriagePoisonQueue, StorageNames.ProviderCopiesQueue, StorageNames.ProviderCopiesQueue + StorageNames.PoisonSuffix })
+        foreach (var queue in new[] { StorageNames.TriageQueue, StorageNames.TriagePoisonQueue, StorageNames.ProviderCopiesQueue, StorageNames.ProviderCopiesQueue + StorageNames.PoisonSuffix, StorageNames.MediaQueue, StorageNames.MediaQueue + StorageNames.PoisonSuffix, StorageNames.MediaQueue + StorageNames.PoisonSuffix + StorageNames.PoisonSuffix })
         {
             Assert.Contains($"'{queue}'", queues, StringComparison.Ordinal);
         }

@@ -58,6 +58,8 @@ public sealed class TestApp : IAsyncDisposable
 
         // Deleting Twilio's copies takes from a queue every app on one Azurite shares: tests that want it turn it on.
         ["AzureWebJobs:DeleteProviderCopy:Disabled"] = "true",
+        ["AzureWebJobs:FetchMedia:Disabled"] = "true",
+        ["AzureWebJobs:FetchMediaPoison:Disabled"] = "true",
     };
 
     /// <summary>

@@ -20,7 +20,11 @@ public static class TestKeys
     public const string PhonePepper = "test-pepper-0123456789abcdef0123456789";
 
     /// <summary>Decrypts a stored report exactly as a responder would: the standard SDK, client-side encryption v2, the private key.</summary>
-    public static async Task<TipReport> DecryptReportAsync(string connectionString, string blobName, CancellationToken cancellationToken = default)
+    public static async Task<TipReport> DecryptReportAsync(string connectionString, string blobName, CancellationToken cancellationToken = default) =>
+        TipReport.FromUtf8Json((await DecryptAsync(connectionString, blobName, cancellationToken)).Span);
+
+    /// <summary>Any blob of the <c>tips</c> container decrypted as a responder would (a media item's bytes, a media record).</summary>
+    public static async Task<ReadOnlyMemory<byte>> DecryptAsync(string connectionString, string blobName, CancellationToken cancellationToken = default)
     {
         using var key = RsaKeyEncryptionKey.FromPrivateKeyPem(PrivateKeyPem);
         var options = new SpecializedBlobClientOptions
@@ -33,6 +37,6 @@ public static class TestKeys
         };
         var blob = new BlobClient(connectionString, "tips", blobName, options);
         var content = await blob.DownloadContentAsync(cancellationToken);
-        return TipReport.FromUtf8Json(content.Value.Content.ToMemory().Span);
+        return content.Value.Content.ToMemory();
     }
 }

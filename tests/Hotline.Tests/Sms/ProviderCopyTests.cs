@@ -9,8 +9,9 @@ namespace Hotline.Tests.Sms;
 
 /// <summary>
 /// Twilio's copy of an inbound SMS (body, number, time in the account's message log) is deleted once Hotline
-/// has answered it and stored what it brought, never before; a message with media is kept (Hotline does not
-/// store media yet); the MessageSid is sealed in the queue and never logged.
+/// has answered it and stored what it brought, never before (a message with media waits for its media: MediaTests);
+/// a message Hotline sent is deleted once Twilio's signed status callback says it is final; the MessageSid is
+/// sealed in the queue and never logged.
 /// </summary>
 public sealed class ProviderCopyTests(OwnAzurite storage) : IClassFixture<OwnAzurite>, IAsyncLifetime
 {
@@ -119,16 +120,78 @@ public sealed class ProviderCopyTests(OwnAzurite storage) : IClassFixture<OwnAzu
     }
 
     [Fact]
-    public async Task SmsInbound_MessageWithMedia_IsKeptAtTwilio()
+    public async Task SmsInbound_MessageWithMedia_QueuesItsMediaSealedAndNoDeletionYet()
     {
         await using var app = await StartAsync(storage.ConnectionString, deleting: false, deleteAfter: "00:00:00");
-        var (request, _) = await TwilioStub.InboundAsync(TipTraffic.PublicBase, "+447700900306", "photo of the passport", mediaUrl: "https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages/MM0123456789abcdef0123456789abcdef/Media/ME0123456789abcdef0123456789abcdef");
+        var media = "https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages/MM0123456789abcdef0123456789abcdef/Media/ME0123456789abcdef0123456789abcdef";
+        var (request, sid) = await TwilioStub.InboundAsync(TipTraffic.PublicBase, "+447700900306", "photo of the passport", mediaUrl: media);
 
         using var response = await app.Http.SendAsync(request(), Ct);
 
+        // Deleting the message would delete its media at Twilio: it waits until the media is stored (MediaTests).
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(0, (await Queue().GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
-        Assert.Contains("kept at Twilio", app.Logs.AllText, StringComparison.Ordinal);
+        var raw = new QueueClient(storage.ConnectionString, "sms-media", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        var text = Encoding.UTF8.GetString(Convert.FromBase64String(Assert.Single((await raw.PeekMessagesAsync(cancellationToken: Ct)).Value).MessageText));
+        Assert.StartsWith("s1.", text, StringComparison.Ordinal);
+        foreach (var secret in new[] { sid, media, "ME0123456789abcdef0123456789abcdef", "+447700900306", "447700900306", "passport" })
+        {
+            Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, app.Logs.AllText, StringComparison.Ordinal);
+        }
+
+        await raw.ClearMessagesAsync(Ct);
+    }
+
+    [Fact]
+    public async Task SmsStatus_ReplySentThenDelivered_IsDeletedOnlyAfterTheFinalStatus()
+    {
+        await using var app = await StartAsync(storage.ConnectionString, deleting: true);
+        var sid = TwilioStub.NewMessageSid();
+
+        foreach (var status in new[] { "queued", "sent" })
+        {
+            using var interim = await app.Http.SendAsync((await TwilioStub.StatusCallbackAsync(TipTraffic.PublicBase, sid, status))(), Ct);
+            Assert.Equal(HttpStatusCode.NoContent, interim.StatusCode);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+        Assert.Empty(_twilio.Deletes);
+        Assert.Equal(0, (await Queue().GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
+
+        using var delivered = await app.Http.SendAsync((await TwilioStub.StatusCallbackAsync(TipTraffic.PublicBase, sid, "delivered"))(), Ct);
+
+        Assert.Equal(HttpStatusCode.NoContent, delivered.StatusCode);
+        await Eventually.TrueAsync(() => Task.FromResult(_twilio.Deletes.Any(d => d.Answer == StubAnswer.Ok)), TimeSpan.FromSeconds(20));
+        Assert.EndsWith($"/Messages/{sid}.json", Assert.Single(_twilio.Deletes).Path, StringComparison.Ordinal);
+        Assert.DoesNotContain(sid, app.Logs.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain("447700900999", app.Logs.AllText, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("unsigned")]
+    [InlineData("forged")]
+    [InlineData("bad-sid")]
+    public async Task SmsStatus_NotFromTwilio_IsRefusedAndDeletesNothing(string how)
+    {
+        await using var app = await StartAsync(storage.ConnectionString, deleting: true);
+        var request = (await TwilioStub.StatusCallbackAsync(TipTraffic.PublicBase, how == "bad-sid" ? "SM-not-a-sid" : TwilioStub.NewMessageSid(), "delivered"))();
+        if (how == "unsigned")
+        {
+            request.Headers.Remove("X-Twilio-Signature");
+        }
+        else if (how == "forged")
+        {
+            request.Headers.Remove("X-Twilio-Signature");
+            request.Headers.Add("X-Twilio-Signature", "RSOYDt4T1cUTdK1PDd93/VVr8B8=");
+        }
+
+        using var response = await app.Http.SendAsync(request, Ct);
+
+        Assert.Equal(how == "bad-sid" ? HttpStatusCode.BadRequest : HttpStatusCode.Forbidden, response.StatusCode);
+        await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+        Assert.Empty(_twilio.Deletes);
+        Assert.Equal(0, (await Queue().GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
     }
 
     [Fact]

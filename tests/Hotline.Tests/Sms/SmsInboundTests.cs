@@ -105,7 +105,7 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         Assert.Equal(before, await CountBlobsAsync());
         Assert.Empty(await storage.DrainAsync("triage", Ct));
         Assert.DoesNotContain(App.Logs.Lines, l => l.Contains(phone, StringComparison.Ordinal) || l.Contains("must not be stored", StringComparison.Ordinal));
-        Assert.Contains(App.Logs.Lines, l => l.Contains("SMS webhook refused", StringComparison.Ordinal));
+        Assert.Contains(App.Logs.Lines, l => l.Contains("Twilio webhook refused", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -266,19 +266,24 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
     }
 
     [Fact]
-    public async Task Sms_WithMedia_KeepsMediaUrlsInTheEnvelope()
+    public async Task Sms_WithMedia_RecordsTheExpectedMediaButNotItsUrlInTheEnvelope()
     {
         var phone = NewPhone();
+        const string url = "https://api.twilio.com/2010-04-01/Accounts/AC0123/Messages/MM1/Media/ME1";
         var (_, reply) = await SendAsync(App, phone, string.Empty, extra: new()
         {
             ["NumMedia"] = "1",
-            ["MediaUrl0"] = "https://api.twilio.com/2010-04-01/Accounts/AC0123/Messages/MM1/Media/ME1",
+            ["MediaUrl0"] = url,
             ["MediaContentType0"] = "image/jpeg",
         });
         var id = ReceiptIn(reply);
 
+        // The media is fetched later (MediaTests); the envelope says what is coming and where it will be, not where it was.
         var report = await TestKeys.DecryptReportAsync(storage.ConnectionString, ReportStore.ReportBlobName(id), Ct);
-        Assert.Equal(["https://api.twilio.com/2010-04-01/Accounts/AC0123/Messages/MM1/Media/ME1"], report.Sms!.MediaUrls);
+        var media = Assert.Single(report.Sms!.Media!);
+        Assert.Equal((1, "expected", "image/jpeg", ReportStore.MediaBlobName(id, 1, 1)), (media.Index, media.State, media.ContentType, media.Blob));
+        Assert.Null(report.Sms.MediaUrls);
+        Assert.DoesNotContain(url, Encoding.UTF8.GetString(report.ToUtf8Json()), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -316,7 +321,7 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal(before, await CountBlobsAsync());
         Assert.Empty(await storage.DrainAsync("triage", Ct));
-        Assert.Contains(App.Logs.Lines, l => l.Contains("SMS webhook refused: a parameter is repeated", StringComparison.Ordinal));
+        Assert.Contains(App.Logs.Lines, l => l.Contains("Twilio webhook refused: a parameter is repeated", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -379,7 +384,7 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         using var response = await PostAsync(App, parameters, "not-a-signature");
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Contains(App.Logs.Lines, l => l.Contains("SMS webhook refused: signature malformed", StringComparison.Ordinal));
+        Assert.Contains(App.Logs.Lines, l => l.Contains("Twilio webhook refused: signature malformed", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -411,7 +416,7 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         }
 
         Assert.Equal([HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
-        Assert.Equal(3, app.Logs.Lines.Count(l => l.Contains("SMS webhook refused", StringComparison.Ordinal)));
+        Assert.Equal(3, app.Logs.Lines.Count(l => l.Contains("Twilio webhook refused", StringComparison.Ordinal)));
         Assert.Empty(await storage.DrainAsync("triage", Ct));
     }
 

@@ -1,0 +1,154 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace Hotline.Twilio;
+
+/// <summary>How a media download ended.</summary>
+public enum MediaDownloadOutcome
+{
+    /// <summary>The bytes are in <see cref="MediaDownload.Content"/>.</summary>
+    Downloaded,
+
+    /// <summary>Not fetched whole: its type is not allowed, or it is larger than the limit.</summary>
+    Refused,
+
+    /// <summary>Twilio has no such media (deleted, or never there): trying again will not help.</summary>
+    Gone,
+}
+
+/// <summary>One media item as Twilio served it; <see cref="Reason"/> says why it was refused, in words.</summary>
+public sealed record MediaDownload(MediaDownloadOutcome Outcome, string? ContentType, long? Size, ReadOnlyMemory<byte> Content, string? Reason)
+{
+    public string Sha256 => Convert.ToHexStringLower(SHA256.HashData(Content.Span));
+}
+
+/// <summary>
+/// Downloads the media of an inbound MMS from Twilio. Written here because Twilio's library has no call for a
+/// media item's bytes (its Media resource lists them; the content is a plain authenticated GET). The request
+/// goes through the unpaced Twilio HttpClient (retries, attempt timeout, the stub redirect) with the account's
+/// credentials, only to a media URL of this account on Twilio's API host; Twilio answers with a redirect to
+/// its storage, followed without the credentials.
+/// </summary>
+public sealed class TwilioMediaClient(IHttpClientFactory httpClientFactory, IOptions<TwilioOptions> options)
+{
+    /// <summary>A whole download (both hops, the body included) never takes longer than this.</summary>
+    private static readonly TimeSpan DownloadTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>True for a media URL of the configured account on Twilio's API host: the only URLs given the credentials.</summary>
+    public bool IsAccountMediaUrl(string url)
+    {
+        var settings = options.Value;
+        return Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            && uri.Scheme == Uri.UriSchemeHttps
+            && string.Equals(uri.Host, "api.twilio.com", StringComparison.OrdinalIgnoreCase)
+            && uri.IsDefaultPort
+            && uri.UserInfo.Length == 0
+            && settings.IsConfigured
+            && uri.AbsolutePath.StartsWith($"/2010-04-01/Accounts/{settings.AccountSid}/Messages/", StringComparison.Ordinal)
+            && uri.AbsolutePath.Contains("/Media/", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Downloads <paramref name="url"/>: refused without reading the body when Twilio's answer has a type
+    /// <paramref name="allowType"/> refuses or a length over <paramref name="maxBytes"/>, and cut off as soon as
+    /// a body without a length passes it. Throws on failures worth another try later (5xx, 429 and network
+    /// errors after the client's retries; 401/403, which a rotated token causes).
+    /// </summary>
+    public async Task<MediaDownload> DownloadAsync(string url, long maxBytes, Func<string, bool> allowType, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(url);
+        ArgumentNullException.ThrowIfNull(allowType);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
+        if (!IsAccountMediaUrl(url))
+        {
+            throw new ArgumentException("Not a media URL of this Twilio account.", nameof(url));
+        }
+
+        var settings = options.Value;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(DownloadTimeout);
+        var http = httpClientFactory.CreateClient(TwilioSmsClient.UnpacedHttpClientName);
+        using var first = new HttpRequestMessage(HttpMethod.Get, url);
+        first.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{settings.AccountSid}:{settings.AuthToken}")));
+        var response = await http.SendAsync(first, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+        try
+        {
+            if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
+            {
+                var target = location.IsAbsoluteUri ? location : new Uri(new Uri(url), location);
+                if (target.Scheme != Uri.UriSchemeHttps)
+                {
+                    throw new HttpRequestException("Twilio redirected a media download away from HTTPS.");
+                }
+
+                // Twilio's storage takes a signed URL: the account's credentials stay with Twilio's API host.
+                response.Dispose();
+                using var second = new HttpRequestMessage(HttpMethod.Get, target);
+                response = await http.SendAsync(second, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            }
+
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return new MediaDownload(MediaDownloadOutcome.Gone, null, null, default, "Twilio has no such media (HTTP 404)");
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new HttpRequestException($"Twilio answered a media download with HTTP {(int)response.StatusCode}.", null, response.StatusCode);
+            }
+
+            var type = response.Content.Headers.ContentType?.MediaType?.ToLowerInvariant() ?? "application/octet-stream";
+            var length = response.Content.Headers.ContentLength;
+            if (!allowType(type))
+            {
+                return new MediaDownload(MediaDownloadOutcome.Refused, type, length, default, "type not allowed");
+            }
+
+            if (length > maxBytes)
+            {
+                return new MediaDownload(MediaDownloadOutcome.Refused, type, length, default, $"larger than the limit of {maxBytes} bytes");
+            }
+
+            var body = await ReadAtMostAsync(await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false), maxBytes, timeout.Token).ConfigureAwait(false);
+            return body is null
+                ? new MediaDownload(MediaDownloadOutcome.Refused, type, null, default, $"larger than the limit of {maxBytes} bytes")
+                : new MediaDownload(MediaDownloadOutcome.Downloaded, type, body.Value.Length, body.Value, null);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException("A media download took longer than " + DownloadTimeout + ".", ex);
+        }
+        finally
+        {
+            response.Dispose();
+        }
+    }
+
+    private static bool IsRedirect(HttpStatusCode status) =>
+        status is HttpStatusCode.Moved or HttpStatusCode.Found or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+
+    /// <summary>The body, or null once it passes <paramref name="maxBytes"/> (the rest is never read).</summary>
+    private static async Task<ReadOnlyMemory<byte>?> ReadAtMostAsync(Stream stream, long maxBytes, CancellationToken cancellationToken)
+    {
+        await using (stream.ConfigureAwait(false))
+        {
+            using var buffer = new MemoryStream();
+            var chunk = new byte[81920];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > maxBytes)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using Hotline.Functions.FetchMedia;
+using Hotline.Functions.Hosting;
+using Hotline.Storage;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Hotline.Functions.FetchMediaPoison;
+
+/// <summary>
+/// Queue trigger on <c>sms-media-poison</c>: a media job that kept failing must not fail silently. Every
+/// responder is told (the receipt, no content) that media of the case is not stored and is still at Twilio.
+/// </summary>
+internal sealed class FetchMediaPoisonFunction(IServiceProvider services) : IQueueFunction
+{
+    public const string FunctionName = "FetchMediaPoison";
+
+    private const string PoisonQueue = StorageNames.MediaQueue + StorageNames.PoisonSuffix;
+
+    string IQueueFunction.Name => FunctionName;
+
+    string IQueueFunction.QueueName => PoisonQueue;
+
+    [Function(FunctionName)]
+    public Task Run(
+        [QueueTrigger(PoisonQueue, Connection = StorageNames.ConnectionSetting)] string message,
+        FunctionContext context,
+        CancellationToken cancellationToken) => RunAsync(QueueTriggerMessage.FromWorker(message, context), cancellationToken);
+
+    public Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken) =>
+        services.GetRequiredService<MediaFetcher>().NotifyPoisonedAsync(message, cancellationToken);
+}

@@ -1,0 +1,342 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Azure.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using Azure.Storage.Queues;
+using Hotline.Encryption;
+using Hotline.Sms;
+using Hotline.Tests.Cli;
+using Hotline.Tests.Dispatch;
+using Hotline.Tests.Infrastructure;
+using Hotline.Tests.Reliability;
+using Hotline.Tips;
+
+namespace Hotline.Tests.Sms;
+
+/// <summary>
+/// MMS evidence: each media item is fetched from Twilio off the webhook's path (with the account's credentials),
+/// encrypted into the case, recorded with its type, size and SHA-256 (never its URL), and only then is the message
+/// deleted at Twilio. Refused types are recorded, not kept; failures are retried with back-off and, when they keep
+/// failing, leave the message at Twilio, say so in the case and tell the responders.
+/// </summary>
+public sealed class MediaTests(OwnAzurite storage) : IClassFixture<OwnAzurite>, IAsyncLifetime
+{
+    private const string Responder = "+447700900555";
+    private TwilioStub _twilio = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _twilio = await TwilioStub.StartAsync();
+        foreach (var name in new[] { "sms-media", "sms-media-poison", "twilio-delete" })
+        {
+            var queue = storage.Queue(name);
+            await queue.CreateIfNotExistsAsync(cancellationToken: Ct);
+            await queue.ClearMessagesAsync(Ct);
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await _twilio.DisposeAsync();
+
+    [Fact]
+    public async Task FetchMedia_TwoImagesAndARefusedType_StoresBothEncryptedThenDeletesTheMessage()
+    {
+        await using var app = await StartAsync(storage.ConnectionString);
+        var sid = PrivacyCanaries.Register(TwilioStub.NewMessageSid("MM"));
+        var (jpeg, png) = (RandomNumberGenerator.GetBytes(150_000), RandomNumberGenerator.GetBytes(40_000));
+        var media = new[]
+        {
+            (Url: PrivacyCanaries.Register(_twilio.AddMedia(sid, "image/jpeg", jpeg)), ContentType: "image/jpeg"),
+            (Url: PrivacyCanaries.Register(_twilio.AddMedia(sid, "text/vcard", Encoding.UTF8.GetBytes("BEGIN:VCARD\nFN:Boss\nEND:VCARD"))), ContentType: "text/vcard"),
+            (Url: PrivacyCanaries.Register(_twilio.AddMedia(sid, "image/png", png)), ContentType: "image/png"),
+        };
+        var phone = PrivacyCanaries.Register("+447700900401");
+        var text = PrivacyCanaries.Register("This is the passport they took " + Guid.NewGuid());
+        var (request, _) = await TwilioStub.InboundAsync(TipTraffic.PublicBase, phone, text, media.Select(m => (m.Url, m.ContentType)).ToList(), sid);
+
+        // What is stored at the moment Twilio is asked to delete the message.
+        var blobsAtDelete = new List<string>();
+        _twilio.Observe = async seen =>
+        {
+            if (seen.IsMessageDelete)
+            {
+                blobsAtDelete.AddRange(await BlobNamesAsync());
+            }
+        };
+
+        using var response = await app.Http.SendAsync(request(), Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var id = ReceiptIn(await response.Content.ReadAsStringAsync(Ct));
+        await Eventually.TrueAsync(() => Task.FromResult(_twilio.Deletes.Any(d => d.Answer == StubAnswer.Ok)), TimeSpan.FromSeconds(30));
+
+        // Two encrypted blobs with exactly the bytes Twilio served, and the record; nothing of the vCard.
+        var record = MediaRecord.FromUtf8Json((await TestKeys.DecryptAsync(storage.ConnectionString, ReportStore.MediaRecordBlobName(id, 1), Ct)).Span);
+        Assert.Equal(
+            [(1, "stored", "image/jpeg", (long?)jpeg.Length), (2, "refused", "text/vcard", 29), (3, "stored", "image/png", png.Length)],
+            record.Items.Select(i => (i.Index, i.State, i.ContentType, i.Size)));
+        Assert.Equal(jpeg, (await TestKeys.DecryptAsync(storage.ConnectionString, record.Items[0].Blob!, Ct)).ToArray());
+        Assert.Equal(png, (await TestKeys.DecryptAsync(storage.ConnectionString, record.Items[2].Blob!, Ct)).ToArray());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(jpeg)), record.Items[0].Sha256);
+        Assert.Equal("type not allowed", record.Items[1].Reason);
+        Assert.Null(record.Items[1].Blob);
+        Assert.Equal(
+            [$"{id.Compact}/media-0001", $"{id.Compact}/media-0001-1", $"{id.Compact}/media-0001-3", $"{id.Compact}/report"],
+            (await BlobNamesAsync()).Where(n => n.StartsWith(id.Compact, StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+
+        // The envelope names the blobs and declared types, never the URLs.
+        var report = await TestKeys.DecryptReportAsync(storage.ConnectionString, ReportStore.ReportBlobName(id), Ct);
+        Assert.Equal([$"{id.Compact}/media-0001-1", $"{id.Compact}/media-0001-2", $"{id.Compact}/media-0001-3"], report.Sms!.Media!.Select(m => m.Blob));
+        Assert.Null(report.Sms.MediaUrls);
+        Assert.DoesNotContain("api.twilio.com", Encoding.UTF8.GetString(report.ToUtf8Json()), StringComparison.Ordinal);
+
+        // Fetched with the account's credentials from the API host; its storage got none. One DELETE, after the blobs.
+        Assert.Equal(3, _twilio.MediaFetches.Count);
+        Assert.All(_twilio.MediaFetches, f => Assert.StartsWith("Basic ", f.Authorization, StringComparison.Ordinal));
+        Assert.All(_twilio.Requests.Where(r => r.IsStorageFetch), f => Assert.Equal(string.Empty, f.Authorization));
+        var delete = Assert.Single(_twilio.Deletes);
+        Assert.EndsWith($"/Messages/{sid}.json", delete.Path, StringComparison.Ordinal);
+        Assert.Contains($"{id.Compact}/media-0001", blobsAtDelete);
+        Assert.Contains($"{id.Compact}/media-0001-1", blobsAtDelete);
+        Assert.Contains($"{id.Compact}/media-0001-3", blobsAtDelete);
+
+        await AssertNothingLeakedAsync(app, [sid, phone, text, .. media.Select(m => m.Url), .. media.Select(m => m.Url[(m.Url.LastIndexOf('/') + 1)..])]);
+    }
+
+    [Fact]
+    public async Task FetchMedia_DownloadFailsThreeTimesThenSucceeds_EndsInOneCopy()
+    {
+        await using var app = await StartAsync(storage.ConnectionString);
+        var failures = 0;
+        _twilio.Answer = r => r.IsMediaFetch && Interlocked.Increment(ref failures) <= 3 ? StubAnswer.ServerError : StubAnswer.Ok;
+        var sid = TwilioStub.NewMessageSid("MM");
+        var photo = RandomNumberGenerator.GetBytes(20_000);
+        var (request, _) = await TwilioStub.InboundAsync(TipTraffic.PublicBase, "+447700900402", "the van", [(_twilio.AddMedia(sid, "image/jpeg", photo), "image/jpeg")], sid);
+
+        using var response = await app.Http.SendAsync(request(), Ct);
+        var id = ReceiptIn(await response.Content.ReadAsStringAsync(Ct));
+        await Eventually.TrueAsync(() => Task.FromResult(_twilio.Deletes.Count > 0), TimeSpan.FromSeconds(30));
+
+        // Two requests per attempt (MaxRetries 1): the job was queued again once, with back-off, then succeeded.
+        Assert.Equal([StubAnswer.ServerError, StubAnswer.ServerError, StubAnswer.ServerError, StubAnswer.Ok], _twilio.MediaFetches.Select(f => f.Answer));
+        Assert.Contains("attempt 1 failed (HttpRequestException); trying again", app.Logs.AllText, StringComparison.Ordinal);
+        Assert.Equal([$"{id.Compact}/media-0001", $"{id.Compact}/media-0001-1", $"{id.Compact}/report"], (await BlobNamesAsync()).Where(n => n.StartsWith(id.Compact, StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.Equal(photo, (await TestKeys.DecryptAsync(storage.ConnectionString, ReportStore.MediaBlobName(id, 1, 1), Ct)).ToArray());
+        Assert.Single(_twilio.Deletes);
+        await Eventually.TrueAsync(async () => await CountAsync("sms-media") == 0, TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task FetchMedia_StorageFailsAfterTheDownload_DeletesNothingUntilItIsStored()
+    {
+        await using var outage = new StorageOutage(storage.Azurite);
+        await using var app = await StartAsync(outage.ConnectionString);
+        app.Http.Timeout = TimeSpan.FromSeconds(60);
+        var sid = TwilioStub.NewMessageSid("MM");
+        var photo = RandomNumberGenerator.GetBytes(30_000);
+        var (request, _) = await TwilioStub.InboundAsync(TipTraffic.PublicBase, "+447700900403", "the room", [(_twilio.AddMedia(sid, "image/jpeg", photo), "image/jpeg")], sid);
+
+        // The download is answered only once storage is down: the bytes arrive and cannot be stored.
+        var held = new TaskCompletionSource();
+        _twilio.Observe = seen => seen.IsStorageFetch ? held.Task : Task.CompletedTask;
+        using var response = await app.Http.SendAsync(request(), Ct);
+        var id = ReceiptIn(await response.Content.ReadAsStringAsync(Ct));
+        await Eventually.TrueAsync(() => Task.FromResult(_twilio.Requests.Any(r => r.IsStorageFetch)), TimeSpan.FromSeconds(20));
+        outage.Down();
+        held.SetResult();
+        await Task.Delay(TimeSpan.FromSeconds(5), Ct);
+        Assert.Empty(_twilio.Deletes);
+
+        outage.Up();
+        await Eventually.TrueAsync(() => Task.FromResult(_twilio.Deletes.Count > 0), TimeSpan.FromSeconds(60));
+        Assert.Equal(photo, (await TestKeys.DecryptAsync(storage.ConnectionString, ReportStore.MediaBlobName(id, 1, 1), Ct)).ToArray());
+        Assert.All(_twilio.Deletes, d => Assert.EndsWith($"/Messages/{sid}.json", d.Path, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task FetchMedia_KeepsFailing_SaysSoInTheCaseKeepsTheMessageAndTellsResponders()
+    {
+        await using var app = await StartAsync(storage.ConnectionString, maxAttempts: 2);
+        _twilio.Answer = r => r.IsMediaFetch ? StubAnswer.ServerError : StubAnswer.Ok;
+        var sid = TwilioStub.NewMessageSid("MM");
+        var (request, _) = await TwilioStub.InboundAsync(TipTraffic.PublicBase, "+447700900404", "voice note", [(_twilio.AddMedia(sid, "audio/amr", [1, 2, 3]), "audio/amr")], sid);
+
+        using var response = await app.Http.SendAsync(request(), Ct);
+        var id = ReceiptIn(await response.Content.ReadAsStringAsync(Ct));
+        await Eventually.TrueAsync(() => Task.FromResult(_twilio.Sms.Any(s => s.To == Responder)), TimeSpan.FromSeconds(30));
+
+        var notice = Assert.Single(_twilio.Sms, s => s.To == Responder);
+        Assert.Contains("HOTLINE: MEDIA OF A REPORT NOT STORED", notice.SmsBody, StringComparison.Ordinal);
+        Assert.Contains(id.ToString(), notice.SmsBody, StringComparison.Ordinal);
+        Assert.Equal(TipTraffic.PublicBase + "/api/sms/status", notice.Form["StatusCallback"]); // alerts are deleted at Twilio too, once final
+        var record = MediaRecord.FromUtf8Json((await TestKeys.DecryptAsync(storage.ConnectionString, ReportStore.MediaRecordBlobName(id, 1), Ct)).Span);
+        var item = Assert.Single(record.Items);
+        Assert.Equal((MediaStates.Failed, "Twilio answered HTTP 500", "audio/amr"), (item.State, item.Reason, item.ContentType));
+        Assert.False(record.Complete);
+        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+        Assert.Empty(_twilio.Deletes);
+        Assert.Equal(4, _twilio.MediaFetches.Count);
+    }
+
+    [Fact]
+    public async Task FetchMediaPoison_JobThatFailedEveryDelivery_TellsEveryResponder()
+    {
+        await using var app = await StartAsync(storage.ConnectionString);
+        var job = new MediaJob("K7QF-2M9X-4TJD", 2, TwilioStub.NewMessageSid("MM"), DateTimeOffset.UtcNow, Hotline.Triage.Urgency.High, "ar", [new InboundMedia("https://api.twilio.com/x", "image/jpeg")]);
+        var json = JsonSerializer.SerializeToUtf8Bytes(job);
+        var sealedJob = IntakeSecrets.FromPepper(TestKeys.PhonePepper).Seal("sms-media", BinaryData.FromBytes(json)).ToString();
+
+        await storage.Queue("sms-media-poison").SendMessageAsync(sealedJob, Ct);
+
+        await Eventually.TrueAsync(() => Task.FromResult(_twilio.Sms.Any(s => s.To == Responder)), TimeSpan.FromSeconds(20));
+        var notice = Assert.Single(_twilio.Sms, s => s.To == Responder);
+        Assert.Contains("MEDIA OF A REPORT NOT STORED", notice.SmsBody, StringComparison.Ordinal);
+        Assert.Contains("K7QF-2M9X-4TJD", notice.SmsBody, StringComparison.Ordinal);
+        Assert.DoesNotContain(job.MessageSid, app.Logs.AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TipsMedia_StoredMms_ShowsEntriesAndWritesTheFilesReadableByTheResponderOnly()
+    {
+        await using var app = await StartAsync(storage.ConnectionString);
+        var sid = TwilioStub.NewMessageSid("MM");
+        var photo = RandomNumberGenerator.GetBytes(12_345);
+        var (request, _) = await TwilioStub.InboundAsync(
+            TipTraffic.PublicBase, "+447700900405", "the boss's car", [(_twilio.AddMedia(sid, "image/jpeg", photo), "image/jpeg"), (_twilio.AddMedia(sid, "application/x-msdownload", new byte[5000]), "application/x-msdownload")], sid);
+        using var response = await app.Http.SendAsync(request(), Ct);
+        var id = ReceiptIn(await response.Content.ReadAsStringAsync(Ct));
+        await Eventually.TrueAsync(() => Task.FromResult(_twilio.Deletes.Count > 0), TimeSpan.FromSeconds(30));
+        var folder = Directory.CreateTempSubdirectory("hotline-media-");
+        File.WriteAllText(Path.Combine(folder.FullName, "responder.pem"), TestKeys.PrivateKeyPem);
+        var environment = new Dictionary<string, string?> { ["AzureWebJobsStorage"] = storage.ConnectionString, ["Hotline__PrivateKeyPath"] = Path.Combine(folder.FullName, "responder.pem"), ["Hotline__ResponderName"] = "amira" };
+
+        var show = await CliRun.RunAsync(environment, folder.FullName, ["tips", "show", id.ToString()]);
+        var written = await CliRun.RunAsync(environment, folder.FullName, ["tips", "media", id.ToString(), "--out", "evidence"]);
+        var again = await CliRun.RunAsync(environment, folder.FullName, ["tips", "media", id.ToString(), "--out", "evidence"]);
+
+        Assert.Equal(0, show.Exit);
+        Assert.Contains($"media 1: image/jpeg, 12.1 KiB, sha256 {Convert.ToHexStringLower(SHA256.HashData(photo))} (stored", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains("media 2: application/x-msdownload, 4.9 KiB - REFUSED (type not allowed)", show.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("api.twilio.com", show.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, written.Exit);
+        var file = Path.Combine(folder.FullName, "evidence", $"{id}-m1-1.jpg");
+        Assert.Equal(photo, File.ReadAllBytes(file));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(folder.FullName, "evidence")));
+        }
+
+        Assert.Single(Directory.GetFiles(Path.Combine(folder.FullName, "evidence")));
+        Assert.Contains("exists; choose another directory", again.OneErrorLine(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TipsMedia_StoredBytesReplaced_RefusesWithOneLine()
+    {
+        await using var app = await StartAsync(storage.ConnectionString);
+        var sid = TwilioStub.NewMessageSid("MM");
+        var (request, _) = await TwilioStub.InboundAsync(TipTraffic.PublicBase, "+447700900406", "photo", [(_twilio.AddMedia(sid, "image/jpeg", RandomNumberGenerator.GetBytes(2000)), "image/jpeg")], sid);
+        using var response = await app.Http.SendAsync(request(), Ct);
+        var id = ReceiptIn(await response.Content.ReadAsStringAsync(Ct));
+        await Eventually.TrueAsync(() => Task.FromResult(_twilio.Deletes.Count > 0), TimeSpan.FromSeconds(30));
+
+        // Someone with write access puts other bytes, properly encrypted to the responders' key, in its place.
+        using var key = RsaKeyEncryptionKey.FromPublicKeyPem(TestKeys.PublicKeyPem);
+        var encrypting = new SpecializedBlobClientOptions
+        {
+            ClientSideEncryption = new ClientSideEncryptionOptions(ClientSideEncryptionVersion.V2_0) { KeyEncryptionKey = key, KeyWrapAlgorithm = RsaKeyEncryptionKey.Algorithm },
+        };
+        await new BlobClient(storage.ConnectionString, "tips", ReportStore.MediaBlobName(id, 1, 1), encrypting).UploadAsync(BinaryData.FromBytes(RandomNumberGenerator.GetBytes(2000)), overwrite: true, Ct);
+        var folder = Directory.CreateTempSubdirectory("hotline-media-");
+        File.WriteAllText(Path.Combine(folder.FullName, "responder.pem"), TestKeys.PrivateKeyPem);
+        var environment = new Dictionary<string, string?> { ["AzureWebJobsStorage"] = storage.ConnectionString, ["Hotline__PrivateKeyPath"] = Path.Combine(folder.FullName, "responder.pem") };
+
+        var run = await CliRun.RunAsync(environment, folder.FullName, ["tips", "media", id.ToString(), "--out", "evidence"]);
+
+        Assert.Contains("is not the file that was fetched (its SHA-256 differs)", run.OneErrorLine(), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(folder.FullName, "evidence")));
+    }
+
+    private async Task<List<string>> BlobNamesAsync()
+    {
+        var names = new List<string>();
+        await foreach (var blob in new BlobContainerClient(storage.ConnectionString, "tips").GetBlobsAsync(cancellationToken: Ct))
+        {
+            names.Add(blob.Name);
+        }
+
+        return names;
+    }
+
+    private async Task<int> CountAsync(string queue) => (await storage.Queue(queue).GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount;
+
+    /// <summary>No secret in the app's logs, in any blob's name or metadata (every container), or in any queue still holding messages.</summary>
+    private async Task AssertNothingLeakedAsync(TestApp app, IReadOnlyList<string> secrets)
+    {
+        var seen = new StringBuilder(app.Logs.AllText);
+        var service = new BlobServiceClient(storage.ConnectionString);
+        await foreach (var container in service.GetBlobContainersAsync(cancellationToken: Ct))
+        {
+            await foreach (var blob in service.GetBlobContainerClient(container.Name).GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }, Ct))
+            {
+                seen.Append('\n').Append(blob.Name).Append(' ').AppendJoin(' ', blob.Metadata.Select(m => m.Key + "=" + m.Value));
+            }
+        }
+
+        foreach (var name in new[] { "sms-media", "sms-media-poison", "twilio-delete", "twilio-delete-poison", "triage" })
+        {
+            var raw = new QueueClient(storage.ConnectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+            if ((await raw.ExistsAsync(Ct)).Value)
+            {
+                foreach (var message in (await raw.PeekMessagesAsync(32, Ct)).Value)
+                {
+                    seen.Append('\n').Append(Encoding.UTF8.GetString(Convert.FromBase64String(message.MessageText)));
+                }
+            }
+        }
+
+        var text = seen.ToString();
+        foreach (var secret in secrets.Concat(secrets.Where(s => s.StartsWith('+')).Select(s => s[1..])))
+        {
+            Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+        }
+    }
+
+    private static TipId ReceiptIn(string twiml)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(twiml, "[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}");
+        Assert.True(match.Success, twiml);
+        return TipId.TryParse(match.Value, out var id) ? id.Value : throw new InvalidOperationException(twiml);
+    }
+
+    private async Task<TestApp> StartAsync(string connectionString, int maxAttempts = 6)
+    {
+        var settings = TestApp.BaseSettings(connectionString);
+        foreach (var (key, value) in new Dictionary<string, string?>
+        {
+            ["AzureWebJobs:FetchMedia:Disabled"] = "false",
+            ["AzureWebJobs:FetchMediaPoison:Disabled"] = "false",
+            ["AzureWebJobs:DeleteProviderCopy:Disabled"] = "false",
+            ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.200",
+            ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:00.500",
+            ["Hotline:Twilio:DeleteAfter"] = "00:00:00",
+            ["Hotline:Media:RetryDelay"] = "00:00:00.100",
+            ["Hotline:Media:MaxAttempts"] = maxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Hotline:Dispatch:Http:AttemptTimeout"] = "00:00:01",
+            ["Hotline:Dispatch:Http:MaxRetries"] = "1",
+            ["Hotline:Dispatch:Http:RetryBaseDelay"] = "00:00:00.020",
+            ["Responders:0:Name"] = "On call",
+            ["Responders:0:Phone"] = Responder,
+        }.Concat(_twilio.AppSettings(TipTraffic.PublicBase)))
+        {
+            settings[key] = value;
+        }
+
+        return await TestApp.StartAsync(settings, cancellationToken: Ct);
+    }
+}
