@@ -47,7 +47,7 @@ public sealed class TwilioMediaClient(IHttpClientFactory httpClientFactory, IOpt
             && uri.IsDefaultPort
             && uri.UserInfo.Length == 0
             && settings.IsConfigured
-            && uri.AbsolutePath.StartsWith($"/2010-04-01/Accounts/{settings.AccountSid}/Messages/", StringComparison.Ordinal)
+            && uri.AbsolutePath.Contains($"/Accounts/{settings.AccountSid}/Messages/", StringComparison.Ordinal)
             && uri.AbsolutePath.Contains("/Media/", StringComparison.Ordinal);
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Hotline.Sms;
 using Hotline.Tips;
 using Hotline.Triage;
 
@@ -58,5 +59,11 @@ public sealed class WireFormatTests
         var back = TipReport.FromUtf8Json(Encoding.UTF8.GetBytes(json));
         Assert.Equal(sms.Sms.MediaUrls, back.Sms!.MediaUrls);
         Assert.Equal(sms with { Sms = null }, back with { Sms = null });
+
+        // Since Hotline fetches media itself: the expected items, never a URL.
+        var mms = sms with { Sms = new SmsDetails { MessageSid = "MM1", Sequence = 1, Media = [new MediaItem { Index = 1, State = MediaStates.Expected, ContentType = "image/jpeg", Blob = "K7QF2M9X4TJD/media-0001-1" }] } };
+        var mmsJson = Encoding.UTF8.GetString(mms.ToUtf8Json());
+        Assert.Contains(""","sms":{"messageSid":"MM1","sequence":1,"media":[{"index":1,"state":"expected","contentType":"image/jpeg","blob":"K7QF2M9X4TJD/media-0001-1"}]}}""", mmsJson, StringComparison.Ordinal);
+        Assert.Equal(mms.Sms.Media, TipReport.FromUtf8Json(Encoding.UTF8.GetBytes(mmsJson)).Sms!.Media);
     }
 }

@@ -139,15 +139,16 @@ public sealed class HostileInputTests(OwnAzurite storage) : IClassFixture<OwnAzu
         var requests = new List<(string What, string Value, Dictionary<string, string> Form)>();
         for (var i = 0; i < Strings.Count; i++)
         {
-            requests.Add(("Body", Strings[i], Sms(Phone(i * 10), Strings[i])));
+            requests.Add(("Body", Strings[i], Sms(Phone(i * 11), Strings[i])));
             var k = 0;
-            foreach (var parameter in new[] { "From", "To", "MessageSid", "AccountSid", "NumMedia", "MediaUrl0", "FromCity", "name" })
+            foreach (var parameter in new[] { "From", "To", "MessageSid", "AccountSid", "NumMedia", "MediaUrl0", "MediaContentType0", "FromCity", "name" })
             {
-                var form = Sms(Phone((i * 10) + ++k), Canary);
+                var form = Sms(Phone((i * 11) + ++k), Canary);
                 form[parameter == "name" ? Strings[i] : parameter] = Strings[i];
-                if (parameter == "MediaUrl0")
+                if (parameter is "MediaUrl0" or "MediaContentType0")
                 {
                     form["NumMedia"] = "1";
+                    form.TryAdd("MediaUrl0", $"https://api.twilio.com/2010-04-01/Accounts/{TwilioStub.AccountSid}/Messages/MM{i:x32}/Media/ME{i:x32}");
                 }
 
                 requests.Add((parameter, Strings[i], form));

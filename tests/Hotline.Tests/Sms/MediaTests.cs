@@ -113,9 +113,10 @@ public sealed class MediaTests(OwnAzurite storage) : IClassFixture<OwnAzurite>, 
         await using var app = await StartAsync(storage.ConnectionString);
         var failures = 0;
         _twilio.Answer = r => r.IsMediaFetch && Interlocked.Increment(ref failures) <= 3 ? StubAnswer.ServerError : StubAnswer.Ok;
-        var sid = TwilioStub.NewMessageSid("MM");
+        var sid = PrivacyCanaries.Register(TwilioStub.NewMessageSid("MM"));
         var photo = RandomNumberGenerator.GetBytes(20_000);
-        var (request, _) = await TwilioStub.InboundAsync(TipTraffic.PublicBase, "+447700900402", "the van", [(_twilio.AddMedia(sid, "image/jpeg", photo), "image/jpeg")], sid);
+        var url = PrivacyCanaries.Register(_twilio.AddMedia(sid, "image/jpeg", photo));
+        var (request, _) = await TwilioStub.InboundAsync(TipTraffic.PublicBase, "+447700900402", "the van", [(url, "image/jpeg")], sid);
 
         using var response = await app.Http.SendAsync(request(), Ct);
         var id = ReceiptIn(await response.Content.ReadAsStringAsync(Ct));
@@ -128,6 +129,9 @@ public sealed class MediaTests(OwnAzurite storage) : IClassFixture<OwnAzurite>, 
         Assert.Equal(photo, (await TestKeys.DecryptAsync(storage.ConnectionString, ReportStore.MediaBlobName(id, 1, 1), Ct)).ToArray());
         Assert.Single(_twilio.Deletes);
         await Eventually.TrueAsync(async () => await CountAsync("sms-media") == 0, TimeSpan.FromSeconds(10));
+
+        // Retries and their failures are logged by name, never with the URL or the MessageSid.
+        await AssertNothingLeakedAsync(app, [sid, url, url[(url.LastIndexOf('/') + 1)..], "+447700900402"]);
     }
 
     [Fact]
