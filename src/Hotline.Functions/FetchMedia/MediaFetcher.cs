@@ -95,12 +95,16 @@ internal sealed partial class MediaFetcher(
     public async Task NotifyPoisonedAsync(QueueTriggerMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var job = jobs.TryOpen(message.Body);
-        Log.Poisoned(logger, job?.TipId ?? "?", message.Id);
-        var facts = job is null
-            ? AlertFacts.ForMediaNotStored("?", 0, null, null, null) with { LedgerKey = "unreadable-media-" + message.Id }
-            : AlertFacts.ForMediaNotStored(job.TipId, job.Sequence, job.Urgency, job.ReceivedAt, job.Language);
-        await services.GetRequiredService<TriageDispatcher>().NotifyMediaNotStoredAsync(facts, cancellationToken).ConfigureAwait(false);
+        if (jobs.TryOpen(message.Body) is not { } job)
+        {
+            // Intake never poisons what it cannot open (FetchAsync drops it): this was put here by hand.
+            Log.Unreadable(logger, message.Id);
+            return;
+        }
+
+        Log.Poisoned(logger, job.TipId, message.Id);
+        await services.GetRequiredService<TriageDispatcher>().NotifyMediaNotStoredAsync(
+            AlertFacts.ForMediaNotStored(job.TipId, job.Sequence, job.Urgency, job.ReceivedAt, job.Language), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>What follows a settled message: Twilio's copy deleted when all is stored; otherwise responders told.</summary>
@@ -133,8 +137,9 @@ internal sealed partial class MediaFetcher(
         {
             download = await client.DownloadAsync(media.Url, settings.MaxBytes, settings.Allows, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // An error status, the network, or the pipeline's attempt timeout (Polly's own exception type): try again later.
             return (item with { Reason = Failure("Twilio", ex) }, ex.GetType().Name);
         }
 

@@ -311,12 +311,8 @@ public sealed class MediaTests(OwnAzurite storage) : IClassFixture<OwnAzurite>, 
         }
     }
 
-    private static TipId ReceiptIn(string twiml)
-    {
-        var match = System.Text.RegularExpressions.Regex.Match(twiml, "[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}");
-        Assert.True(match.Success, twiml);
-        return TipId.TryParse(match.Value, out var id) ? id.Value : throw new InvalidOperationException(twiml);
-    }
+    private static TipId ReceiptIn(string twiml) =>
+        TipId.TryParse(TipTraffic.ReceiptIn(twiml), out var id) ? id.Value : throw new InvalidOperationException(twiml);
 
     private async Task<TestApp> StartAsync(string connectionString, int maxAttempts = 6)
     {
