@@ -1,6 +1,5 @@
 using Hotline.Functions.SubmitTip;
 using Hotline.Functions.TipForm;
-using Hotline.Functions.Http;
 
 namespace Hotline.Functions.Intake;
 
@@ -14,9 +13,9 @@ internal static class IntakeResponses
 
     public sealed record ReceiptResponse(string Receipt);
 
-    public static IResult Accepted(bool fromForm, string? language, string receipt, string? hotlineNumber) =>
+    public static IResult Accepted(bool fromForm, string? language, string receipt) =>
         fromForm
-            ? Html(FormPages.ThankYou(FormTexts.For(language), receipt, hotlineNumber), StatusCodes.Status202Accepted)
+            ? Html(FormPages.ThankYou(FormTexts.For(language), receipt), StatusCodes.Status202Accepted)
             : TypedResults.Accepted((string?)null, new ReceiptResponse(receipt));
 
     public static IResult Rejected(HttpRequest request, TipRejection rejection)
@@ -31,7 +30,7 @@ internal static class IntakeResponses
             TipRejection.MessageMissing => (StatusCodes.Status400BadRequest, "Message required", "The field 'message' must hold the report (not empty or only spaces)."),
             TipRejection.MessageTooLong => (StatusCodes.Status400BadRequest, "Message too long", $"The field 'message' may hold at most {TipRequestReader.MaxMessageLength} characters."),
             TipRejection.ControlCharacters => (StatusCodes.Status400BadRequest, "Control characters", "Fields may not contain control characters (tabs and line breaks are fine)."),
-            TipRejection.FieldTooLong or TipRejection.LocationTooLong or TipRejection.ContactTooLong => (StatusCodes.Status400BadRequest, "Field too long", "location may hold 500 characters, contact 200, category 64."),
+            TipRejection.FieldTooLong => (StatusCodes.Status400BadRequest, "Field too long", "location may hold 500 characters, contact 200, category 64."),
             TipRejection.InvalidLanguage => (StatusCodes.Status400BadRequest, "Invalid language", "The field 'language' must be a BCP-47 tag such as 'ar' or 'fa-IR'."),
             TipRejection.InvalidIdempotencyKey => (StatusCodes.Status400BadRequest, "Invalid idempotency key", "Idempotency-Key must be 1-128 visible ASCII characters."),
             TipRejection.IdempotencyKeyReused => (StatusCodes.Status409Conflict, "Idempotency key reused", "This Idempotency-Key was used for a different report. Nothing was stored: send a new report with a new key."),
@@ -45,33 +44,22 @@ internal static class IntakeResponses
         }
 
         var texts = FormTexts.For(FormLanguage(request));
-        var (field, message) = rejection switch
+        var message = rejection switch
         {
-            TipRejection.MessageMissing => ("message", texts.ErrorMessageMissing),
-            TipRejection.MessageTooLong => ("message", texts.ErrorMessageTooLong),
-            TipRejection.LocationTooLong => ("location", texts.ErrorInvalid),
-            TipRejection.ContactTooLong => ("contact", texts.ErrorInvalid),
-            TipRejection.TooLarge => (null, texts.ErrorTooLarge),
-            _ => ((string?)null, texts.ErrorInvalid),
+            TipRejection.MessageMissing => texts.ErrorMessageMissing,
+            TipRejection.MessageTooLong => texts.ErrorMessageTooLong,
+            TipRejection.TooLarge => texts.ErrorTooLarge,
+            _ => texts.ErrorInvalid,
         };
-        return Page(request, texts, new FormError(field, message), status);
+        return Html(FormPages.Error(texts, message), status);
     }
-
-    /// <summary>The form again with the draft and the error when the body was read; otherwise an error page.</summary>
-    private static CompressedText Page(HttpRequest request, FormTexts texts, FormError error, int status) =>
-        request.HttpContext.Items.TryGetValue(FormDraftItem, out var value) && value is FormDraft draft
-            ? Html(FormPages.Form(texts, draft with { IdempotencyKey = ValidKey(draft.IdempotencyKey) }, error), status)
-            : Html(FormPages.Error(texts, error.Text), status);
-
-    /// <summary>The draft's idempotency key if it can be one (a retry must not file twice); else a new one is drawn.</summary>
-    private static string? ValidKey(string? key) => key is { Length: > 0 and <= 128 } && key.All(c => c is > ' ' and < '\u007F') ? key : null;
 
     public static IResult Unavailable(HttpRequest request, string? language)
     {
         request.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var texts = FormTexts.For(language ?? FormLanguage(request));
         return WantsPage(request)
-            ? Page(request, texts, new FormError(null, texts.ErrorUnavailable), StatusCodes.Status503ServiceUnavailable)
+            ? Html(FormPages.Error(texts, texts.ErrorUnavailable), StatusCodes.Status503ServiceUnavailable)
             : TypedResults.Problem("Your report may not have reached us. Retry with the same Idempotency-Key: if it did arrive, the retry will not create a second report.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Temporarily unavailable");
     }
 
@@ -89,7 +77,7 @@ internal static class IntakeResponses
 
         var texts = FormTexts.For(FormLanguage(request));
         return WantsPage(request)
-            ? Page(request, texts, new FormError(null, texts.ErrorUnavailable), StatusCodes.Status500InternalServerError)
+            ? Html(FormPages.Error(texts, texts.ErrorUnavailable), StatusCodes.Status500InternalServerError)
             : TypedResults.Problem("The request could not be completed. A report may not have reached us: retry with the same Idempotency-Key, which never creates a second report.", statusCode: StatusCodes.Status500InternalServerError, title: "Internal error");
     }
 
@@ -106,18 +94,11 @@ internal static class IntakeResponses
         TipRequestReader.IsForm(request)
         || (!TipRequestReader.IsJson(request) && request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>
-    /// The page language: the form's own field if the body was read that far, else the <c>lang</c> the form's
-    /// action carries (a refusal before the body is read: 429, 413), else Accept-Language.
-    /// </summary>
+    /// <summary>The page language: the form's own field if the body was read that far, else Accept-Language.</summary>
     private static string? FormLanguage(HttpRequest request) =>
-        request.HttpContext.Items.TryGetValue(FormLanguageItem, out var lang) && lang is string field ? field
-        : request.Query["lang"].ToString() is { Length: > 0 and <= 35 } query ? query
-        : FormTexts.FromAcceptLanguage(request.Headers.AcceptLanguage)?.Language;
+        request.HttpContext.Items.TryGetValue(FormLanguageItem, out var lang) ? lang as string : FormTexts.FromAcceptLanguage(request.Headers.AcceptLanguage)?.Language;
 
     public const string FormLanguageItem = "hotline.form-language";
 
-    public const string FormDraftItem = "hotline.form-draft";
-
-    private static CompressedText Html(string html, int status) => TipFormFunction.Html(html, status);
+    private static Microsoft.AspNetCore.Http.HttpResults.ContentHttpResult Html(string html, int status) => TypedResults.Content(html, "text/html; charset=utf-8", statusCode: status);
 }

@@ -14,9 +14,6 @@ internal sealed record SmsReplies(
     string Empty,
     string LanguageSet)
 {
-    /// <summary>Arabic and Farsi replies are read right to left: the case number in them is isolated.</summary>
-    public bool RightToLeft => Language is "ar" or "fa";
-
     public static IReadOnlyList<SmsReplies> All { get; } =
     [
         new("en", "English", "Received, case {0}. Text more anytime. HELP for info.", "Added to case {0}.", " Danger now? Call 112.", "Anonymous trafficking hotline. Text what happened and where. LANG: language. STOP: no replies. Danger: 112.", "Empty message. Text us what happened.", "Language: English."),

@@ -21,8 +21,6 @@ internal enum TipRejection
     MessageTooLong,
     ControlCharacters,
     FieldTooLong,
-    LocationTooLong,
-    ContactTooLong,
     InvalidLanguage,
     InvalidIdempotencyKey,
     CrossSite,
@@ -33,13 +31,16 @@ internal enum TipRejection
 internal sealed record TipFields(string Message, string? Language, string? Location, string? Contact, string? Category, string? IdempotencyKey, bool FromForm);
 
 /// <summary>
-/// Reads <c>POST /api/tips</c> bodies (JSON or urlencoded form) strictly: at most 128 KiB (<see cref="TipLimits"/>), valid
+/// Reads <c>POST /api/tips</c> bodies (JSON or urlencoded form) strictly: at most 64 KiB, valid
 /// UTF-8, no control characters, known field types. Unknown fields are ignored.
 /// </summary>
 internal static partial class TipRequestReader
 {
-    public const int MaxBodyBytes = TipLimits.MaxBodyBytes;
-    public const int MaxMessageLength = TipLimits.MessageLength;
+    public const int MaxBodyBytes = 64 * 1024;
+    public const int MaxMessageLength = 10_000;
+    private const int MaxLocationLength = 500;
+    private const int MaxContactLength = 200;
+    private const int MaxCategoryLength = 64;
     private const int MaxIdempotencyKeyLength = 128;
 
     /// <summary>
@@ -120,10 +121,6 @@ internal static partial class TipRequestReader
 
             values = parsed;
             request.HttpContext.Items[Intake.IntakeResponses.FormLanguageItem] = values.GetValueOrDefault("language");
-
-            // Given back in the form if the tip is refused, so no rejection costs the tipster what they wrote.
-            request.HttpContext.Items[Intake.IntakeResponses.FormDraftItem] = new TipForm.FormDraft(
-                values.GetValueOrDefault("message"), values.GetValueOrDefault("location"), values.GetValueOrDefault("contact"), values.GetValueOrDefault("idempotencyKey"));
         }
         else
         {
@@ -153,8 +150,7 @@ internal static partial class TipRequestReader
             return (null, TipRejection.MessageMissing);
         }
 
-        // Counted before normalisation, as the browser counted what the tipster typed.
-        if (TooLong(values.GetValueOrDefault("message"), TipLimits.MessageLength))
+        if (message.Length > MaxMessageLength)
         {
             return (null, TipRejection.MessageTooLong);
         }
@@ -171,17 +167,7 @@ internal static partial class TipRequestReader
             }
         }
 
-        if (TooLong(values.GetValueOrDefault("location"), TipLimits.LocationLength))
-        {
-            return (null, TipRejection.LocationTooLong);
-        }
-
-        if (TooLong(values.GetValueOrDefault("contact"), TipLimits.ContactLength))
-        {
-            return (null, TipRejection.ContactTooLong);
-        }
-
-        if (TooLong(values.GetValueOrDefault("category"), TipLimits.CategoryLength))
+        if (location?.Length > MaxLocationLength || contact?.Length > MaxContactLength || category?.Length > MaxCategoryLength)
         {
             return (null, TipRejection.FieldTooLong);
         }
@@ -198,8 +184,6 @@ internal static partial class TipRequestReader
 
         return (new TipFields(message, language, location, contact, category, idempotencyKey, form), TipRejection.None);
     }
-
-    private static bool TooLong(string? value, int limit) => value is not null && TipLimits.Length(value.Trim()) > limit;
 
     private static string? Clean(string? value)
     {

@@ -1,5 +1,3 @@
-using Hotline.Functions.Http;
-using Hotline.Functions.Intake;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 
@@ -8,8 +6,6 @@ namespace Hotline.Functions.TipForm;
 /// <summary>
 /// The web form, in the tipster's language: <c>GET /api/tips/form</c> with its stylesheet and script
 /// (<c>style.css</c>, <c>quick-exit.js</c>), and <c>GET /</c>, the address a tipster is given.
-/// <c>POST /api/tips/form?lang=xx</c> is a language switch that keeps the draft: the form's language
-/// buttons post what was typed, and the form comes back in the other language, filled in (nothing is stored).
 /// </summary>
 internal static class TipFormFunction
 {
@@ -18,23 +14,16 @@ internal static class TipFormFunction
 
     // The asset is read from the path, not from route values, so both hosts see the same thing.
     [Function(Name)]
-    public static async Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "api/tips/form/{asset?}")] HttpRequest request,
-        CancellationToken cancellationToken)
+    public static IResult Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/tips/form/{asset?}")] HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var path = request.Path.Value?.TrimEnd('/').ToLowerInvariant();
-        if (HttpMethods.IsPost(request.Method))
-        {
-            return path == FormPages.FormPath ? await SwitchLanguageAsync(request, cancellationToken) : TypedResults.StatusCode(StatusCodes.Status405MethodNotAllowed);
-        }
-
         return path switch
         {
             FormPages.FormPath => ShowForm(request),
-            FormPages.IconPath => TypedResults.NoContent(),
-            FormPages.StylePath => new CompressedText(FormPages.Style, "text/css; charset=utf-8", StatusCodes.Status200OK),
-            FormPages.ScriptPath => new CompressedText(FormPages.Script, "text/javascript; charset=utf-8", StatusCodes.Status200OK),
+            FormPages.StylePath => TypedResults.Text(FormPages.Style, "text/css; charset=utf-8"),
+            FormPages.ScriptPath => TypedResults.Text(FormPages.Script, "text/javascript; charset=utf-8"),
             _ => TypedResults.NotFound(),
         };
     }
@@ -45,37 +34,11 @@ internal static class TipFormFunction
     public static IResult Home(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "/")] HttpRequest request) => ShowForm(request);
 
-    /// <summary>The form in the language the query names, filled with the posted draft (its idempotency key too).</summary>
-    private static async Task<IResult> SwitchLanguageAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (!(request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) ?? false))
-        {
-            return TypedResults.StatusCode(StatusCodes.Status415UnsupportedMediaType);
-        }
-
-        var bytes = await RequestBody.ReadAsync(request.Body, TipLimits.MaxBodyBytes, cancellationToken);
-        if (bytes is null)
-        {
-            return TypedResults.StatusCode(StatusCodes.Status413PayloadTooLarge);
-        }
-
-        var values = RequestBody.DecodeUtf8(bytes) is { } text ? RequestBody.ParseForm(text) : null;
-        var draft = values is null ? null : new FormDraft(values.GetValueOrDefault("message"), values.GetValueOrDefault("location"), values.GetValueOrDefault("contact"), values.GetValueOrDefault("idempotencyKey"));
-        if (draft?.IdempotencyKey is { } key && (key.Length is 0 or > 128 || !key.All(c => c is > ' ' and < '\u007F')))
-        {
-            draft = draft with { IdempotencyKey = null };
-        }
-
-        return Html(FormPages.Form(FormTexts.For(request.Query["lang"].ToString()), draft));
-    }
-
-    internal static CompressedText Html(string html, int status = StatusCodes.Status200OK) => new(html, "text/html; charset=utf-8", status);
-
-    internal static CompressedText ShowForm(HttpRequest request)
+    internal static ContentHttpResult ShowForm(HttpRequest request)
     {
         var texts = request.Query.TryGetValue("lang", out var lang) && !string.IsNullOrWhiteSpace(lang)
             ? FormTexts.For(lang)
             : FormTexts.FromAcceptLanguage(request.Headers.AcceptLanguage) ?? FormTexts.English;
-        return Html(FormPages.Form(texts));
+        return TypedResults.Text(FormPages.Form(texts), "text/html; charset=utf-8");
     }
 }
