@@ -24,9 +24,9 @@ internal sealed partial class HttpPolicies(IntakeRateLimiter limiter, ILogger<Ht
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(next);
         SecurityHeaders.Apply(http.Response);
-        if (limiter.TryAcquire(http, functionName) is { } refused)
+        if (!limiter.TryAcquire(http, functionName))
         {
-            return refused;
+            return await IntakeResponses.TooManyRequestsAsync(http, http.RequestAborted);
         }
 
         try

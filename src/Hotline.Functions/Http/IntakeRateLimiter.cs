@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading.RateLimiting;
 using Hotline.Functions.Hosting;
-using Hotline.Functions.Intake;
 using Hotline.Functions.SubmitTip;
 using Microsoft.Extensions.Options;
 
@@ -82,15 +81,14 @@ internal sealed class IntakeRateLimiter : IDisposable
     }
 
     /// <summary>
-    /// Null when the request may go on; otherwise the 429 answer (a page for the form, ProblemDetails
-    /// for API clients) with <c>Retry-After</c> set.
+    /// True when the request may go on; otherwise false, with <c>Retry-After</c> set for the 429 answer.
     /// </summary>
-    public IResult? TryAcquire(HttpContext http, string? functionName)
+    public bool TryAcquire(HttpContext http, string? functionName)
     {
         ArgumentNullException.ThrowIfNull(http);
         if ((_limiter is null && _global is null) || functionName is null || !LimitedFunctions.Contains(functionName))
         {
-            return null;
+            return true;
         }
 
         using var lease = _limiter?.AttemptAcquire(http);
@@ -101,20 +99,20 @@ internal sealed class IntakeRateLimiter : IDisposable
             using var global = _global?.AttemptAcquire();
             if (global is null or { IsAcquired: true })
             {
-                return null;
+                return true;
             }
 
-            return TooMany(http, global);
+            return Refuse(http, global);
         }
 
-        return TooMany(http, lease);
+        return Refuse(http, lease);
     }
 
-    private static IResult TooMany(HttpContext http, RateLimitLease lease)
+    private static bool Refuse(HttpContext http, RateLimitLease lease)
     {
         var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : Window;
         http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        return IntakeResponses.TooManyRequests(http);
+        return false;
     }
 
     /// <summary>

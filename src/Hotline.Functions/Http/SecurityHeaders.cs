@@ -7,7 +7,7 @@ namespace Hotline.Functions.Http;
 internal static class SecurityHeaders
 {
     public const string ContentSecurityPolicy =
-        "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+        "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
     /// <summary>Sets them as the response starts, so they hold whatever writes it (a function, a 404, an error page).</summary>
     public static void Apply(HttpResponse response)

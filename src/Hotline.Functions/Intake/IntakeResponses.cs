@@ -1,5 +1,6 @@
 using Hotline.Functions.SubmitTip;
 using Hotline.Functions.TipForm;
+using Hotline.Functions.Http;
 
 namespace Hotline.Functions.Intake;
 
@@ -13,9 +14,9 @@ internal static class IntakeResponses
 
     public sealed record ReceiptResponse(string Receipt);
 
-    public static IResult Accepted(bool fromForm, string? language, string receipt) =>
+    public static IResult Accepted(bool fromForm, string? language, string receipt, string? hotlineNumber) =>
         fromForm
-            ? Html(FormPages.ThankYou(FormTexts.For(language), receipt), StatusCodes.Status202Accepted)
+            ? Html(FormPages.ThankYou(FormTexts.For(language), receipt, hotlineNumber), StatusCodes.Status202Accepted)
             : TypedResults.Accepted((string?)null, new ReceiptResponse(receipt));
 
     public static IResult Rejected(HttpRequest request, TipRejection rejection)
@@ -30,7 +31,7 @@ internal static class IntakeResponses
             TipRejection.MessageMissing => (StatusCodes.Status400BadRequest, "Message required", "The field 'message' must hold the report (not empty or only spaces)."),
             TipRejection.MessageTooLong => (StatusCodes.Status400BadRequest, "Message too long", $"The field 'message' may hold at most {TipRequestReader.MaxMessageLength} characters."),
             TipRejection.ControlCharacters => (StatusCodes.Status400BadRequest, "Control characters", "Fields may not contain control characters (tabs and line breaks are fine)."),
-            TipRejection.FieldTooLong => (StatusCodes.Status400BadRequest, "Field too long", "location may hold 500 characters, contact 200, category 64."),
+            TipRejection.FieldTooLong or TipRejection.LocationTooLong or TipRejection.ContactTooLong => (StatusCodes.Status400BadRequest, "Field too long", "location may hold 500 characters, contact 200, category 64."),
             TipRejection.InvalidLanguage => (StatusCodes.Status400BadRequest, "Invalid language", "The field 'language' must be a BCP-47 tag such as 'ar' or 'fa-IR'."),
             TipRejection.InvalidIdempotencyKey => (StatusCodes.Status400BadRequest, "Invalid idempotency key", "Idempotency-Key must be 1-128 visible ASCII characters."),
             TipRejection.IdempotencyKeyReused => (StatusCodes.Status409Conflict, "Idempotency key reused", "This Idempotency-Key was used for a different report. Nothing was stored: send a new report with a new key."),
@@ -44,22 +45,30 @@ internal static class IntakeResponses
         }
 
         var texts = FormTexts.For(FormLanguage(request));
-        var message = rejection switch
+        var (field, message) = rejection switch
         {
-            TipRejection.MessageMissing => texts.ErrorMessageMissing,
-            TipRejection.MessageTooLong => texts.ErrorMessageTooLong,
-            TipRejection.TooLarge => texts.ErrorTooLarge,
-            _ => texts.ErrorInvalid,
+            TipRejection.MessageMissing => ("message", texts.ErrorMessageMissing),
+            TipRejection.MessageTooLong => ("message", texts.ErrorMessageTooLong),
+            TipRejection.LocationTooLong => ("location", texts.ErrorInvalid),
+            TipRejection.ContactTooLong => ("contact", texts.ErrorInvalid),
+            TipRejection.TooLarge => (null, texts.ErrorTooLarge),
+            _ => ((string?)null, texts.ErrorInvalid),
         };
-        return Html(FormPages.Error(texts, message), status);
+        return Page(request, texts, new FormError(field, message), status);
     }
+
+    /// <summary>The form again with the draft and the error when the body was read; otherwise an error page.</summary>
+    private static CompressedText Page(HttpRequest request, FormTexts texts, FormError error, int status) =>
+        request.HttpContext.Items.TryGetValue(FormDraftItem, out var value) && value is FormDraft draft
+            ? Html(FormPages.Form(texts, draft, error), status)
+            : Html(FormPages.Error(texts, error.Text), status);
 
     public static IResult Unavailable(HttpRequest request, string? language)
     {
         request.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var texts = FormTexts.For(language ?? FormLanguage(request));
         return WantsPage(request)
-            ? Html(FormPages.Error(texts, texts.ErrorUnavailable), StatusCodes.Status503ServiceUnavailable)
+            ? Page(request, texts, new FormError(null, texts.ErrorUnavailable), StatusCodes.Status503ServiceUnavailable)
             : TypedResults.Problem("Your report may not have reached us. Retry with the same Idempotency-Key: if it did arrive, the retry will not create a second report.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Temporarily unavailable");
     }
 
@@ -77,16 +86,25 @@ internal static class IntakeResponses
 
         var texts = FormTexts.For(FormLanguage(request));
         return WantsPage(request)
-            ? Html(FormPages.Error(texts, texts.ErrorUnavailable), StatusCodes.Status500InternalServerError)
+            ? Page(request, texts, new FormError(null, texts.ErrorUnavailable), StatusCodes.Status500InternalServerError)
             : TypedResults.Problem("The request could not be completed. A report may not have reached us: retry with the same Idempotency-Key, which never creates a second report.", statusCode: StatusCodes.Status500InternalServerError, title: "Internal error");
     }
 
-    public static IResult TooManyRequests(HttpContext http)
+    /// <summary>
+    /// The rate limit's refusal. A form post is read for its draft (bounded as any report is), so the tipster
+    /// without JavaScript gets the form back filled in rather than a page that lost what they wrote.
+    /// </summary>
+    public static async Task<IResult> TooManyRequestsAsync(HttpContext http, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(http);
+        if (!WantsPage(http.Request))
+        {
+            return TypedResults.Problem("Too many requests from this address; see Retry-After.", statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests");
+        }
+
+        await TipRequestReader.ReadFormDraftAsync(http.Request, cancellationToken);
         var texts = FormTexts.For(FormLanguage(http.Request));
-        return WantsPage(http.Request)
-            ? Html(FormPages.Error(texts, texts.ErrorTooMany), StatusCodes.Status429TooManyRequests)
-            : TypedResults.Problem("Too many requests from this address; see Retry-After.", statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests");
+        return Page(http.Request, texts, new FormError(null, texts.ErrorTooMany), StatusCodes.Status429TooManyRequests);
     }
 
     /// <summary>A browser posting the form gets a page; everything else gets ProblemDetails.</summary>
@@ -94,11 +112,18 @@ internal static class IntakeResponses
         TipRequestReader.IsForm(request)
         || (!TipRequestReader.IsJson(request) && request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The page language: the form's own field if the body was read that far, else Accept-Language.</summary>
+    /// <summary>
+    /// The page language: the form's own field if the body was read that far, else the <c>lang</c> the form's
+    /// action carries (a refusal before the body is read: 429, 413), else Accept-Language.
+    /// </summary>
     private static string? FormLanguage(HttpRequest request) =>
-        request.HttpContext.Items.TryGetValue(FormLanguageItem, out var lang) ? lang as string : FormTexts.FromAcceptLanguage(request.Headers.AcceptLanguage)?.Language;
+        request.HttpContext.Items.TryGetValue(FormLanguageItem, out var lang) && lang is string field ? field
+        : request.Query["lang"].ToString() is { Length: > 0 and <= 35 } query ? query
+        : FormTexts.FromAcceptLanguage(request.Headers.AcceptLanguage)?.Language;
 
     public const string FormLanguageItem = "hotline.form-language";
 
-    private static Microsoft.AspNetCore.Http.HttpResults.ContentHttpResult Html(string html, int status) => TypedResults.Content(html, "text/html; charset=utf-8", statusCode: status);
+    public const string FormDraftItem = "hotline.form-draft";
+
+    private static CompressedText Html(string html, int status) => TipFormFunction.Html(html, status);
 }

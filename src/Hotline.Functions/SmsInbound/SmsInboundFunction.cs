@@ -95,7 +95,11 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, ProviderCopies c
     internal static string Acknowledgement(SmsReceipt receipt)
     {
         var replies = SmsReplies.For(receipt.Language);
-        var text = string.Format(CultureInfo.InvariantCulture, receipt.NewCase ? replies.Received : replies.Added, receipt.TipId);
+
+        // In a right-to-left reply a case number whose first group is all digits would be reordered by the
+        // phone's bidi algorithm (2345-K7QF-4TJD shows as K7QF-4TJD-2345): isolated, it reads as typed.
+        var number = replies.RightToLeft ? "\u2066" + receipt.TipId + "\u2069" : receipt.TipId.ToString();
+        var text = string.Format(CultureInfo.InvariantCulture, receipt.NewCase ? replies.Received : replies.Added, number);
         return receipt.Urgency == Urgency.Urgent ? text + replies.Danger : text;
     }
 

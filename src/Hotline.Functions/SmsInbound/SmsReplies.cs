@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Hotline.Functions.SmsInbound;
 
 /// <summary>
@@ -14,6 +16,9 @@ internal sealed record SmsReplies(
     string Empty,
     string LanguageSet)
 {
+    /// <summary>Replies read right to left (Arabic, Farsi): the case number in them is isolated.</summary>
+    public bool RightToLeft => CultureInfo.GetCultureInfo(Language).TextInfo.IsRightToLeft;
+
     public static IReadOnlyList<SmsReplies> All { get; } =
     [
         new("en", "English", "Received, case {0}. Text more anytime. HELP for info.", "Added to case {0}.", " Danger now? Call 112.", "Anonymous trafficking hotline. Text what happened and where. LANG: language. STOP: no replies. Danger: 112.", "Empty message. Text us what happened.", "Language: English."),

@@ -2,21 +2,24 @@ using Hotline.Functions.Intake;
 using Hotline.Text;
 using Hotline.Tips;
 using Hotline.Triage;
+using Hotline.Twilio;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
 
 namespace Hotline.Functions.SubmitTip;
 
 /// <summary><c>POST /api/tips</c>: a tip from the web form or a JSON client, answered 202 with its receipt once stored.</summary>
-internal sealed class SubmitTipFunction(TipIntake intake)
+internal sealed class SubmitTipFunction(TipIntake intake, IOptions<TwilioOptions> twilio)
 {
     public const string Name = "SubmitTip";
 
     [Function(Name)]
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/tips")] HttpRequest request,
-        CancellationToken cancellationToken) => SubmitAsync(request, intake, cancellationToken);
+        CancellationToken cancellationToken) => SubmitAsync(request, intake, twilio.Value.PhoneNumber, cancellationToken);
 
-    internal static async Task<IResult> SubmitAsync(HttpRequest request, TipIntake intake, CancellationToken cancellationToken)
+    /// <param name="hotlineNumber">The number tipsters can text, shown on the thank-you page; null when there is none.</param>
+    internal static async Task<IResult> SubmitAsync(HttpRequest request, TipIntake intake, string? hotlineNumber, CancellationToken cancellationToken)
     {
         var (fields, rejection) = await TipRequestReader.ReadAsync(request, cancellationToken);
         if (fields is null)
@@ -49,7 +52,7 @@ internal sealed class SubmitTipFunction(TipIntake intake)
             return IntakeResponses.Rejected(request, TipRejection.IdempotencyKeyReused);
         }
 
-        return IntakeResponses.Accepted(fields.FromForm, fields.Language, receipt.TipId.ToString());
+        return IntakeResponses.Accepted(fields.FromForm, fields.Language, receipt.TipId.ToString(), hotlineNumber);
     }
 
     /// <summary>

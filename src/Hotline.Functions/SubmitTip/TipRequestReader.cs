@@ -21,6 +21,8 @@ internal enum TipRejection
     MessageTooLong,
     ControlCharacters,
     FieldTooLong,
+    LocationTooLong,
+    ContactTooLong,
     InvalidLanguage,
     InvalidIdempotencyKey,
     CrossSite,
@@ -31,16 +33,13 @@ internal enum TipRejection
 internal sealed record TipFields(string Message, string? Language, string? Location, string? Contact, string? Category, string? IdempotencyKey, bool FromForm);
 
 /// <summary>
-/// Reads <c>POST /api/tips</c> bodies (JSON or urlencoded form) strictly: at most 64 KiB, valid
+/// Reads <c>POST /api/tips</c> bodies (JSON or urlencoded form) strictly: at most 128 KiB (<see cref="TipLimits"/>), valid
 /// UTF-8, no control characters, known field types. Unknown fields are ignored.
 /// </summary>
 internal static partial class TipRequestReader
 {
-    public const int MaxBodyBytes = 64 * 1024;
-    public const int MaxMessageLength = 10_000;
-    private const int MaxLocationLength = 500;
-    private const int MaxContactLength = 200;
-    private const int MaxCategoryLength = 64;
+    public const int MaxBodyBytes = TipLimits.MaxBodyBytes;
+    public const int MaxMessageLength = TipLimits.MessageLength;
     private const int MaxIdempotencyKeyLength = 128;
 
     /// <summary>
@@ -120,7 +119,7 @@ internal static partial class TipRequestReader
             }
 
             values = parsed;
-            request.HttpContext.Items[Intake.IntakeResponses.FormLanguageItem] = values.GetValueOrDefault("language");
+            KeepDraft(request, values);
         }
         else
         {
@@ -142,6 +141,44 @@ internal static partial class TipRequestReader
         return Validate(values, idempotencyKey.Length == 0 ? null : idempotencyKey, form);
     }
 
+    /// <summary>
+    /// Reads a form post's draft when the report itself will not be read (the rate limit refused it, or it is a
+    /// language switch), so the page given back keeps every word. Null when the body cannot be read as a form.
+    /// </summary>
+    public static async Task<TipForm.FormDraft?> ReadFormDraftAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!IsForm(request) || request.Headers.ContentType.Count > 1 || HasNonUtf8Charset(request.ContentType!) || request.ContentLength > MaxBodyBytes)
+        {
+            return null;
+        }
+
+        var bytes = await RequestBody.ReadAsync(request.Body, MaxBodyBytes, cancellationToken);
+        var values = bytes is not null && RequestBody.DecodeUtf8(bytes) is { } text ? RequestBody.ParseForm(text) : null;
+        return values is null ? null : KeepDraft(request, values);
+    }
+
+    /// <summary>1-128 visible ASCII characters: the form's hidden key and the API's header alike.</summary>
+    public static bool IsValidIdempotencyKey(string key) =>
+        key is { Length: > 0 and <= MaxIdempotencyKeyLength } && key.All(c => c is > ' ' and < '\u007F');
+
+    /// <summary>
+    /// Remembers the form's language and draft for the answer: given back in the form if the tip is refused, so
+    /// no rejection costs the tipster what they wrote. A key that could not be one is dropped (a new one is drawn).
+    /// </summary>
+    private static TipForm.FormDraft KeepDraft(HttpRequest request, Dictionary<string, string?> values)
+    {
+        var key = values.GetValueOrDefault("idempotencyKey");
+        var draft = new TipForm.FormDraft(
+            values.GetValueOrDefault("message"),
+            values.GetValueOrDefault("location"),
+            values.GetValueOrDefault("contact"),
+            key is not null && IsValidIdempotencyKey(key) ? key : null);
+        request.HttpContext.Items[IntakeResponses.FormLanguageItem] = values.GetValueOrDefault("language");
+        request.HttpContext.Items[IntakeResponses.FormDraftItem] = draft;
+        return draft;
+    }
+
     private static (TipFields?, TipRejection) Validate(Dictionary<string, string?> values, string? idempotencyKey, bool form)
     {
         var message = Clean(values.GetValueOrDefault("message"));
@@ -150,7 +187,8 @@ internal static partial class TipRequestReader
             return (null, TipRejection.MessageMissing);
         }
 
-        if (message.Length > MaxMessageLength)
+        // Counted before normalisation, as the browser counted what the tipster typed.
+        if (TooLong(values.GetValueOrDefault("message"), TipLimits.MessageLength))
         {
             return (null, TipRejection.MessageTooLong);
         }
@@ -167,7 +205,17 @@ internal static partial class TipRequestReader
             }
         }
 
-        if (location?.Length > MaxLocationLength || contact?.Length > MaxContactLength || category?.Length > MaxCategoryLength)
+        if (TooLong(values.GetValueOrDefault("location"), TipLimits.LocationLength))
+        {
+            return (null, TipRejection.LocationTooLong);
+        }
+
+        if (TooLong(values.GetValueOrDefault("contact"), TipLimits.ContactLength))
+        {
+            return (null, TipRejection.ContactTooLong);
+        }
+
+        if (TooLong(values.GetValueOrDefault("category"), TipLimits.CategoryLength))
         {
             return (null, TipRejection.FieldTooLong);
         }
@@ -177,13 +225,15 @@ internal static partial class TipRequestReader
             return (null, TipRejection.InvalidLanguage);
         }
 
-        if (idempotencyKey is not null && (idempotencyKey.Length > MaxIdempotencyKeyLength || !idempotencyKey.All(c => c is > ' ' and < '\u007F')))
+        if (idempotencyKey is not null && !IsValidIdempotencyKey(idempotencyKey))
         {
             return (null, TipRejection.InvalidIdempotencyKey);
         }
 
         return (new TipFields(message, language, location, contact, category, idempotencyKey, form), TipRejection.None);
     }
+
+    private static bool TooLong(string? value, int limit) => value is not null && TipLimits.Length(value.Trim()) > limit;
 
     private static string? Clean(string? value)
     {

@@ -27,7 +27,14 @@ internal sealed record FormTexts(
     string ErrorInvalid,
     string ErrorTooLarge,
     string ErrorTooMany,
-    string ErrorUnavailable)
+    string ErrorUnavailable,
+    string PageTitle,
+    string PrivateNote,
+    string Sending,
+    string LanguageMenu,
+    string NextSteps,
+    string TextUs,
+    string ErrorSummary)
 {
     public string Direction => RightToLeft ? "rtl" : "ltr";
 
@@ -56,7 +63,14 @@ internal sealed record FormTexts(
             "Something in the form could not be read. Please check it and send again.",
             "The report is too large to send.",
             "Too many reports from this connection. Please wait a minute and try again.",
-            "Your report may not have reached us. Please send it again. If the first one did arrive, we may get it twice, and that is fine."),
+            "Your report may not have reached us. Please send it again. If the first one did arrive, we may get it twice, and that is fine.",
+            "Contact form",
+            "Tip: use a private or incognito tab, or clear your browser history afterwards.",
+            "Sending…",
+            "Language",
+            "What happens next: a trained responder of the hotline reads your report. Nobody else can read it. It is not passed to police or immigration automatically: a responder decides what help to seek. If you left a way to reach you, a responder may contact you; otherwise nobody will.",
+            "You can also text the hotline at {0}. Quote your case number.",
+            "Please check the form:"),
         new("ar", "العربية", true,
             "أبلغ عن الاتجار بالبشر — بأمان ودون الكشف عن هويتك",
             "أخبرنا بما رأيته أو بما يحدث لك أو لشخص آخر. لا تحتاج إلى حساب ولا إلى ذكر اسمك.",
@@ -80,7 +94,14 @@ internal sealed record FormTexts(
             "تعذّرت قراءة شيء في النموذج. يرجى التحقق منه والإرسال مرة أخرى.",
             "البلاغ أكبر من أن يُرسَل.",
             "بلاغات كثيرة من هذا الاتصال. يرجى الانتظار دقيقة ثم المحاولة مرة أخرى.",
-            "ربما لم يصلنا بلاغك. يرجى إرساله مرة أخرى. إذا كان الأول قد وصل، فقد يصلنا مرتين، ولا بأس في ذلك."),
+            "ربما لم يصلنا بلاغك. يرجى إرساله مرة أخرى. إذا كان الأول قد وصل، فقد يصلنا مرتين، ولا بأس في ذلك.",
+            "نموذج تواصل",
+            "نصيحة: استخدم نافذة تصفح خاصة، أو امسح سجل المتصفح بعد ذلك.",
+            "جارٍ الإرسال…",
+            "اللغة",
+            "ماذا يحدث بعد ذلك: يقرأ بلاغك أحد المستجيبين المدرَّبين في الخط الساخن، ولا يستطيع أحد غيرهم قراءته. لا يُرسَل تلقائيًا إلى الشرطة أو سلطات الهجرة: يقرر المستجيب نوع المساعدة المطلوبة. إذا تركت وسيلة للتواصل معك فقد يتواصل معك أحد المستجيبين، وإلا فلن يتواصل معك أحد.",
+            "يمكنك أيضًا مراسلة الخط الساخن برسالة نصية على {0}. اذكر رقم قضيتك.",
+            "يرجى التحقق من النموذج:"),
         new("fa", "فارسی", true,
             "گزارش قاچاق انسان — امن و بدون نام",
             "به ما بگویید چه دیده‌اید یا چه اتفاقی برای شما یا کس دیگری می‌افتد. به حساب کاربری یا نام خود نیازی ندارید.",
@@ -104,7 +125,14 @@ internal sealed record FormTexts(
             "بخشی از فرم خوانده نشد. لطفاً آن را بررسی کنید و دوباره بفرستید.",
             "گزارش برای ارسال بیش از حد بزرگ است.",
             "گزارش‌های زیادی از این اتصال. لطفاً یک دقیقه صبر کنید و دوباره تلاش کنید.",
-            "ممکن است گزارش شما به ما نرسیده باشد. لطفاً آن را دوباره بفرستید. اگر اولی رسیده باشد، شاید آن را دو بار دریافت کنیم و این اشکالی ندارد."),
+            "ممکن است گزارش شما به ما نرسیده باشد. لطفاً آن را دوباره بفرستید. اگر اولی رسیده باشد، شاید آن را دو بار دریافت کنیم و این اشکالی ندارد.",
+            "فرم تماس",
+            "نکته: از زبانه خصوصی (ناشناس) استفاده کنید، یا پس از آن تاریخچه مرورگر را پاک کنید.",
+            "در حال ارسال…",
+            "زبان",
+            "پس از این چه می‌شود: یکی از پاسخ‌دهندگان آموزش‌دیده خط کمک گزارش شما را می‌خواند و هیچ کس دیگری نمی‌تواند آن را بخواند. گزارش به‌طور خودکار به پلیس یا اداره مهاجرت فرستاده نمی‌شود: پاسخ‌دهنده تصمیم می‌گیرد چه کمکی بخواهد. اگر راهی برای تماس گذاشته باشید، ممکن است با شما تماس بگیرند؛ وگرنه کسی تماس نمی‌گیرد.",
+            "می‌توانید به شماره {0} نیز پیامک بفرستید. شماره پرونده خود را بنویسید.",
+            "لطفاً فرم را بررسی کنید:"),
         new("uk", "Українська", false,
             "Повідомте про торгівлю людьми — безпечно й анонімно",
             "Розкажіть, що ви бачили або що відбувається з вами чи з кимось іншим. Обліковий запис чи ваше ім'я не потрібні.",
@@ -128,7 +156,14 @@ internal sealed record FormTexts(
             "Не вдалося прочитати частину форми. Перевірте її та надішліть знову.",
             "Повідомлення завелике для надсилання.",
             "Забагато повідомлень з цього з'єднання. Зачекайте хвилину й спробуйте ще раз.",
-            "Можливо, ваше повідомлення до нас не дійшло. Будь ласка, надішліть його ще раз. Якщо перше все ж дійшло, ми можемо отримати його двічі, і це нічого."),
+            "Можливо, ваше повідомлення до нас не дійшло. Будь ласка, надішліть його ще раз. Якщо перше все ж дійшло, ми можемо отримати його двічі, і це нічого.",
+            "Контактна форма",
+            "Порада: відкрийте приватну вкладку або очистіть історію браузера після цього.",
+            "Надсилання…",
+            "Мова",
+            "Що буде далі: ваше повідомлення прочитає підготовлений працівник гарячої лінії. Ніхто інший прочитати його не може. Його не передають автоматично поліції чи міграційній службі: працівник вирішує, яку допомогу шукати. Якщо ви залишили спосіб зв'язку, з вами можуть зв'язатися; інакше ніхто не зв'яжеться.",
+            "Ви також можете надіслати SMS на {0}. Вкажіть номер справи.",
+            "Перевірте форму:"),
         new("fr", "Français", false,
             "Signaler la traite des êtres humains — en sécurité et anonymement",
             "Dites-nous ce que vous avez vu ou ce qui vous arrive, à vous ou à quelqu'un d'autre. Pas besoin de compte ni de votre nom.",
@@ -152,41 +187,68 @@ internal sealed record FormTexts(
             "Une partie du formulaire n'a pas pu être lue. Vérifiez-le et renvoyez-le.",
             "Le signalement est trop volumineux pour être envoyé.",
             "Trop de signalements depuis cette connexion. Attendez une minute et réessayez.",
-            "Votre signalement ne nous est peut-être pas parvenu. Veuillez le renvoyer. Si le premier est bien arrivé, nous le recevrons peut-être deux fois, ce n'est pas grave."),
+            "Votre signalement ne nous est peut-être pas parvenu. Veuillez le renvoyer. Si le premier est bien arrivé, nous le recevrons peut-être deux fois, ce n'est pas grave.",
+            "Formulaire de contact",
+            "Conseil : utilisez un onglet de navigation privée, ou effacez l'historique du navigateur ensuite.",
+            "Envoi…",
+            "Langue",
+            "Et ensuite : un intervenant formé de la ligne lit votre signalement. Personne d'autre ne peut le lire. Il n'est pas transmis automatiquement à la police ni aux services d'immigration : l'intervenant décide de l'aide à chercher. Si vous avez laissé un moyen de vous joindre, un intervenant pourra vous contacter ; sinon, personne ne le fera.",
+            "Vous pouvez aussi écrire par SMS au {0}. Indiquez votre numéro de dossier.",
+            "Veuillez vérifier le formulaire :"),
     ];
 
     public static FormTexts English => All[0];
 
+    /// <summary>
+    /// "You can write in your language", in the scripts of the route's languages the form does not have yet
+    /// (Pashto, Urdu, Sorani and Kurmanji Kurdish, Tigrinya, Russian): shown on the English page, which is
+    /// where a reader of one of them lands. Machine-made: see the README's language table.
+    /// </summary>
+    public static IReadOnlyList<(string Language, string Direction, string Text)> WriteInYourLanguage { get; } =
+    [
+        ("ps", "rtl", "په خپله ژبه لیکلی شئ."),
+        ("ur", "rtl", "آپ اپنی زبان میں لکھ سکتے ہیں۔"),
+        ("ckb", "rtl", "دەتوانن بە زمانی خۆتان بنووسن."),
+        ("kmr", "ltr", "Hûn dikarin bi zimanê xwe binivîsin."),
+        ("ti", "ltr", "ብቋንቋኹም ክትጽሕፉ ትኽእሉ ኢኹም።"),
+        ("ru", "ltr", "Можно писать на своём языке."),
+    ];
+
     /// <summary>The texts for a requested language (<c>ar</c>, <c>fa-IR</c>, ...), English when there are none.</summary>
-    public static FormTexts For(string? language)
-    {
-        if (string.IsNullOrWhiteSpace(language))
-        {
-            return English;
-        }
+    public static FormTexts For(string? language) => Find(language) ?? English;
 
-        var primary = language.Split('-', 2)[0];
-        return All.FirstOrDefault(t => string.Equals(t.Language, primary, StringComparison.OrdinalIgnoreCase)) ?? English;
-    }
-
-    /// <summary>The first supported language of an Accept-Language header, if any.</summary>
+    /// <summary>
+    /// The supported language an Accept-Language header prefers most (q-values honoured, <c>q=0</c> refused),
+    /// if any. Dari (<c>prs</c>, <c>fa-AF</c>) reads the Farsi page.
+    /// </summary>
     public static FormTexts? FromAcceptLanguage(string? header)
     {
-        if (string.IsNullOrWhiteSpace(header))
+        if (string.IsNullOrWhiteSpace(header) || !Microsoft.Net.Http.Headers.StringWithQualityHeaderValue.TryParseList(header.Split(','), out var parsed))
         {
             return null;
         }
 
-        foreach (var part in header.Split(','))
+        return parsed
+            .Select((value, order) => (Tag: value.Value.ToString(), Quality: value.Quality ?? 1, Order: order))
+            .Where(v => v.Quality > 0)
+            .OrderByDescending(v => v.Quality).ThenBy(v => v.Order)
+            .Select(v => Find(v.Tag))
+            .FirstOrDefault(t => t is not null);
+    }
+
+    private static FormTexts? Find(string? language)
+    {
+        if (string.IsNullOrWhiteSpace(language))
         {
-            var tag = part.Split(';', 2)[0].Trim().Split('-', 2)[0];
-            var match = All.FirstOrDefault(t => string.Equals(t.Language, tag, StringComparison.OrdinalIgnoreCase));
-            if (match is not null)
-            {
-                return match;
-            }
+            return null;
         }
 
-        return null;
+        var primary = language.Trim().Split('-', 2)[0];
+        if (string.Equals(primary, "prs", StringComparison.OrdinalIgnoreCase))
+        {
+            primary = "fa";
+        }
+
+        return All.FirstOrDefault(t => string.Equals(t.Language, primary, StringComparison.OrdinalIgnoreCase));
     }
 }

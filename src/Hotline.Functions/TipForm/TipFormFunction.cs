@@ -1,3 +1,6 @@
+using Hotline.Functions.Http;
+using Hotline.Functions.Intake;
+using Hotline.Functions.SubmitTip;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 
@@ -6,6 +9,8 @@ namespace Hotline.Functions.TipForm;
 /// <summary>
 /// The web form, in the tipster's language: <c>GET /api/tips/form</c> with its stylesheet and script
 /// (<c>style.css</c>, <c>quick-exit.js</c>), and <c>GET /</c>, the address a tipster is given.
+/// <c>POST /api/tips/form?lang=xx</c> is a language switch that keeps the draft: the form's language
+/// buttons post what was typed, and the form comes back in the other language, filled in (nothing is stored).
 /// </summary>
 internal static class TipFormFunction
 {
@@ -14,16 +19,23 @@ internal static class TipFormFunction
 
     // The asset is read from the path, not from route values, so both hosts see the same thing.
     [Function(Name)]
-    public static IResult Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/tips/form/{asset?}")] HttpRequest request)
+    public static async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "api/tips/form/{asset?}")] HttpRequest request,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var path = request.Path.Value?.TrimEnd('/').ToLowerInvariant();
+        if (HttpMethods.IsPost(request.Method))
+        {
+            return path == FormPages.FormPath ? await SwitchLanguageAsync(request, cancellationToken) : TypedResults.StatusCode(StatusCodes.Status405MethodNotAllowed);
+        }
+
         return path switch
         {
             FormPages.FormPath => ShowForm(request),
-            FormPages.StylePath => TypedResults.Text(FormPages.Style, "text/css; charset=utf-8"),
-            FormPages.ScriptPath => TypedResults.Text(FormPages.Script, "text/javascript; charset=utf-8"),
+            FormPages.IconPath => TypedResults.NoContent(),
+            FormPages.StylePath => new CompressedText(FormPages.Style, "text/css; charset=utf-8", StatusCodes.Status200OK),
+            FormPages.ScriptPath => new CompressedText(FormPages.Script, "text/javascript; charset=utf-8", StatusCodes.Status200OK),
             _ => TypedResults.NotFound(),
         };
     }
@@ -34,11 +46,30 @@ internal static class TipFormFunction
     public static IResult Home(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "/")] HttpRequest request) => ShowForm(request);
 
-    internal static ContentHttpResult ShowForm(HttpRequest request)
+    /// <summary>The form in the language the query names, filled with the posted draft (its idempotency key too).</summary>
+    private static async Task<IResult> SwitchLanguageAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!(request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) ?? false))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        if (request.ContentLength > TipLimits.MaxBodyBytes)
+        {
+            return TypedResults.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var draft = await TipRequestReader.ReadFormDraftAsync(request, cancellationToken);
+        return Html(FormPages.Form(FormTexts.For(request.Query["lang"].ToString()), draft));
+    }
+
+    internal static CompressedText Html(string html, int status = StatusCodes.Status200OK) => new(html, "text/html; charset=utf-8", status);
+
+    internal static CompressedText ShowForm(HttpRequest request)
     {
         var texts = request.Query.TryGetValue("lang", out var lang) && !string.IsNullOrWhiteSpace(lang)
             ? FormTexts.For(lang)
             : FormTexts.FromAcceptLanguage(request.Headers.AcceptLanguage) ?? FormTexts.English;
-        return TypedResults.Text(FormPages.Form(texts), "text/html; charset=utf-8");
+        return Html(FormPages.Form(texts));
     }
 }

@@ -49,8 +49,8 @@ public sealed class WebFormBrowserTests(AzuriteFixture azurite, BrowserFixture b
         await page.Locator("#location").FillAsync("إدلب");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "webform-ar.png"), FullPage = true });
         await Task.WhenAll(
-            page.WaitForURLAsync("**/api/tips", new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded }),
-            page.Locator("button[type=submit]").ClickAsync());
+            page.WaitForURLAsync("**/api/tips?lang=ar", new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded }),
+            page.Locator("button[data-sending]").ClickAsync());
 
         var receipt = await page.Locator("#receipt").InnerTextAsync();
         var id = SubmitTipTests.ParseReceipt(receipt);
@@ -115,12 +115,12 @@ public sealed class WebFormBrowserTests(AzuriteFixture azurite, BrowserFixture b
         var page = await context.NewPageAsync();
 
         // The neutral site is answered locally: this machine reaches no other host.
-        await page.RouteAsync("https://www.bbc.com/**", route => route.FulfillAsync(new RouteFulfillOptions { Body = "<title>Weather</title>neutral", ContentType = "text/html" }));
+        await page.RouteAsync("https://www.google.com/**", route => route.FulfillAsync(new RouteFulfillOptions { Body = "<title>Weather</title>neutral", ContentType = "text/html" }));
         await page.GotoAsync("about:blank");
         await page.GotoAsync(new Uri(App.BaseAddress, "/api/tips/form?lang=uk").ToString());
 
         await Task.WhenAll(
-            page.WaitForURLAsync("https://www.bbc.com/**", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit }),
+            page.WaitForURLAsync("https://www.google.com/**", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit }),
             page.Locator("#quick-exit").ClickAsync());
         await page.GoBackAsync(new PageGoBackOptions { WaitUntil = WaitUntilState.Commit });
 
@@ -133,17 +133,17 @@ public sealed class WebFormBrowserTests(AzuriteFixture azurite, BrowserFixture b
     {
         await using var context = await browser.Browser.NewContextAsync();
         var page = await context.NewPageAsync();
-        await page.RouteAsync("https://www.bbc.com/**", route => route.FulfillAsync(new RouteFulfillOptions { Body = "neutral", ContentType = "text/html" }));
+        await page.RouteAsync("https://www.google.com/**", route => route.FulfillAsync(new RouteFulfillOptions { Body = "neutral", ContentType = "text/html" }));
         await page.GotoAsync(new Uri(App.BaseAddress, "/api/tips/form?lang=ar").ToString());
         await page.Locator("#message").FillAsync("draft");
 
         // With JavaScript on, the page says how (GOV.UK's "Exit this page" shortcut).
         Assert.Contains("Shift", await page.Locator("#quick-exit-hint").InnerTextAsync(), StringComparison.Ordinal);
         await Task.WhenAll(
-            page.WaitForURLAsync("https://www.bbc.com/**", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit }),
+            page.WaitForURLAsync("https://www.google.com/**", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit }),
             PressAsync(page, "Shift", "Shift", "Shift"));
 
-        Assert.StartsWith("https://www.bbc.com/", page.Url, StringComparison.Ordinal);
+        Assert.StartsWith("https://www.google.com/", page.Url, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -187,14 +187,14 @@ public sealed class WebFormBrowserTests(AzuriteFixture azurite, BrowserFixture b
     {
         await using var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = false });
         var page = await context.NewPageAsync();
-        await page.RouteAsync("https://www.bbc.com/**", route => route.FulfillAsync(new RouteFulfillOptions { Body = "neutral", ContentType = "text/html" }));
+        await page.RouteAsync("https://www.google.com/**", route => route.FulfillAsync(new RouteFulfillOptions { Body = "neutral", ContentType = "text/html" }));
         await page.GotoAsync(new Uri(App.BaseAddress, "/api/tips/form?lang=fa").ToString());
 
         await Task.WhenAll(
-            page.WaitForURLAsync("https://www.bbc.com/**", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit }),
+            page.WaitForURLAsync("https://www.google.com/**", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit }),
             page.Locator("#quick-exit").ClickAsync());
 
-        Assert.StartsWith("https://www.bbc.com/", page.Url, StringComparison.Ordinal);
+        Assert.StartsWith("https://www.google.com/", page.Url, StringComparison.Ordinal);
     }
 
     private static async Task PressAsync(IPage page, params string[] keys)

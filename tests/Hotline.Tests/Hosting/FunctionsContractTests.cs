@@ -23,7 +23,7 @@ public sealed class FunctionsContractTests(AzuriteFixture azurite)
         { "SubmitTip", "Hotline.Functions.SubmitTip.SubmitTipFunction.Run", "httpTrigger", "post", "api/tips", null, null },
         { "SmsInbound", "Hotline.Functions.SmsInbound.SmsInboundFunction.Run", "httpTrigger", "post", "api/sms", null, null },
         { "Health", "Hotline.Functions.Health.HealthFunction.Run", "httpTrigger", "get", "api/health", null, null },
-        { "TipForm", "Hotline.Functions.TipForm.TipFormFunction.Run", "httpTrigger", "get", "api/tips/form/{asset?}", null, null },
+        { "TipForm", "Hotline.Functions.TipForm.TipFormFunction.Run", "httpTrigger", "get,post", "api/tips/form/{asset?}", null, null },
         { "TipFormHome", "Hotline.Functions.TipForm.TipFormFunction.Home", "httpTrigger", "get", "/", null, null },
         { "DispatchTriage", "Hotline.Functions.DispatchTriage.DispatchTriageFunction.Run", "queueTrigger", "", null, "triage", "AzureWebJobsStorage" },
         { "DispatchTriagePoison", "Hotline.Functions.DispatchTriagePoison.DispatchTriagePoisonFunction.Run", "queueTrigger", "", null, "triage-poison", "AzureWebJobsStorage" },

@@ -33,7 +33,7 @@ public sealed class WorkerHttpMiddlewareTests(AzuriteFixture azurite)
     [Fact]
     public async Task WorkerHttpMiddleware_FormRequest_SetsTheSecurityHeaders()
     {
-        await using var worker = await WorkerPipeline.StartAsync(azurite, TipFormFunction.Name, http => Task.FromResult(TipFormFunction.Run(http.Request)));
+        await using var worker = await WorkerPipeline.StartAsync(azurite, TipFormFunction.Name, http => TipFormFunction.Run(http.Request, http.RequestAborted));
 
         using var response = await worker.Http.GetAsync(new Uri("/api/tips/form", UriKind.Relative), Ct);
 
@@ -90,7 +90,7 @@ public sealed class WorkerHttpMiddlewareTests(AzuriteFixture azurite)
             http =>
             {
                 Interlocked.Increment(ref invoked);
-                return SubmitTipFunction.SubmitAsync(http.Request, http.RequestServices.GetRequiredService<TipIntake>(), http.RequestAborted);
+                return SubmitTipFunction.SubmitAsync(http.Request, http.RequestServices.GetRequiredService<TipIntake>(), hotlineNumber: null, http.RequestAborted);
             },
             perMinute: 2);
 

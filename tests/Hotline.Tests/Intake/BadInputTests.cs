@@ -44,7 +44,7 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IAsyncLifetime
         { "lone surrogate", "application/json", U("{\"message\": \"" + Secret + "\\ud800\"}"), HttpStatusCode.BadRequest, "Control characters" },
         { "invalid UTF-8", "application/json", [.. U("{\"message\": \"" + Secret), 0xC3, 0x28, .. U("\"}")], HttpStatusCode.BadRequest, "Invalid encoding" },
         { "bad language tag", "application/json", U("{\"message\": \"" + Secret + "\", \"language\": \"<script>\"}"), HttpStatusCode.BadRequest, "Invalid language" },
-        { "oversized body", "application/json", U("{\"message\": \"" + new string('x', 70_000) + "\"}"), HttpStatusCode.RequestEntityTooLarge, "Request too large" },
+        { "oversized body", "application/json", U("{\"message\": \"" + new string('x', 140_000) + "\"}"), HttpStatusCode.RequestEntityTooLarge, "Request too large" },
         { "text/plain", "text/plain", U(Secret), HttpStatusCode.UnsupportedMediaType, "Unsupported content type" },
         { "latin-1 charset", "application/json; charset=iso-8859-1", U("{\"message\": \"x\"}"), HttpStatusCode.UnsupportedMediaType, "Unsupported content type" },
     };
@@ -72,7 +72,7 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task SubmitTip_ChunkedBodyOverLimit_Returns413()
     {
         // No Content-Length: the limit must hold on what is actually read.
-        using var content = new StreamContent(new MemoryStream(U("{\"message\": \"" + new string('x', 70_000) + "\"}")));
+        using var content = new StreamContent(new MemoryStream(U("{\"message\": \"" + new string('x', 140_000) + "\"}")));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/tips") { Content = content };
         request.Headers.TransferEncodingChunked = true;
@@ -109,22 +109,27 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.DoesNotContain("hides-passports", html, StringComparison.Ordinal);
     }
 
-    public static TheoryData<string, byte[], HttpStatusCode, string> FormCases() => new()
+    /// <summary>Each case: what the page must say, and whether the draft can come back (the body was read as a form).</summary>
+    public static TheoryData<string, byte[], HttpStatusCode, string, bool> FormCases() => new()
     {
-        { "invalid UTF-8 bytes", [.. U("message=" + Uri.EscapeDataString(Secret)), 0xC3, 0x28, .. U("&language=fr")], HttpStatusCode.BadRequest, "Your report was not sent" },
-        { "control character", Form(("message", Secret + "\u0007"), ("language", "uk")), HttpStatusCode.BadRequest, "Ваше повідомлення не надіслано" },
-        { "oversized body", Form(("message", Secret + new string('x', 70_000))), HttpStatusCode.RequestEntityTooLarge, "The report is too large to send." },
-        { "location too long", Form(("message", Secret), ("location", new string('l', 501))), HttpStatusCode.BadRequest, "Something in the form could not be read" },
-        { "contact too long", Form(("message", Secret), ("contact", new string('c', 201))), HttpStatusCode.BadRequest, "Something in the form could not be read" },
-        { "category too long", Form(("message", Secret), ("category", new string('k', 65))), HttpStatusCode.BadRequest, "Something in the form could not be read" },
-        { "idempotency key with a space", Form(("message", Secret), ("idempotencyKey", "not a key")), HttpStatusCode.BadRequest, "Something in the form could not be read" },
-        { "idempotency key too long", Form(("message", Secret), ("idempotencyKey", new string('k', 129))), HttpStatusCode.BadRequest, "Something in the form could not be read" },
-        { "message of 10,001 characters", Form(("message", Secret + new string('م', 10_001 - Secret.Length)), ("language", "ar")), HttpStatusCode.BadRequest, "بلاغك طويل جدًا" },
+        { "invalid UTF-8 bytes", [.. U("message=" + Uri.EscapeDataString(Secret)), 0xC3, 0x28, .. U("&language=fr")], HttpStatusCode.BadRequest, "Your report was not sent", false },
+        { "control character", Form(("message", Secret + "\u0007"), ("language", "uk")), HttpStatusCode.BadRequest, "Не вдалося прочитати частину форми", true },
+        { "oversized body", Form(("message", Secret + new string('x', 140_000))), HttpStatusCode.RequestEntityTooLarge, "The report is too large to send.", false },
+        { "location too long", Form(("message", Secret), ("location", new string('l', 501))), HttpStatusCode.BadRequest, "id=\"location-error\">Something in the form could not be read", true },
+        { "contact too long", Form(("message", Secret), ("contact", new string('c', 201))), HttpStatusCode.BadRequest, "id=\"contact-error\">Something in the form could not be read", true },
+        { "category too long", Form(("message", Secret), ("category", new string('k', 65))), HttpStatusCode.BadRequest, "Something in the form could not be read", true },
+        { "idempotency key with a space", Form(("message", Secret), ("idempotencyKey", "not a key")), HttpStatusCode.BadRequest, "Something in the form could not be read", true },
+        { "idempotency key too long", Form(("message", Secret), ("idempotencyKey", new string('k', 129))), HttpStatusCode.BadRequest, "Something in the form could not be read", true },
+        { "message of 10,001 characters", Form(("message", Secret + new string('م', 10_001 - Secret.Length)), ("language", "ar")), HttpStatusCode.BadRequest, "id=\"message-error\">بلاغك طويل جدًا", true },
     };
 
+    /// <summary>
+    /// A refused form comes back filled in (a tipster may have written for twenty minutes), the error tied to its
+    /// field, in the form's language, never cached; a body that could not be read as a form has no draft to give.
+    /// </summary>
     [Theory]
     [MemberData(nameof(FormCases))]
-    public async Task SubmitTip_BadFormInput_Returns4xxReadablePageWithoutEchoingTheTip(string name, byte[] body, HttpStatusCode expected, string says)
+    public async Task SubmitTip_BadFormInput_Returns4xxPageWithTheDraftBack(string name, byte[] body, HttpStatusCode expected, string says, bool draftBack)
     {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
@@ -133,17 +138,26 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.True(expected == response.StatusCode, $"{name}: expected {expected}, got {response.StatusCode}");
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(response.Headers.CacheControl?.NoStore, "a page holding a draft is never cached");
         var html = await response.Content.ReadAsStringAsync(Ct);
         Assert.StartsWith("<!doctype html>", html, StringComparison.Ordinal);
         Assert.Contains(says, html, StringComparison.Ordinal);
-        Assert.DoesNotContain("hides-passports", html, StringComparison.Ordinal);
+        if (draftBack)
+        {
+            Assert.Matches("<textarea [^>]*>\n" + System.Text.RegularExpressions.Regex.Escape(Secret), html);
+        }
+        else
+        {
+            Assert.DoesNotContain(Secret, html, StringComparison.Ordinal);
+        }
+
         Assert.DoesNotContain(Secret, App.Logs.AllText, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task SubmitTip_FormWithMessageOfExactly10000CharactersAndUnknownFields_Returns202()
     {
-        // Arabic: 6 bytes a letter once percent-encoded, still inside the 64 KiB body limit.
+        // Arabic: 6 bytes a letter once percent-encoded, inside the 128 KiB body limit.
         var message = PrivacyCanaries.Register("ع" + Guid.NewGuid().ToString("N"));
         message += new string('ع', 10_000 - message.Length);
         using var content = new ByteArrayContent(Form(("message", message), ("language", "ar"), ("submit", "send"), ("utm_source", "x"), ("message[]", "y")));

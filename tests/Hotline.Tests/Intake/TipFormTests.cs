@@ -116,4 +116,95 @@ public sealed class TipFormTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
+
+    [Theory]
+    [InlineData("fr;q=0.2, ar;q=0.9", "ar")]
+    [InlineData("de, uk;q=0.5, fr;q=0.4", "uk")]
+    [InlineData("prs", "fa")]
+    [InlineData("fa-AF, en;q=0.1", "fa")]
+    [InlineData("ar;q=0, fr;q=0.3", "fr")]
+    [InlineData("ps, ur;q=0.9", "en")]
+    public async Task Form_AcceptLanguage_PicksTheMostPreferredLanguageItHas(string acceptLanguage, string expected)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.TryAddWithoutValidation("Accept-Language", acceptLanguage);
+
+        using var response = await App.Http.SendAsync(request, Ct);
+
+        Assert.Contains($"<html lang=\"{expected}\"", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Form_English_TellsReadersOfLanguagesItLacksThatTheyMayWriteInTheirOwn()
+    {
+        var html = await App.Http.GetStringAsync(new Uri("/api/tips/form?lang=en", UriKind.Relative), Ct);
+
+        foreach (var line in new[] { "lang=\"ps\" dir=\"rtl\">په خپله ژبه", "lang=\"ur\" dir=\"rtl\">آپ اپنی زبان", "lang=\"ckb\"", "lang=\"kmr\"", "lang=\"ti\" dir=\"ltr\">ብቋንቋኹም", "lang=\"ru\" dir=\"ltr\">Можно писать" })
+        {
+            Assert.Contains(line, html, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("<a href=\"tel:112\">112</a>", html, StringComparison.Ordinal);
+        Assert.Contains("<title>Contact form</title>", html, StringComparison.Ordinal);
+        Assert.Contains("aria-label=\"Language\"", html, StringComparison.Ordinal);
+        Assert.Contains("aria-label=\"اللغة\"", await App.Http.GetStringAsync(new Uri("/api/tips/form?lang=ar", UriKind.Relative), Ct), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("br")]
+    [InlineData("gzip")]
+    [InlineData(null)]
+    public async Task Form_AcceptEncoding_IsCompressedForSlowLinks(string? encoding)
+    {
+        using var raw = new HttpClient { BaseAddress = App.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/tips/form?lang=ar");
+        if (encoding is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept-Encoding", encoding);
+        }
+
+        using var response = await raw.SendAsync(request, Ct);
+        var bytes = await response.Content.ReadAsByteArrayAsync(Ct);
+        await using var body = encoding switch
+        {
+            "br" => (Stream)new System.IO.Compression.BrotliStream(new MemoryStream(bytes), System.IO.Compression.CompressionMode.Decompress),
+            "gzip" => new System.IO.Compression.GZipStream(new MemoryStream(bytes), System.IO.Compression.CompressionMode.Decompress),
+            _ => new MemoryStream(bytes),
+        };
+        var html = await new StreamReader(body).ReadToEndAsync(Ct);
+
+        Assert.Equal(encoding is null ? [] : [encoding], response.Content.Headers.ContentEncoding);
+        Assert.Contains("Accept-Encoding", response.Headers.Vary);
+        Assert.Contains("<html lang=\"ar\"", html, StringComparison.Ordinal);
+        var plain = System.Text.Encoding.UTF8.GetByteCount(html);
+        Assert.True(encoding is null || bytes.Length < plain / 2, $"{encoding}: {bytes.Length} bytes for {plain}");
+    }
+
+    [Fact]
+    public async Task Favicon_Get_AnswersWithoutA404()
+    {
+        using var response = await App.Http.GetAsync(new Uri("/api/tips/form/favicon.ico", UriKind.Relative), Ct);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task SubmitTip_RefusedBeforeTheBodyIsRead_AnswersInTheFormsLanguage()
+    {
+        var settings = TestApp.BaseSettings(azurite.ConnectionString);
+        settings["Hotline:RateLimit:PerMinute"] = "1";
+        await using var limited = await TestApp.StartAsync(settings, cancellationToken: Ct);
+        var statuses = new List<HttpStatusCode>();
+        var html = string.Empty;
+        for (var i = 0; i < 2; i++)
+        {
+            using var content = new FormUrlEncodedContent(new Dictionary<string, string> { ["message"] = "rate limit probe", ["language"] = "ar" });
+            using var response = await limited.Http.PostAsync(new Uri("/api/tips?lang=ar", UriKind.Relative), content, Ct);
+            statuses.Add(response.StatusCode);
+            html = await response.Content.ReadAsStringAsync(Ct);
+        }
+
+        Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Contains("<html lang=\"ar\" dir=\"rtl\">", html, StringComparison.Ordinal);
+    }
 }

@@ -307,7 +307,7 @@ public sealed class HostileInputTests(OwnAzurite storage) : IClassFixture<OwnAzu
         { "two content types", "POST /api/tips HTTP/1.1\r\nContent-Type: application/json\r\nContent-Type: text/plain\r\nContent-Length: {len}", "{\"message\":\"x y z\"}", 415 },
         { "two lengths", "POST /api/tips HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: {len}\r\nContent-Length: 5", "{\"message\":\"x y z\"}", 400 },
         { "length and chunked", "POST /api/tips HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 20\r\nTransfer-Encoding: chunked", "0\r\n\r\n", 400 },
-        { "length over the limit", "POST /api/tips HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 70000", "{}", 413 },
+        { "length over the limit", "POST /api/tips HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 140000", "{}", 413 },
 
         // The client goes away mid-body: no one reads an answer (0: none expected), and nothing may be stored.
         { "body cut short", "POST /api/tips HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 900", "{\"message\":\"x y z", 0 },

@@ -265,6 +265,19 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         Assert.StartsWith("وصلنا. رقم القضية", ack, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("يحتجزون عمالاً في مزرعة قرب الحدود", "وصلنا.")]
+    [InlineData("ما را در یک خانه نزدیک مرز نگه می‌دارند و پاسپورت‌ها را گرفتند", "دریافت شد.")]
+    public async Task Sms_RightToLeftReply_IsolatesTheCaseNumberSoItIsNotReordered(string message, string replyStart)
+    {
+        var (_, reply) = await SendAsync(App, NewPhone(), message + " " + Guid.NewGuid());
+        var id = ReceiptIn(reply);
+
+        Assert.StartsWith(replyStart, reply, StringComparison.Ordinal);
+        Assert.Contains("\u2066" + id + "\u2069", reply, StringComparison.Ordinal);
+        Assert.True(reply!.Length <= 70, $"{reply.Length} characters: more than one segment");
+    }
+
     [Fact]
     public async Task Sms_WithMedia_RecordsTheExpectedMediaButNotItsUrlInTheEnvelope()
     {
