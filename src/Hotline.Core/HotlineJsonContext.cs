@@ -12,6 +12,7 @@ namespace Hotline;
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(TriageMessage))]
+[JsonSerializable(typeof(UrgencyRuleSet))]
 internal sealed partial class HotlineJsonContext : JsonSerializerContext;
 
 /// <summary>

@@ -86,8 +86,10 @@ public sealed partial class SmsIntake(
         }
 
         var now = time.GetUtcNow();
-        var urgency = UrgencyClassifier.Classify(sms.Body);
-        var detected = LanguageDetector.Detect(sms.Body);
+        var assessment = UrgencyClassifier.Assess(sms.Body);
+        var urgency = assessment.Urgency;
+        var unread = kind == SmsKind.Message && !assessment.LanguageRead ? true : (bool?)null;
+        var detected = assessment.Language;
         for (var attempt = 1; attempt <= MaxPointerAttempts; attempt++)
         {
             var (data, etag) = attempt == 1
@@ -101,7 +103,7 @@ public sealed partial class SmsIntake(
                 return await IndexAndCompleteAsync(sms, kind, pseudonym, recordName, committed.Record, duplicate: true, cancellationToken).ConfigureAwait(false);
             }
 
-            var record = await NextRecordAsync(pointer, kind, urgency, detected, now, cancellationToken).ConfigureAwait(false);
+            var record = await NextRecordAsync(pointer, kind, urgency, unread, detected, now, cancellationToken).ConfigureAwait(false);
 
             var updated = Advance(pointer, record, kind, detected, now, sidHash);
             if (!await Call(() => state.TrySaveAsync(PointerName(pseudonym), Write(updated, StoredJsonContext.Default.ConversationPointer), etag, cancellationToken), cancellationToken).ConfigureAwait(false))
@@ -150,7 +152,7 @@ public sealed partial class SmsIntake(
         throw new IntakeUnavailableException("The conversation kept changing; try again.");
     }
 
-    private async Task<MessageRecord?> NextRecordAsync(ConversationPointer? pointer, SmsKind kind, Urgency urgency, string detected, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<MessageRecord?> NextRecordAsync(ConversationPointer? pointer, SmsKind kind, Urgency urgency, bool? languageUnread, string detected, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var language = pointer?.Language ?? detected;
         var open = pointer?.TipId is not null && now - pointer.LastAt <= options.Value.ConversationWindow;
@@ -158,11 +160,11 @@ public sealed partial class SmsIntake(
         {
             case SmsKind.Message when open:
                 // A later message pages again only if it raises the urgency.
-                return new MessageRecord(pointer!.TipId!, pointer.Sequence + 1, urgency, language, urgency > pointer.MaxUrgency, pointer.ContactPaused ? true : null, now, false);
+                return new MessageRecord(pointer!.TipId!, pointer.Sequence + 1, urgency, language, urgency > pointer.MaxUrgency, pointer.ContactPaused ? true : null, now, false, languageUnread);
             case SmsKind.Message:
                 // Twilio keeps blocking replies to a number that texted STOP until it texts START, whatever the case.
                 var id = await FreeIdAsync(cancellationToken).ConfigureAwait(false);
-                return new MessageRecord(id.ToString(), 1, urgency, language, true, pointer?.ContactPaused == true ? true : null, now, true);
+                return new MessageRecord(id.ToString(), 1, urgency, language, true, pointer?.ContactPaused == true ? true : null, now, true, languageUnread);
             case SmsKind.Stop or SmsKind.Start when pointer?.TipId is not null:
                 // STOP reaches the case however old it is: responders must know not to reply. Tell them once.
                 var alert = kind == SmsKind.Stop && !pointer.ContactPaused;
@@ -269,7 +271,7 @@ public sealed partial class SmsIntake(
         var urgency = envelope.Urgency > record.Urgency ? envelope.Urgency : record.Urgency;
         await intake.FileAsync(
             new CaseMessage(tipId.Value, Channel.Sms, urgency, record.Language, record.ReceivedAt, record.Sequence, paused),
-            record.Alert ? new TriageMessage(tipId.Value.ToString(), Channel.Sms, record.Urgency, record.ReceivedAt, record.Language, record.ContactPaused) : null,
+            record.Alert ? new TriageMessage(tipId.Value.ToString(), Channel.Sms, record.Urgency, record.ReceivedAt, record.Language, record.ContactPaused, record.LanguageUnread) : null,
             cancellationToken).ConfigureAwait(false);
 
         Log.Stored(logger, tipId.Value.ToString(), record.Sequence, kind, record.Alert);
@@ -343,7 +345,8 @@ public sealed partial class SmsIntake(
     internal sealed record CommittedMessage(string MessageSidHash, MessageRecord Record);
 
     /// <summary>What one MessageSid became: enough to answer a Twilio retry the same way and finish what it started.</summary>
-    internal sealed record MessageRecord(string TipId, int Sequence, Urgency Urgency, string Language, bool Alert, bool? ContactPaused, DateTimeOffset ReceivedAt, bool NewCase);
+    /// <param name="LanguageUnread">True when no triage rules read the message's language (it was raised to high for that).</param>
+    internal sealed record MessageRecord(string TipId, int Sequence, Urgency Urgency, string Language, bool Alert, bool? ContactPaused, DateTimeOffset ReceivedAt, bool NewCase, bool? LanguageUnread = null);
 
     private static partial class Log
     {

@@ -1,120 +1,190 @@
+using Hotline.Triage;
+
 namespace Hotline.Text;
 
 /// <summary>
-/// Guesses a message's language from its script and a few frequent words: good enough to answer a
-/// tipster in their language and to label a report, not a linguistic tool. Returns BCP-47 tags;
-/// <c>und</c> when it cannot tell.
+/// Guesses a message's language from its script, the letters only one language of that script uses, and
+/// frequent words (each language's <see cref="UrgencyRuleSet.DetectWords"/> and
+/// <see cref="UrgencyRuleSet.DistinctLetters"/>): good enough to answer a tipster in their language, label a
+/// report, and tell whether the triage rules read it; not a linguistic tool. Returns BCP-47 tags; <c>und</c>
+/// when it cannot tell.
+/// A full detector (Lingua for .NET, served here) was weighed and left: its models weigh 143 MB, which every
+/// cold start of the Function App would load, and it knows none of Pashto, Sorani, Kurmanji, Tigrinya or Dari.
 /// </summary>
 public static class LanguageDetector
 {
     public const string Undetermined = "und";
 
-    // Letters only one language of a shared script uses.
-    private const string PashtoLetters = "ټډړږښګڼېۍ";
-    private const string PersianLetters = "پچژگ";
-    private const string UkrainianLetters = "іїєґ";
-    private const string RussianLetters = "ыэъ";
+    /// <summary>
+    /// A message of this many words in a script the rules cover, in which not one frequent word of any language
+    /// with rules appears, is taken to be in another language (Polish, Hausa, Tagalog ...). Shorter messages
+    /// ("ok", "hello, good evening") are too short to tell and are left to the rules.
+    /// </summary>
+    public const int MinWordsToTell = 6;
 
-    private static readonly Dictionary<string, string[]> LatinWords = new(StringComparer.Ordinal)
+    private enum Script
     {
-        ["en"] = ["the", "and", "is", "are", "help", "they", "my", "we", "please", "there", "with", "have", "not", "people", "work"],
-        ["fr"] = ["le", "la", "les", "et", "est", "sont", "aide", "aidez", "nous", "je", "il", "pas", "une", "des", "avec", "travail", "moi"],
-        ["es"] = ["el", "los", "las", "y", "es", "ayuda", "nosotros", "estoy", "estan", "una", "con", "trabajo", "por", "favor", "que"],
-        ["sq"] = ["dhe", "jam", "nuk", "ndihme", "ndihmoni", "eshte", "jane", "ne", "une", "ata", "me", "pune", "te", "nje", "per"],
-        ["de"] = ["und", "ist", "sind", "hilfe", "wir", "ich", "nicht", "mit", "arbeit", "bitte", "die", "der", "das"],
-        ["it"] = ["e", "sono", "aiuto", "noi", "io", "non", "con", "lavoro", "per", "il", "della"],
-        ["tr"] = ["ve", "bir", "yardim", "biz", "ben", "degil", "ile", "is", "lutfen", "var"],
-    };
+        None,
+        Latin,
+        Cyrillic,
+        Arabic,
+        Greek,
+        Ethiopic,
+        Bengali,
 
-    private static readonly Dictionary<string, string[]> ArabicScriptWords = new(StringComparer.Ordinal)
-    {
-        ["fa"] = ["است", "هستند", "کمک", "ما", "من", "را", "این", "که", "از", "به", "نه", "میخواهم", "کار"],
-        ["ar"] = ["في", "من", "على", "هذا", "الى", "انا", "نحن", "ساعدوني", "مساعده", "لا", "عن", "التي", "الذي"],
-        ["ps"] = ["دی", "دي", "زه", "مونږ", "مرسته", "سره", "چې", "کې", "ته"],
-    };
-
-    public static string Detect(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        int arabic = 0, cyrillic = 0, latin = 0, pashto = 0, persian = 0, ukrainian = 0, russian = 0;
-        foreach (var raw in text)
-        {
-            var ch = char.ToLowerInvariant(raw);
-            if (ch is >= '\u0600' and <= '\u06FF' or >= '\u0750' and <= '\u077F' or >= '\uFB50' and <= '\uFDFF' or >= '\uFE70' and <= '\uFEFF')
-            {
-                arabic++;
-                pashto += PashtoLetters.Contains(ch, StringComparison.Ordinal) ? 1 : 0;
-                persian += PersianLetters.Contains(ch, StringComparison.Ordinal) ? 1 : 0;
-            }
-            else if (ch is >= '\u0400' and <= '\u04FF')
-            {
-                cyrillic++;
-                ukrainian += UkrainianLetters.Contains(ch, StringComparison.Ordinal) ? 1 : 0;
-                russian += RussianLetters.Contains(ch, StringComparison.Ordinal) ? 1 : 0;
-            }
-            else if (char.IsAsciiLetter(ch) || ch is >= '\u00C0' and <= '\u024F')
-            {
-                latin++;
-            }
-        }
-
-        if (arabic == 0 && cyrillic == 0 && latin == 0)
-        {
-            return Undetermined;
-        }
-
-        if (arabic >= cyrillic && arabic >= latin)
-        {
-            if (pashto > 0)
-            {
-                return "ps";
-            }
-
-            if (persian > 0 || text.Contains('\u06CC', StringComparison.Ordinal) || text.Contains('\u06A9', StringComparison.Ordinal))
-            {
-                // Persian yeh/keheh are also common in Pashto and Dari; words break the tie.
-                return BestByWords(text, ArabicScriptWords, "fa");
-            }
-
-            return BestByWords(text, ArabicScriptWords, "ar");
-        }
-
-        if (cyrillic >= latin)
-        {
-            return ukrainian > 0 && ukrainian >= russian ? "uk" : "ru";
-        }
-
-        return BestByWords(text, LatinWords, latin >= 3 ? "en" : Undetermined, specialLetters: true);
+        /// <summary>Letters of a script no rules cover: Armenian, Georgian, Hebrew, Devanagari, Han ...</summary>
+        Other,
     }
 
-    private static string BestByWords(string text, Dictionary<string, string[]> words, string fallback, bool specialLetters = false)
+    // Scripts only one language of the routes writes: the script alone tells the language.
+    private static readonly Dictionary<Script, string> OwnScript = new() { [Script.Greek] = "el", [Script.Ethiopic] = "ti", [Script.Bengali] = "bn" };
+
+    private static readonly Candidate[] Candidates = UrgencyRuleSet.All
+        .Select(r => new Candidate(
+            r.Language,
+            r.ReadsLatinView,
+            r.DetectWords.Select(w => Prepare(w, r.ReadsLatinView)).Where(w => w.Length > 0).Distinct(StringComparer.Ordinal).ToArray(),
+            r.DistinctLetters.Where(char.IsLetter).Select(char.ToLowerInvariant).Distinct().ToArray(),
+            ScriptsOf(r)))
+        .ToArray();
+
+    public static string Detect(string text) => Guess(text).Language;
+
+    /// <summary>
+    /// The language of <paramref name="text"/>, and whether it is recognised as a language the rules read: not
+    /// when it is written in a script no rules cover, nor when it is long enough to tell
+    /// (<see cref="MinWordsToTell"/>) and no language with rules scores in it.
+    /// </summary>
+    public static LanguageGuess Guess(string text)
     {
-        var folded = TextNormalizer.Fold(text);
-        var best = fallback;
-        var bestScore = 0;
-        foreach (var (language, list) in words)
+        ArgumentNullException.ThrowIfNull(text);
+        var script = DominantScript(text);
+        if (script == Script.None)
         {
-            var score = list.Count(w => folded.Contains(' ' + TextNormalizer.Fold(w).Trim() + ' ', StringComparison.Ordinal));
-            if (specialLetters)
+            return new LanguageGuess(Undetermined, Recognised: true);
+        }
+
+        if (script == Script.Other)
+        {
+            return new LanguageGuess(Undetermined, Recognised: false);
+        }
+
+        if (OwnScript.TryGetValue(script, out var own))
+        {
+            return new LanguageGuess(own, Recognised: true);
+        }
+
+        var folded = TextNormalizer.Fold(text);
+        var latin = TextNormalizer.Latin(folded);
+        var lower = text.ToLowerInvariant();
+        var best = Undetermined;
+        var bestScore = 0;
+        foreach (var candidate in Candidates)
+        {
+            if (!candidate.Scripts.Contains(script))
             {
-                score += language switch
-                {
-                    "sq" => text.Any(c => c is 'ë' or 'Ë' or 'ç' or 'Ç') ? 2 : 0,
-                    "fr" => text.Any(c => c is 'é' or 'è' or 'ê' or 'à' or 'ç' or 'ù') ? 1 : 0,
-                    "es" => text.Any(c => c is 'ñ' or '¿' or '¡' or 'á' or 'í' or 'ó' or 'ú') ? 2 : 0,
-                    "de" => text.Any(c => c is 'ä' or 'ö' or 'ü' or 'ß') ? 2 : 0,
-                    "tr" => text.Any(c => c is 'ı' or 'ğ' or 'ş' or 'İ') ? 2 : 0,
-                    _ => 0,
-                };
+                continue;
+            }
+
+            var view = candidate.LatinView ? latin : folded;
+            var score = candidate.Words.Count(w => view.Contains(' ' + w + ' ', StringComparison.Ordinal))
+                + (2 * candidate.Letters.Count(l => lower.Contains(l, StringComparison.Ordinal)));
+            if (candidate.Language == "ar-Latn")
+            {
+                // Arabizi's mark: a digit written for a letter inside a word (3 for ayn, 7 for ha ...).
+                score += 2 * ArabiziDigits(folded);
             }
 
             if (score > bestScore)
             {
-                best = language;
+                best = candidate.Language;
                 bestScore = score;
             }
         }
 
-        return best;
+        if (best == Undetermined)
+        {
+            return new LanguageGuess(Undetermined, Recognised: CountWords(folded) < MinWordsToTell);
+        }
+
+        // Serbian, Croatian and Bosnian share rules read in Latin: the tag says which alphabet it came in.
+        return new LanguageGuess(best == "sr" && script == Script.Latin ? "sr-Latn" : best, Recognised: true);
     }
+
+    private static int CountWords(string folded) => folded.Split(' ', StringSplitOptions.RemoveEmptyEntries).Count(w => w.Any(char.IsLetter));
+
+    private static Script DominantScript(string text)
+    {
+        var counts = new Dictionary<Script, int>();
+        foreach (var ch in text)
+        {
+            var script = ScriptOf(ch);
+            if (script != Script.None)
+            {
+                counts[script] = counts.GetValueOrDefault(script) + 1;
+            }
+        }
+
+        return counts.Count == 0 ? Script.None : counts.MaxBy(c => c.Value).Key;
+    }
+
+    private static Script ScriptOf(char ch) => ch switch
+    {
+        >= '\u0600' and <= '\u06FF' or >= '\u0750' and <= '\u077F' or >= '\uFB50' and <= '\uFDFF' or >= '\uFE70' and <= '\uFEFF' => Script.Arabic,
+        >= '\u0400' and <= '\u04FF' => Script.Cyrillic,
+        >= '\u0370' and <= '\u03FF' or >= '\u1F00' and <= '\u1FFF' => Script.Greek,
+        >= '\u1200' and <= '\u139F' or >= '\u2D80' and <= '\u2DDF' => Script.Ethiopic,
+        >= '\u0980' and <= '\u09FF' => Script.Bengali,
+        _ when char.IsAsciiLetter(ch) || ch is >= '\u00C0' and <= '\u024F' => Script.Latin,
+        _ when char.IsLetter(ch) => Script.Other,
+        _ => Script.None,
+    };
+
+    /// <summary>The scripts a language is detected in: those of its words and letters; Serbian and Macedonian also in Cyrillic.</summary>
+    private static HashSet<Script> ScriptsOf(UrgencyRuleSet rules)
+    {
+        var scripts = rules.DetectWords.SelectMany(w => w).Concat(rules.DistinctLetters).Select(ScriptOf).Where(s => s != Script.None).ToHashSet();
+        if (rules.ReadsLatinView && rules.Language != "ar-Latn")
+        {
+            scripts.Add(Script.Latin);
+            scripts.Add(Script.Cyrillic);
+        }
+
+        return scripts;
+    }
+
+    // Arabizi writes a letter with a digit inside a word ("7abasouna", "sa3dona"). Codes, numbers and ids
+    // ("4ec8", "2nd", a receipt or a GUID) must not make a message Arabic: only a word of at least three letters
+    // and one or two of Arabizi's digits counts.
+    private static int ArabiziDigits(string folded)
+    {
+        var count = 0;
+        foreach (var word in folded.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var digits = word.Count(char.IsAsciiDigit);
+            if (digits is 1 or 2 && word.Count(char.IsLetter) >= 3 && word.Length == digits + word.Count(char.IsLetter)
+                && word.Where(char.IsAsciiDigit).All(d => d is '2' or '3' or '5' or '6' or '7' or '8' or '9'))
+            {
+                count += digits;
+            }
+        }
+
+        return count;
+    }
+
+    private static string Prepare(string word, bool latinView)
+    {
+        var folded = TextNormalizer.Fold(word);
+        return (latinView ? TextNormalizer.Latin(folded) : folded).Trim();
+    }
+
+    private sealed record Candidate(string Language, bool LatinView, string[] Words, char[] Letters, HashSet<Script> Scripts);
 }
+
+/// <summary>What <see cref="LanguageDetector.Guess"/> made of a text.</summary>
+/// <param name="Language">BCP-47 tag, <c>und</c> when it could not be told.</param>
+/// <param name="Recognised">
+/// False when the text is in a language no rules read, as far as can be told: a script no rules cover, or enough
+/// words without one of any language with rules.
+/// </param>
+public readonly record struct LanguageGuess(string Language, bool Recognised);

@@ -19,11 +19,13 @@ public static partial class LanguageTags
     /// <summary>
     /// The languages of the routes (and those the classifier, the form and the SMS replies know), by primary
     /// subtag: English, Arabic, Farsi, Dari, Pashto, Urdu, Kurdish (and Sorani, Kurmanji), Ukrainian, Russian,
-    /// Albanian, French, Spanish, Tigrinya, Amharic, Turkish, Greek, Somali, Bengali, Tamil, Hindi, Punjabi.
+    /// Albanian, Serbian, Croatian, Bosnian, Macedonian, French, Spanish, Italian, German, Tigrinya, Amharic,
+    /// Turkish, Greek, Somali, Bengali, Tamil, Hindi, Punjabi.
     /// </summary>
     public static IReadOnlySet<string> Known { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        "en", "ar", "fa", "prs", "ps", "ur", "ku", "ckb", "kmr", "uk", "ru", "sq", "fr", "es", "ti", "am", "tr", "el", "so", "bn", "ta", "hi", "pa",
+        "en", "ar", "fa", "prs", "ps", "ur", "ku", "ckb", "kmr", "uk", "ru", "sq", "sr", "hr", "bs", "mk", "fr", "es", "it", "de", "ti", "am", "tr",
+        "el", "so", "bn", "ta", "hi", "pa",
     };
 
     public static bool IsValid(string? tag) => tag is { Length: > 0 and <= MaxLength } && Tag().IsMatch(tag);

@@ -5,7 +5,8 @@ namespace Hotline.Text;
 
 /// <summary>
 /// Folds text for keyword matching: lower case, no diacritics, Arabic and Persian letter variants
-/// merged (alef forms, yeh/keheh/teh marbuta/heh with yeh above, tatweel, harakat), Cyrillic ё→е, punctuation to spaces.
+/// merged (alef forms, yeh/keheh/teh marbuta/heh with yeh above, tatweel, harakat), Cyrillic ё→е, Turkish ı→i,
+/// Greek ς→σ, punctuation to spaces.
 /// Tipsters on cheap phones type however their keyboard lets them; the rules must not care.
 /// </summary>
 public static class TextNormalizer
@@ -35,6 +36,8 @@ public static class TextNormalizer
                 '\u0640' => '\0', // tatweel
                 '\u200C' => ' ', // zero-width non-joiner (Persian): a word joint, match across it
                 'ё' or 'Ё' => 'е',
+                'ı' => 'i', // Turkish dotless i: a phone without it types i
+                'ς' => 'σ', // Greek final sigma
                 _ when char.IsPunctuation(ch) || char.IsSymbol(ch) || char.IsWhiteSpace(ch) || char.IsControl(ch) => ' ',
                 _ => char.ToLowerInvariant(ch),
             };
@@ -53,4 +56,50 @@ public static class TextNormalizer
 
         return sb.ToString().Normalize(NormalizationForm.FormC);
     }
+
+    /// <summary>
+    /// The Latin view of <see cref="Fold"/>ed text, read by the rules of languages written in more than one
+    /// alphabet or none of their own: Serbian, Croatian and Bosnian (Cyrillic or Latin, with or without
+    /// diacritics), Macedonian, and Arabic typed in Latin letters ("Arabizi"). Cyrillic is spelled in Latin
+    /// (Serbian and Macedonian spelling: ђ→dj, ч/ћ→c, ж→z, љ→lj ...), đ→dj, and a digit touching a letter is read
+    /// as the Arabic letter Arabizi writes with it (3 ayn→a, 7 ha→h, 5 kha→kh, 2 hamza→a, 6 ta→t, 8 ghain→gh, 9 qaf→q).
+    /// Letters whose mark <see cref="Fold"/> already took off arrive plain (Macedonian ѓ as г, ќ as к; й as и, ї as і),
+    /// so Macedonian rules are written without gj/kj, as a tipster without those keys types them.
+    /// </summary>
+    public static string Latin(string folded)
+    {
+        ArgumentNullException.ThrowIfNull(folded);
+        var sb = new StringBuilder(folded.Length + 8);
+        for (var i = 0; i < folded.Length; i++)
+        {
+            var ch = folded[i];
+            if (ch is >= '2' and <= '9' && ch != '4' && (IsLetterAt(folded, i - 1) || IsLetterAt(folded, i + 1)))
+            {
+                sb.Append(ch switch { '2' or '3' => "a", '5' => "kh", '6' => "t", '7' => "h", '8' => "gh", _ => "q" });
+                continue;
+            }
+
+            var latin = ch switch
+            {
+                'а' => "a", 'б' => "b", 'в' => "v", 'г' => "g", 'д' => "d", 'ђ' or '\u0111' => "dj", 'е' => "e", 'ж' => "z",
+                'з' => "z", 'и' => "i", 'ј' => "j", 'к' => "k", 'л' => "l", 'љ' => "lj", 'м' => "m", 'н' => "n", 'њ' => "nj",
+                'о' => "o", 'п' => "p", 'р' => "r", 'с' => "s", 'т' => "t", 'ћ' => "c", 'у' => "u", 'ф' => "f", 'х' => "h",
+                'ц' => "c", 'ч' => "c", 'џ' => "dz", 'ш' => "s", 'ѕ' => "dz", 'ь' or 'ъ' => "",
+                'ы' => "y", 'э' => "e", 'ю' => "ju", 'я' => "ja", 'і' => "i", 'є' => "je", 'ґ' => "g", 'щ' => "sc",
+                _ => null,
+            };
+            if (latin is null)
+            {
+                sb.Append(ch);
+            }
+            else
+            {
+                sb.Append(latin);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static bool IsLetterAt(string text, int index) => index >= 0 && index < text.Length && char.IsLetter(text[index]);
 }

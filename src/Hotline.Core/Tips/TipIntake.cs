@@ -75,11 +75,12 @@ public sealed partial class TipIntake(ReportStore reports, CaseStore cases, Untr
     public async Task<IntakeReceipt> SubmitAsync(TipSubmission submission, string? idempotencyKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(submission);
-        var urgency = UrgencyClassifier.Classify(submission.Message);
+        var assessment = UrgencyClassifier.Assess(submission.Message);
+        var urgency = assessment.Urgency;
         var (tipId, receivedAt) = await StoreAsync(submission, urgency, time.GetUtcNow(), idempotencyKey, cancellationToken).ConfigureAwait(false);
         await FileAsync(
             new CaseMessage(tipId, submission.Channel, urgency, submission.Language, receivedAt, 1, submission.ContactPaused),
-            new TriageMessage(tipId.ToString(), submission.Channel, urgency, receivedAt, submission.Language, submission.ContactPaused == true ? true : null),
+            new TriageMessage(tipId.ToString(), submission.Channel, urgency, receivedAt, submission.Language, submission.ContactPaused == true ? true : null, assessment.LanguageRead ? null : true),
             cancellationToken).ConfigureAwait(false);
         Log.Accepted(logger, tipId.ToString(), submission.Channel, urgency);
         return new IntakeReceipt(tipId, urgency, receivedAt);

@@ -44,13 +44,18 @@ public enum Channel
 /// SMS only: the tipster texted STOP, so responders must not reply (the phone may be in someone
 /// else's hands). Absent on every other message.
 /// </param>
+/// <param name="LanguageUnread">
+/// True when no triage rules read the report's language: it was triaged high at least for that, and the alert
+/// says the language was not recognised. Absent otherwise.
+/// </param>
 public sealed record TriageMessage(
     [property: JsonPropertyName("tipId")] string TipId,
     [property: JsonPropertyName("channel")] Channel Channel,
     [property: JsonPropertyName("urgency")] Urgency Urgency,
     [property: JsonPropertyName("receivedAt")] DateTimeOffset ReceivedAt,
     [property: JsonPropertyName("language")] string Language,
-    [property: JsonPropertyName("contactPaused"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? ContactPaused = null)
+    [property: JsonPropertyName("contactPaused"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? ContactPaused = null,
+    [property: JsonPropertyName("languageUnread"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? LanguageUnread = null)
 {
     /// <summary>
     /// What one alert is about: a case may be paged again when its urgency rises or its contact is

@@ -32,6 +32,9 @@ public sealed record DigestSummary(int Reports, int Urgent, DateTimeOffset? Sinc
 public sealed partial record AlertFacts(
     AlertKind Kind, string Receipt, Urgency? Urgency, Channel? Channel, DateTimeOffset? ReceivedAt, string? Language, bool ContactPaused, string LedgerKey)
 {
+    /// <summary>No triage rules read the report's language: it was raised to high, and the alert says why.</summary>
+    public bool LanguageUnread { get; init; }
+
     /// <summary>Longest receipt an alert carries: keeps every alert in one length class.</summary>
     public const int MaxReceiptLength = 32;
 
@@ -45,7 +48,7 @@ public sealed partial record AlertFacts(
     public static bool IsReceipt(string? tipId) => tipId is { Length: > 0 and <= MaxReceiptLength } && Token().IsMatch(tipId);
 
     public static AlertFacts ForAlert(TriageMessage m) =>
-        new(AlertKind.Alert, m.TipId, m.Urgency, m.Channel, m.ReceivedAt, LanguageTags.ForAlert(m.Language), m.ContactPaused == true, m.AlertKey);
+        new(AlertKind.Alert, m.TipId, m.Urgency, m.Channel, m.ReceivedAt, LanguageTags.ForAlert(m.Language), m.ContactPaused == true, m.AlertKey) { LanguageUnread = m.LanguageUnread == true };
 
     /// <summary>Set on a <see cref="AlertKind.Digest"/>: what it gathers.</summary>
     public DigestSummary? Digest { get; init; }
@@ -78,7 +81,7 @@ public sealed partial record AlertFacts(
         new(AlertKind.MediaNotStored, receipt, urgency, Triage.Channel.Sms, receivedAt, language is null ? null : LanguageTags.ForAlert(language), false, $"{receipt}/media-{sequence.ToString(CultureInfo.InvariantCulture)}/not-stored");
 
     public static AlertFacts ForUndelivered(TriageMessage m) =>
-        new(AlertKind.Undelivered, m.TipId, m.Urgency, m.Channel, m.ReceivedAt, LanguageTags.ForAlert(m.Language), m.ContactPaused == true, m.AlertKey + "/undelivered");
+        new(AlertKind.Undelivered, m.TipId, m.Urgency, m.Channel, m.ReceivedAt, LanguageTags.ForAlert(m.Language), m.ContactPaused == true, m.AlertKey + "/undelivered") { LanguageUnread = m.LanguageUnread == true };
 
     /// <summary>
     /// A poison message that is not a well-formed triage message: its queue id, and its receipt when a
@@ -102,7 +105,7 @@ internal sealed record AlertWording(
     string ChannelLabel, string WebForm, string Sms, string ReceiptLabel, string ReceivedLabel, string LanguageLabel,
     string Unknown, string Paused, string Pointer,
     string DigestTitle, string ReportsLabel, string SinceLabel, string DigestNote,
-    string MediaTitle);
+    string MediaTitle, string LanguageUnread);
 
 /// <summary>
 /// Alert wording and layout. Every SMS alert to a responder is padded to one fixed length for its
@@ -132,22 +135,22 @@ internal static class AlertText
             "Channel", "web form", "SMS", "Receipt", "Received", "Language",
             "unknown", "Tipster asked not to be contacted - do not reply.", "Open the responder tool.",
             "HOTLINE: MANY REPORTS AT ONCE", "Reports", "Since", "Sent as one digest, not one alert each.",
-            "HOTLINE: MEDIA OF A REPORT NOT STORED"),
+            "HOTLINE: MEDIA OF A REPORT NOT STORED", "not recognised, triage may miss words"),
         ["fr"] = new("fr", "ALERTE HOTLINE", "HOTLINE : ALERTE NON DÉLIVRÉE", "Urgence", "normale", "élevée", "URGENTE",
             "Canal", "formulaire web", "SMS", "Récépissé", "Arrivé le", "Langue",
             "inconnu", "La personne a demandé qu'on ne la contacte pas - ne répondez pas.", "Ouvrez l'outil des intervenants.",
             "HOTLINE : BEAUCOUP DE SIGNALEMENTS", "Signalements", "Depuis", "Un seul résumé au lieu d'une alerte chacun.",
-            "HOTLINE : MÉDIA D'UN SIGNALEMENT NON ENREGISTRÉ"),
+            "HOTLINE : MÉDIA D'UN SIGNALEMENT NON ENREGISTRÉ", "non reconnue, le tri peut manquer des mots"),
         ["ar"] = new("ar", "تنبيه الخط الساخن", "الخط الساخن: تعذّر توصيل تنبيه", "الأولوية", "عادية", "مرتفعة", "عاجلة",
             "القناة", "نموذج الويب", "رسالة نصية", "رقم الإيصال", "وقت الاستلام", "اللغة",
             "غير معروف", "طلب المُبلّغ عدم التواصل معه - لا ترد.", "افتح أداة المستجيبين.",
             "الخط الساخن: بلاغات كثيرة في وقت واحد", "البلاغات", "منذ", "أُرسلت في ملخص واحد بدلاً من تنبيه لكل بلاغ.",
-            "الخط الساخن: تعذّر حفظ وسائط بلاغ"),
+            "الخط الساخن: تعذّر حفظ وسائط بلاغ", "غير معروفة، قد يفوت الفرز كلمات"),
         ["uk"] = new("uk", "СПОВІЩЕННЯ ГАРЯЧОЇ ЛІНІЇ", "ГАРЯЧА ЛІНІЯ: СПОВІЩЕННЯ НЕ ДОСТАВЛЕНО", "Терміновість", "звичайна", "висока", "НЕГАЙНО",
             "Канал", "вебформа", "SMS", "Квитанція", "Отримано", "Мова",
             "невідомо", "Заявник просив не контактувати з ним - не відповідайте.", "Відкрийте інструмент реагування.",
             "ГАРЯЧА ЛІНІЯ: БАГАТО ПОВІДОМЛЕНЬ ОДНОЧАСНО", "Повідомлення", "Від", "Надіслано одним підсумком, а не окремо.",
-            "ГАРЯЧА ЛІНІЯ: МЕДІА ПОВІДОМЛЕННЯ НЕ ЗБЕРЕЖЕНО"),
+            "ГАРЯЧА ЛІНІЯ: МЕДІА ПОВІДОМЛЕННЯ НЕ ЗБЕРЕЖЕНО", "не розпізнано, сортування може пропустити слова"),
     };
 
     /// <summary>The responder's first listed language that has a wording; English otherwise.</summary>
@@ -192,7 +195,7 @@ internal static class AlertText
             $"{w.ChannelLabel}: {channel}",
             $"{w.ReceiptLabel}: {facts.Receipt}",
             $"{w.ReceivedLabel}: {(facts.ReceivedAt is { } at ? at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : w.Unknown)}",
-            $"{w.LanguageLabel}: {(facts.Language is null or LanguageDetector.Undetermined ? w.Unknown : facts.Language)}",
+            $"{w.LanguageLabel}: {(facts.Language is null or LanguageDetector.Undetermined ? w.Unknown : facts.Language)}{(facts.LanguageUnread ? $" ({w.LanguageUnread})" : string.Empty)}",
         };
         if (facts.ContactPaused)
         {
@@ -273,6 +276,7 @@ internal static class AlertText
     {
         Reports = facts.Digest?.Reports,
         Receipts = facts.Digest?.Receipts,
+        LanguageUnread = facts.LanguageUnread ? true : null,
     };
 }
 
@@ -297,4 +301,9 @@ public sealed record WebhookAlert(
     [JsonPropertyName("receipts")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? Receipts { get; init; }
+
+    /// <summary>True when no triage rules read the report's language (it was raised to high); absent otherwise.</summary>
+    [JsonPropertyName("languageUnread")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? LanguageUnread { get; init; }
 }

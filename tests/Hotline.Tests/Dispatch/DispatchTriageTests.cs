@@ -506,7 +506,7 @@ public sealed class DispatchTriageTests(OwnAzurite storage) : DispatchTestBase(s
         // Hardening 1: intake accepts tags up to 35 characters; dispatch used to poison anything over 16,
         // so responders got "could not be delivered ... Receipt: ?" instead of the alert.
         await using var app = await StartAsync(listeners: false);
-        var message = Message(Urgency.Urgent) with { Language = "sr-Latn-RS-u-nu-latn-x-hotline" };
+        var message = Message(Urgency.Urgent) with { Language = "hu-Latn-HU-u-nu-latn-x-hotline" };
 
         var delivered = await InvokeAsync(app, message);
 

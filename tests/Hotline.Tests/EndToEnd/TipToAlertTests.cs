@@ -97,6 +97,25 @@ public sealed class TipToAlertTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         Assert.Empty(PrivacyCanaries.FoundIn(App.Logs.AllText));
     }
 
+    [Fact]
+    public async Task WebTip_InALanguageNoRulesRead_IsPagedHighAndTheAlertSaysTheLanguageWasNotRecognised()
+    {
+        // Armenian, which no triage rules read: "they locked us in a room and are beating us". Its words cannot
+        // make it urgent, so it must not stay normal either.
+        var text = PrivacyCanaries.Register("Մեզ փակել են սենյակում և ծեծում են " + Guid.NewGuid());
+
+        using var response = await App.Http.PostAsJsonAsync("/api/tips", new { message = text }, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var receipt = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("receipt").GetString()!;
+
+        var alert = (await AlertForAsync(receipt)).SmsBody!;
+        Assert.Contains("Urgency: high", alert, StringComparison.Ordinal);
+        Assert.Contains("(not recognised, triage may miss words)", alert, StringComparison.Ordinal);
+        Assert.Equal(306, alert.Length);
+        Assert.DoesNotContain("Մեզ", alert, StringComparison.Ordinal);
+        Assert.Empty(PrivacyCanaries.FoundIn(App.Logs.AllText));
+    }
+
     private async Task<StubRequest> AlertForAsync(string receipt)
     {
         await Eventually.TrueAsync(() => Task.FromResult(Twilio.Sms.Any(r => r.SmsBody?.Contains(receipt, StringComparison.Ordinal) == true)), Patience, "the responder's alert for " + receipt);

@@ -27,4 +27,53 @@ public sealed class LanguageDetectorTests
     {
         Assert.Equal("und", LanguageDetector.Detect(message));
     }
+
+    [Theory]
+    [InlineData("Μας κλείδωσαν σε ένα δωμάτιο", "el")]
+    [InlineData("ኣብ ሓደ ክፍሊ ዓጽዮምና", "ti")]
+    [InlineData("ওরা আমাদের একটা রুমে আটকে রেখেছে", "bn")]
+    public void Detect_ScriptOnlyOneLanguageWrites_GivesThatLanguage(string message, string expected)
+    {
+        Assert.Equal(expected, LanguageDetector.Detect(message));
+    }
+
+    [Theory]
+    [InlineData("Zaključali su nas u sobu i tuku nas", "sr-Latn")]
+    [InlineData("Закључали су нас у собу и туку нас", "sr")]
+    public void Detect_SerbianInEitherAlphabet_TagsTheAlphabet(string message, string expected)
+    {
+        Assert.Equal(expected, LanguageDetector.Detect(message));
+    }
+
+    [Theory]
+    [InlineData("Help now, they locked us in the farm house 3f2a7b1c-9d4e-4ec8-b5a2-7c9e3d1f0a6b")]
+    [InlineData("They are in room 7b and 3c, the 2nd floor")]
+    public void Detect_CodesWithDigits_AreNotTakenForArabizi(string message)
+    {
+        Assert.Equal("en", LanguageDetector.Detect(message));
+    }
+
+    [Theory]
+    [InlineData("Մեզ փակել են սենյակում և ծեծում են")]
+    [InlineData("ჩაგვკეტეს ოთახში")]
+    [InlineData("救命")]
+    [InlineData("Ikinulong nila kami sa isang kuwarto at binubugbog kami")]
+    [InlineData("Ze hebben ons in een kamer opgesloten en slaan ons")]
+    [InlineData("Bazali kokanga biso na shambre mpe babeti biso")]
+    public void Guess_LanguageNoRulesRead_IsNotRecognised(string message)
+    {
+        var guess = LanguageDetector.Guess(message);
+
+        Assert.False(guess.Recognised, $"read as {guess.Language}");
+    }
+
+    [Theory]
+    [InlineData("ok")]
+    [InlineData("Hello, good evening")]
+    [InlineData("12345 !!!")]
+    [InlineData("🙏🙏")]
+    public void Guess_TooShortToTell_IsLeftToTheRules(string message)
+    {
+        Assert.True(LanguageDetector.Guess(message).Recognised);
+    }
 }

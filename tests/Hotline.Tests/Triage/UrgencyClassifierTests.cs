@@ -75,6 +75,63 @@ public sealed class UrgencyClassifierTests
         Assert.Equal(Urgency.Normal, UrgencyClassifier.Classify("My skill is cooking"));
     }
 
+    [Theory]
+    [InlineData("Մեզ փակել են սենյակում և ծեծում են")]
+    [InlineData("Ikinulong nila kami sa isang kuwarto at binubugbog kami")]
+    public void Assess_LanguageNoRulesRead_IsHighAndSaysSo(string message)
+    {
+        var assessment = UrgencyClassifier.Assess(message);
+
+        Assert.Equal(Urgency.High, assessment.Urgency);
+        Assert.False(assessment.LanguageRead);
+    }
+
+    [Fact]
+    public void Assess_LanguageNoRulesReadWithAnUrgentWordOfAnother_StaysUrgent()
+    {
+        // Tipsters mix languages: an English word of danger in an Armenian message still pages everyone.
+        var assessment = UrgencyClassifier.Assess("Մեզ փակել են սենյակում, help now");
+
+        Assert.Equal(Urgency.Urgent, assessment.Urgency);
+    }
+
+    [Theory]
+    [InlineData("ok")]
+    [InlineData("Hello, good evening")]
+    [InlineData("شكرا")]
+    public void Assess_ShortOrdinaryMessage_StaysNormal(string message)
+    {
+        var assessment = UrgencyClassifier.Assess(message);
+
+        Assert.Equal(Urgency.Normal, assessment.Urgency);
+        Assert.True(assessment.LanguageRead);
+    }
+
+    [Fact]
+    public void Rules_EveryLanguageOfTheRoutes_HasRulesMarkedWithTheirReview()
+    {
+        string[] routes = ["ar", "ar-Latn", "fa", "prs", "ps", "ur", "ckb", "kmr", "ti", "so", "bn", "tr", "uk", "ru", "sq", "sr", "mk", "el", "fr", "en", "es", "it", "de"];
+
+        Assert.Equal(routes.Order(StringComparer.Ordinal), UrgencyRuleSet.All.Select(r => r.Language).Order(StringComparer.Ordinal));
+        Assert.All(UrgencyRuleSet.All, r => Assert.False(string.IsNullOrWhiteSpace(r.Review)));
+        Assert.True(UrgencyClassifier.Reads("hr") && UrgencyClassifier.Reads("bs") && UrgencyClassifier.Reads("sr-Latn") && UrgencyClassifier.Reads("prs"));
+        Assert.False(UrgencyClassifier.Reads("hy"));
+
+        // An alert names the language a report was read in, never "other" for one the rules read.
+        Assert.All(UrgencyRuleSet.All, r => Assert.Equal(r.Language.Split('-')[0], Hotline.Text.LanguageTags.ForAlert(r.Language)));
+    }
+
+    [Fact]
+    public void Readme_TriageLanguageTable_ListsEveryRuleFileWithItsReview()
+    {
+        var readme = File.ReadAllText(Path.Combine(Hotline.Tests.Infrastructure.RepoPaths.Root, "README.md"));
+        var section = readme[readme.IndexOf("### Triage in every language", StringComparison.Ordinal)..];
+        var rows = System.Text.RegularExpressions.Regex.Matches(section[..section.IndexOf("\n### ", 5, StringComparison.Ordinal)], @"^\|[^|]+\| `([^`]+)` \|[^|]+\| ([^|]+) \|$", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value.Trim());
+
+        Assert.Equal(UrgencyRuleSet.All.ToDictionary(r => r.Language, r => r.Review), rows);
+    }
+
     [Fact]
     public void Languages_CoverTheHotlinesLanguages()
     {
