@@ -154,8 +154,9 @@ public static class LanguageDetector
     }
 
     // Arabizi writes a letter with a digit inside a word ("7abasouna", "sa3dona"). Codes, numbers and ids
-    // ("4ec8", "2nd", a receipt or a GUID) must not make a message Arabic: only a word of at least three letters
-    // and one or two of Arabizi's digits counts.
+    // ("4ec8", "2nd", a case number "K7QF-2M9X", a GUID) must not make a message Arabic: only a word of at least
+    // three letters, one of them a vowel, and one or two of Arabizi's digits counts, and never a word that is all
+    // hexadecimal (GUID and hash pieces are; the few Arabizi words that are, "ba3d", are outnumbered in any message).
     private static int ArabiziDigits(string folded)
     {
         var count = 0;
@@ -163,7 +164,8 @@ public static class LanguageDetector
         {
             var digits = word.Count(char.IsAsciiDigit);
             if (digits is 1 or 2 && word.Count(char.IsLetter) >= 3 && word.Length == digits + word.Count(char.IsLetter)
-                && word.Where(char.IsAsciiDigit).All(d => d is '2' or '3' or '5' or '6' or '7' or '8' or '9'))
+                && word.Where(char.IsAsciiDigit).All(d => d is '2' or '3' or '5' or '6' or '7' or '8' or '9')
+                && word.Any(c => c is 'a' or 'e' or 'i' or 'o' or 'u') && !word.All(char.IsAsciiHexDigitLower))
             {
                 count += digits;
             }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using Hotline.Functions.Texts;
 using Hotline.Text;
 using Hotline.Triage;
 
@@ -99,14 +100,6 @@ public sealed partial record AlertFacts(
     private static partial Regex Token();
 }
 
-/// <summary>An alert's wording in one language.</summary>
-internal sealed record AlertWording(
-    string Tag, string Title, string UndeliveredTitle, string UrgencyLabel, string Normal, string High, string Urgent,
-    string ChannelLabel, string WebForm, string Sms, string ReceiptLabel, string ReceivedLabel, string LanguageLabel,
-    string Unknown, string Paused, string Pointer,
-    string DigestTitle, string ReportsLabel, string SinceLabel, string DigestNote,
-    string MediaTitle, string LanguageUnread);
-
 /// <summary>
 /// Alert wording and layout. Every SMS alert to a responder is padded to one fixed length for its
 /// alphabet, so its size (and segment count, which carriers and phone bills show) says nothing about
@@ -125,33 +118,9 @@ internal static class AlertText
 
     public const string DefaultLanguage = "en";
 
-    // GSM 03.38 basic character set (no escape table: those count double).
-    private const string Gsm7 =
-        "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
-
-    public static IReadOnlyDictionary<string, AlertWording> Wordings { get; } = new Dictionary<string, AlertWording>(StringComparer.OrdinalIgnoreCase)
-    {
-        ["en"] = new("en", "HOTLINE ALERT", "HOTLINE: AN ALERT COULD NOT BE DELIVERED", "Urgency", "normal", "high", "URGENT",
-            "Channel", "web form", "SMS", "Receipt", "Received", "Language",
-            "unknown", "Tipster asked not to be contacted - do not reply.", "Open the responder tool.",
-            "HOTLINE: MANY REPORTS AT ONCE", "Reports", "Since", "Sent as one digest, not one alert each.",
-            "HOTLINE: MEDIA OF A REPORT NOT STORED", "not recognised, triage may miss words"),
-        ["fr"] = new("fr", "ALERTE HOTLINE", "HOTLINE : ALERTE NON DÉLIVRÉE", "Urgence", "normale", "élevée", "URGENTE",
-            "Canal", "formulaire web", "SMS", "Récépissé", "Arrivé le", "Langue",
-            "inconnu", "La personne a demandé qu'on ne la contacte pas - ne répondez pas.", "Ouvrez l'outil des intervenants.",
-            "HOTLINE : BEAUCOUP DE SIGNALEMENTS", "Signalements", "Depuis", "Un seul résumé au lieu d'une alerte chacun.",
-            "HOTLINE : MÉDIA D'UN SIGNALEMENT NON ENREGISTRÉ", "non reconnue, le tri peut manquer des mots"),
-        ["ar"] = new("ar", "تنبيه الخط الساخن", "الخط الساخن: تعذّر توصيل تنبيه", "الأولوية", "عادية", "مرتفعة", "عاجلة",
-            "القناة", "نموذج الويب", "رسالة نصية", "رقم الإيصال", "وقت الاستلام", "اللغة",
-            "غير معروف", "طلب المُبلّغ عدم التواصل معه - لا ترد.", "افتح أداة المستجيبين.",
-            "الخط الساخن: بلاغات كثيرة في وقت واحد", "البلاغات", "منذ", "أُرسلت في ملخص واحد بدلاً من تنبيه لكل بلاغ.",
-            "الخط الساخن: تعذّر حفظ وسائط بلاغ", "غير معروفة، قد يفوت الفرز كلمات"),
-        ["uk"] = new("uk", "СПОВІЩЕННЯ ГАРЯЧОЇ ЛІНІЇ", "ГАРЯЧА ЛІНІЯ: СПОВІЩЕННЯ НЕ ДОСТАВЛЕНО", "Терміновість", "звичайна", "висока", "НЕГАЙНО",
-            "Канал", "вебформа", "SMS", "Квитанція", "Отримано", "Мова",
-            "невідомо", "Заявник просив не контактувати з ним - не відповідайте.", "Відкрийте інструмент реагування.",
-            "ГАРЯЧА ЛІНІЯ: БАГАТО ПОВІДОМЛЕНЬ ОДНОЧАСНО", "Повідомлення", "Від", "Надіслано одним підсумком, а не окремо.",
-            "ГАРЯЧА ЛІНІЯ: МЕДІА ПОВІДОМЛЕННЯ НЕ ЗБЕРЕЖЕНО", "не розпізнано, сортування може пропустити слова"),
-    };
+    /// <summary>Alert wordings by language: the catalogue languages with an <c>alert</c> section (<c>Texts/Strings</c>).</summary>
+    public static IReadOnlyDictionary<string, AlertWording> Wordings { get; } =
+        TextCatalogue.All.Where(l => l.Alert is not null).ToDictionary(l => l.Tag, l => l.Alert!, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The responder's first listed language that has a wording; English otherwise.</summary>
     public static AlertWording WordingFor(Responder? responder)
@@ -261,7 +230,7 @@ internal static class AlertText
 
     public static int TargetLength(string text) => IsGsm7(text) ? GsmLength : Ucs2Length;
 
-    public static bool IsGsm7(string text) => text.All(c => Gsm7.Contains(c, StringComparison.Ordinal));
+    public static bool IsGsm7(string text) => SmsSegments.IsGsm7(text);
 
     public static WebhookAlert Webhook(AlertFacts facts, AlertWording wording) => new(
         facts.Kind switch { AlertKind.Alert => "alert", AlertKind.Digest => "digest", AlertKind.MediaNotStored => "media-not-stored", _ => "undelivered" },

@@ -1,6 +1,7 @@
-using Hotline.Functions.SubmitTip;
-using Hotline.Functions.TipForm;
 using Hotline.Functions.Http;
+using Hotline.Functions.SubmitTip;
+using Hotline.Functions.Texts;
+using Hotline.Functions.TipForm;
 
 namespace Hotline.Functions.Intake;
 

@@ -3,6 +3,7 @@ using System.Xml.Linq;
 using Hotline.Functions.DeleteProviderCopy;
 using Hotline.Functions.Http;
 using Hotline.Functions.Intake;
+using Hotline.Functions.Texts;
 using Hotline.Sms;
 using Hotline.Text;
 using Hotline.Tips;
@@ -72,9 +73,10 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, ProviderCopies c
             case SmsCommand.Help:
             {
                 // Someone texting HELP to a trafficking hotline may be asking for help: it is a report
-                // (stored, paged) and it is answered with what the hotline is and how to use it.
+                // (stored, paged) and it is answered with what the hotline is and how to use it. Two SMS, the
+                // receipt on its own, so the case number is whole even where the HELP text is split.
                 var helpReceipt = await sms.ReceiveAsync(inbound, SmsKind.Message, cancellationToken);
-                return TwiML(SmsReplies.For(helpReceipt!.Language).Help + " " + Acknowledgement(helpReceipt));
+                return TwiML(SmsReplies.For(helpReceipt!.Language).Help, Acknowledgement(helpReceipt));
             }
 
             case SmsCommand.Language:
@@ -85,7 +87,7 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, ProviderCopies c
             case SmsCommand.Stop or SmsCommand.Start:
                 // Twilio answers opt-out and opt-in words itself and blocks our replies: record, say nothing.
                 await sms.ReceiveAsync(inbound, SmsKeywords.Kind(command), cancellationToken);
-                return TwiML(null);
+                return TwiML();
             default:
                 var receipt = await sms.ReceiveAsync(inbound, SmsKind.Message, cancellationToken);
                 return TwiML(Acknowledgement(receipt!));
@@ -105,21 +107,24 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, ProviderCopies c
 
     private async Task<IResult> ChooseLanguageAsync(string from, string argument, CancellationToken cancellationToken)
     {
-        var chosen = argument.Length == 0 ? null : SmsReplies.Choose(argument);
+        var chosen = argument.Length == 0 ? null : TextCatalogue.Choose(argument);
         if (chosen is null)
         {
-            return TwiML(SmsReplies.Menu);
+            return TwiML([.. TextCatalogue.Menu]);
         }
 
-        await sms.SetLanguageAsync(from, chosen.Language, cancellationToken);
-        return TwiML(chosen.LanguageSet);
+        await sms.SetLanguageAsync(from, chosen.Tag, cancellationToken);
+        return TwiML(chosen.Sms.LanguageSet);
     }
 
-    /// <summary>A TwiML answer written by Twilio's library (it escapes the text). Null answers with an empty Response (no reply).</summary>
-    private static Microsoft.AspNetCore.Http.HttpResults.ContentHttpResult TwiML(string? message)
+    /// <summary>
+    /// A TwiML answer written by Twilio's library (it escapes the text): each message one SMS, sent in order; none
+    /// answers with an empty Response (no reply).
+    /// </summary>
+    private static Microsoft.AspNetCore.Http.HttpResults.ContentHttpResult TwiML(params string[] messages)
     {
         var response = new MessagingResponse();
-        if (message is not null)
+        foreach (var message in messages)
         {
             response.Message(message);
         }

@@ -1,3 +1,4 @@
+using Hotline.Functions.Texts;
 using Hotline.Sms;
 
 namespace Hotline.Functions.SmsInbound;
@@ -42,9 +43,9 @@ internal static class SmsKeywords
             return (SmsCommand.Help, string.Empty);
         }
 
-        // "LANG", and "LANG 2", "LANG: ar", "lang-2" when what follows is a choice the menu knows; and a
-        // bare menu number ("2", or "٢" from an Arabic keypad): people answer a numbered menu with the
-        // number alone, and a lone digit is no report.
+        // "LANG", and "LANG 2", "LANG: ar", "lang-2", "LANG Dari" when what follows is a choice the menu knows;
+        // and a bare menu number of one or two digits (in any script's digits, as Arabic and Persian keypads
+        // type them): people answer a numbered menu with the number alone, and a lone number is no report.
         if (text == "LANG")
         {
             return (SmsCommand.Language, string.Empty);
@@ -54,11 +55,11 @@ internal static class SmsKeywords
         {
             // A menu number that is not on the menu ("LANG 9") still means the menu: it is shown again.
             var choice = body.Trim()[4..].Trim().TrimStart(':', '-', '=').Trim();
-            var menuAnswer = SmsReplies.Choose(choice) is not null || (choice.Length is > 0 and <= 2 && choice.All(char.IsDigit));
+            var menuAnswer = TextCatalogue.Choose(choice) is not null || (choice.Length is > 0 and <= 2 && choice.All(char.IsDigit));
             return menuAnswer ? (SmsCommand.Language, choice) : (SmsCommand.None, string.Empty);
         }
 
-        if (text.Length == 1 && char.IsDigit(text[0]))
+        if (text.Length is 1 or 2 && text.All(char.IsDigit))
         {
             return (SmsCommand.Language, text);
         }

@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.RegularExpressions;
 using System.Text.Unicode;
 using Hotline.Functions.Intake;
+using Hotline.Functions.Texts;
 
 namespace Hotline.Functions.TipForm;
 
@@ -16,7 +18,7 @@ internal sealed record FormDraft(string? Message, string? Location, string? Cont
 /// <summary>Why a submission was refused, in the page's language, and the field it is about (null: the whole form).</summary>
 internal sealed record FormError(string? Field, string Text);
 
-internal static class FormPages
+internal static partial class FormPages
 {
     public const string FormPath = "/api/tips/form";
     public const string StylePath = FormPath + "/style.css";
@@ -26,17 +28,11 @@ internal static class FormPages
     public const string IconPath = FormPath + "/favicon.ico";
 
     /// <summary>
-    /// Where the quick exit goes: a weather search in the page's language on a site that is neither news nor
-    /// blocked along the routes (BBC is blocked in Iran and Russia). The query word is neutral in a history list.
+    /// Where the quick exit goes: a weather search in the page's language (<see cref="FormTexts.ExitSearch"/>) on a
+    /// site that is neither news nor blocked along the routes (BBC is blocked in Iran and Russia). The query word
+    /// is neutral in a history list.
     /// </summary>
-    public static string QuickExitUrl(string language) => "https://www.google.com/search?q=" + Uri.EscapeDataString(language switch
-    {
-        "ar" => "طقس",
-        "fa" => "هواشناسی",
-        "uk" => "погода",
-        "fr" => "météo",
-        _ => "weather",
-    });
+    public static string QuickExitUrl(FormTexts texts) => "https://www.google.com/search?q=" + Uri.EscapeDataString(texts.ExitSearch);
 
     // Keep Arabic, Persian and Cyrillic readable in the source; still escapes <, >, &, quotes.
     private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
@@ -66,17 +62,6 @@ internal static class FormPages
         body.Append("<input type=\"hidden\" name=\"idempotencyKey\" value=\"").Append(E(draft?.IdempotencyKey ?? NewIdempotencyKey())).Append("\">\n");
         body.Append("<label for=\"message\">").Append(E(t.MessageLabel)).Append("</label>\n");
         body.Append("<p class=\"hint\" id=\"message-hint\">").Append(E(t.MessageHint)).Append("</p>\n");
-        if (t.Language == FormTexts.English.Language)
-        {
-            body.Append("<ul class=\"any-language\">");
-            foreach (var (language, writing, text) in FormTexts.WriteInYourLanguage)
-            {
-                body.Append("<li lang=\"").Append(language).Append("\" dir=\"").Append(writing).Append("\">").Append(E(text)).Append("</li>");
-            }
-
-            body.Append("</ul>\n");
-        }
-
         FieldError(body, error, "message");
 
         // A right-to-left page writes right to left: dir=auto would turn an Arabic report that starts with a
@@ -144,21 +129,17 @@ internal static class FormPages
 
     private static string Invalid(FormError? error, string field) => error?.Field == field ? " aria-invalid=\"true\"" : string.Empty;
 
-    /// <summary>The emergency line, its number a link a phone can dial.</summary>
+    /// <summary>The emergency line, its number a link a phone can dial, in whichever digits the language writes 112.</summary>
     private static string Emergency(FormTexts t)
     {
         var text = E(t.Emergency);
-        foreach (var number in new[] { "112", "۱۱۲" })
-        {
-            var at = text.IndexOf(number, StringComparison.Ordinal);
-            if (at >= 0)
-            {
-                return text[..at] + "<a href=\"tel:112\">" + number + "</a>" + text[(at + number.Length)..];
-            }
-        }
-
-        return text;
+        var number = EmergencyNumber().Matches(text).FirstOrDefault(m => m.Value.Select(char.GetNumericValue).SequenceEqual([1d, 1d, 2d]));
+        return number is null ? text : text[..number.Index] + "<a href=\"tel:112\">" + number.Value + "</a>" + text[(number.Index + number.Length)..];
     }
+
+    // \d is every script's decimal digits (١١٢, ۱۱۲, ১১২), which the catalogue's languages write 112 in.
+    [GeneratedRegex(@"(?<!\d)\d{3}(?!\d)", RegexOptions.CultureInvariant)]
+    private static partial Regex EmergencyNumber();
 
     /// <summary>
     /// Every page has the same neutral title in its language: titles stay in the browser's history and
@@ -174,11 +155,13 @@ internal static class FormPages
         sb.Append("<title>").Append(E(t.PageTitle)).Append("</title>\n");
         sb.Append("<link rel=\"icon\" href=\"").Append(IconPath).Append("\">\n");
         sb.Append("<link rel=\"stylesheet\" href=\"").Append(StylePath).Append("\">\n</head>\n<body>\n");
-        sb.Append("<header>\n<div class=\"exit\">\n<a class=\"quick-exit\" id=\"quick-exit\" role=\"button\" href=\"").Append(E(QuickExitUrl(t.Language))).Append("\" rel=\"noreferrer noopener\">").Append(E(t.QuickExit)).Append("</a>\n");
+        sb.Append("<header>\n<div class=\"exit\">\n<a class=\"quick-exit\" id=\"quick-exit\" role=\"button\" href=\"").Append(E(QuickExitUrl(t))).Append("\" rel=\"noreferrer noopener\">").Append(E(t.QuickExit)).Append("</a>\n");
         // The shortcut needs the script and a keyboard: the script shows the hint where both are.
-        sb.Append("<span class=\"hint\" id=\"quick-exit-hint\" hidden>").Append(E(t.QuickExitHint)).Append("</span>\n</div>\n");
+        sb.Append("<span class=\"hint\" id=\"quick-exit-hint\" hidden>").Append(E(t.QuickExitHint)).Append("</span>\n</div>\n</header>\n");
+
+        // The switch is outside the header: 23 names wrap to several lines at 320 px, too tall to stay on screen.
         sb.Append("<nav class=\"languages\" aria-label=\"").Append(E(t.LanguageMenu)).Append("\">\n<ul>\n");
-        foreach (var other in FormTexts.All)
+        foreach (var other in TextCatalogue.All.Select(l => l.Form))
         {
             if (other.Language == t.Language)
             {
@@ -196,7 +179,7 @@ internal static class FormPages
             }
         }
 
-        sb.Append("</ul>\n</nav>\n</header>\n<main id=\"main\">\n").Append(main);
+        sb.Append("</ul>\n</nav>\n<main id=\"main\">\n").Append(main);
         sb.Append("<p class=\"private-note\">").Append(E(t.PrivateNote)).Append("</p>\n</main>\n");
         sb.Append("<script src=\"").Append(ScriptPath).Append("\"></script>\n</body>\n</html>\n");
         return sb.ToString();
@@ -206,20 +189,21 @@ internal static class FormPages
 
     private static string NewIdempotencyKey() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
-    // The header stays in view only where there is room: on a short or zoomed screen a sticky header would
-    // cover the field being typed in (WCAG 2.4.11). Language links are inline blocks with margins, not flex gaps,
-    // so old engines (KaiOS, Opera Mini) do not run them together.
+    // The header (the exit) stays in view only where there is room: on a short or zoomed screen a sticky header
+    // would cover the field being typed in (WCAG 2.4.11). Language links are inline blocks with margins, not flex
+    // gaps, so old engines (KaiOS, Opera Mini) do not run them together.
     public const string Style = """
         *{box-sizing:border-box}
-        html{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans Arabic","Noto Sans Ethiopic",Tahoma,sans-serif;font-size:18px;line-height:1.5;color:#1b1b1b;background:#fff}
+        html{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans Arabic","Noto Sans Ethiopic","Noto Sans Bengali",Tahoma,sans-serif;font-size:18px;line-height:1.5;color:#1b1b1b;background:#fff}
         body{margin:0 auto;max-width:40rem;padding:0 1rem 2rem}
-        header{background:#fff;padding:.5rem 0;border-bottom:1px solid #ddd;overflow:hidden}
-        @media (min-height:34rem){header{position:sticky;top:0;z-index:1}html{scroll-padding-top:9rem}}
+        header{background:#fff;padding:.5rem 0;overflow:hidden}
+        @media (min-height:34rem){header{position:sticky;top:0;z-index:1}html{scroll-padding-top:6rem}}
         .quick-exit{display:inline-block;padding:.6rem 1rem;background:#b00020;color:#fff;font-weight:700;text-decoration:none;border-radius:.4rem;box-shadow:0 2px 6px rgba(0,0,0,.3)}
         .quick-exit:focus,.quick-exit:hover{background:#7a0016;outline:3px solid #000}
         .exit{display:block;margin-bottom:.35rem}
         .exit .hint{display:block;margin:.15rem 0 0;font-size:.8rem}
         .exit .hint[hidden]{display:none}
+        .languages{padding:0 0 .4rem;border-bottom:1px solid #ddd;font-size:.9rem}
         .languages ul{list-style:none;margin:0;padding:0}
         .languages li{display:inline-block;margin:0 .9rem .2rem 0}
         [dir=rtl] .languages li{margin:0 0 .2rem .9rem}
@@ -231,7 +215,6 @@ internal static class FormPages
         .emergency a{color:inherit}
         label{display:block;font-weight:600;margin-top:1rem}
         .hint{margin:.1rem 0 .3rem;color:#555;font-size:.9rem}
-        .any-language{margin:0 0 .3rem;padding:0;list-style:none;color:#555;font-size:.9rem}
         textarea,input[type=text]{display:block;width:100%;font:inherit;padding:.5rem;border:2px solid #555;border-radius:.3rem;margin-top:.25rem}
         textarea:focus,input:focus{outline:3px solid #0b4f9c;outline-offset:1px}
         [aria-invalid=true]{border-color:#b00020}

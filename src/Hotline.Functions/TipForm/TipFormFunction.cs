@@ -1,6 +1,7 @@
 using Hotline.Functions.Http;
 using Hotline.Functions.Intake;
 using Hotline.Functions.SubmitTip;
+using Hotline.Functions.Texts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 
@@ -49,7 +50,7 @@ internal static class TipFormFunction
     /// <summary>The form in the language the query names, filled with the posted draft (its idempotency key too).</summary>
     private static async Task<IResult> SwitchLanguageAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (!(request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) ?? false))
+        if (!TipRequestReader.IsForm(request))
         {
             return TypedResults.StatusCode(StatusCodes.Status415UnsupportedMediaType);
         }

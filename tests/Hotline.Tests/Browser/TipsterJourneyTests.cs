@@ -197,7 +197,7 @@ public sealed class TipsterJourneyTests(AzuriteFixture azurite, BrowserFixture b
         var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(app.BaseAddress, "/api/tips/form?lang=ar").ToString());
         var key = await page.Locator("input[name=idempotencyKey]").InputValueAsync();
-        var texts = Hotline.Functions.TipForm.FormTexts.For("ar");
+        var texts = Hotline.Functions.Texts.FormTexts.For("ar");
         var draft = "أخذوا جوازات سفرنا في المزرعة\nونحن عشرة";
 
         // Blank (spaces pass `required`): 400, the error next to the field.

@@ -1,4 +1,5 @@
 using System.Net;
+using Hotline.Functions.Texts;
 using Hotline.Tests.Infrastructure;
 
 namespace Hotline.Tests.Intake;
@@ -119,11 +120,15 @@ public sealed class TipFormTests(AzuriteFixture azurite) : IAsyncLifetime
 
     [Theory]
     [InlineData("fr;q=0.2, ar;q=0.9", "ar")]
-    [InlineData("de, uk;q=0.5, fr;q=0.4", "uk")]
-    [InlineData("prs", "fa")]
-    [InlineData("fa-AF, en;q=0.1", "fa")]
+    [InlineData("hy, uk;q=0.5, fr;q=0.4", "uk")]
+    [InlineData("prs", "prs")]
+    [InlineData("fa-AF, en;q=0.1", "prs")]
     [InlineData("ar;q=0, fr;q=0.3", "fr")]
-    [InlineData("ps, ur;q=0.9", "en")]
+    [InlineData("ps, ur;q=0.9", "ps")]
+    [InlineData("bs-BA, de;q=0.8", "sr-Latn")]
+    [InlineData("sr, en;q=0.5", "sr-Cyrl")]
+    [InlineData("ku-Arab-IQ", "ckb")]
+    [InlineData("hy, ka;q=0.9", "en")]
     public async Task Form_AcceptLanguage_PicksTheMostPreferredLanguageItHas(string acceptLanguage, string expected)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/");
@@ -135,19 +140,24 @@ public sealed class TipFormTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Form_English_TellsReadersOfLanguagesItLacksThatTheyMayWriteInTheirOwn()
+    public async Task Form_LanguageSwitch_OffersEveryCatalogueLanguageNamedInItself()
     {
         var html = await App.Http.GetStringAsync(new Uri("/api/tips/form?lang=en", UriKind.Relative), Ct);
 
-        foreach (var line in new[] { "lang=\"ps\" dir=\"rtl\">په خپله ژبه", "lang=\"ur\" dir=\"rtl\">آپ اپنی زبان", "lang=\"ckb\"", "lang=\"kmr\"", "lang=\"ti\" dir=\"ltr\">ብቋንቋኹም", "lang=\"ru\" dir=\"ltr\">Можно писать" })
+        foreach (var language in TextCatalogue.All.Skip(1))
         {
-            Assert.Contains(line, html, StringComparison.Ordinal);
+            var dir = language.RightToLeft ? "rtl" : "ltr";
+            // Buttons that post the draft along, so switching language does not lose what was typed.
+            Assert.Contains($"?lang={language.Tag}\" lang=\"{language.Tag}\" dir=\"{dir}\">{language.NativeName}</button>", html, StringComparison.Ordinal);
         }
 
+        Assert.Contains("<span aria-current=\"page\" lang=\"en\" dir=\"ltr\">English</span>", html, StringComparison.Ordinal);
         Assert.Contains("<a href=\"tel:112\">112</a>", html, StringComparison.Ordinal);
         Assert.Contains("<title>Contact form</title>", html, StringComparison.Ordinal);
         Assert.Contains("aria-label=\"Language\"", html, StringComparison.Ordinal);
+        Assert.Contains("Write in any language.", html, StringComparison.Ordinal);
         Assert.Contains("aria-label=\"اللغة\"", await App.Http.GetStringAsync(new Uri("/api/tips/form?lang=ar", UriKind.Relative), Ct), StringComparison.Ordinal);
+        Assert.Contains("<a href=\"tel:112\">۱۱۲</a>", await App.Http.GetStringAsync(new Uri("/api/tips/form?lang=fa", UriKind.Relative), Ct), StringComparison.Ordinal);
     }
 
     [Theory]

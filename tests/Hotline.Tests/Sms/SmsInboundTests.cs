@@ -4,6 +4,7 @@ using System.Xml.Linq;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues;
+using Hotline.Functions.Texts;
 using Hotline.Tests.Infrastructure;
 using Hotline.Tests.Intake;
 using Hotline.Tips;
@@ -181,6 +182,29 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         Assert.True(reply.Length <= (gsm ? 160 : 70), $"'{reply}' is {reply.Length} characters: more than one segment");
     }
 
+    /// <summary>
+    /// Every catalogue language but English (above): the first of its triage examples (signs of exploitation,
+    /// <c>Triage/Examples</c>) that the detector reads as that language, and the reply that language's receipt.
+    /// </summary>
+    public static TheoryData<string> CatalogueLanguages() => new(TextCatalogue.Order.Skip(1));
+
+    [Theory]
+    [MemberData(nameof(CatalogueLanguages))]
+    public async Task Sms_FirstMessageInACatalogueLanguage_RepliesInItInOneSegment(string tag)
+    {
+        var file = tag switch { "sr-Latn" or "sr-Cyrl" => "sr", _ => tag };
+        using var examples = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "tests", "Hotline.Tests", "Triage", "Examples", file + ".json"), Ct));
+        var message = examples.RootElement.GetProperty("high").EnumerateArray().Select(e => e.GetString()!)
+            .FirstOrDefault(m => TextCatalogue.Find(Hotline.Text.LanguageDetector.Detect(m))?.Tag == tag);
+        Assert.True(message is not null, $"none of the {file} examples is detected as {tag}");
+
+        var (_, reply) = await SendAsync(App, NewPhone(), message + " " + Guid.NewGuid());
+
+        Assert.NotNull(reply);
+        Assert.StartsWith(TextCatalogue.Find(tag)!.Sms.Received.Split("{0}")[0], reply, StringComparison.Ordinal);
+        Assert.Equal(1, SmsSegments.Count(reply));
+    }
+
     [Fact]
     public async Task Sms_StopThenStart_PausesContactAndTellsRespondersOnce()
     {
@@ -263,6 +287,23 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         Assert.Contains("2 العربية", menu, StringComparison.Ordinal);
         Assert.Equal("اللغة: العربية", chosen);
         Assert.StartsWith("وصلنا. رقم القضية", ack, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sms_LangMenu_NamesEveryLanguageInItselfInOneSegmentMessages()
+    {
+        var parameters = Params(NewPhone(), "LANG");
+        using var response = await PostAsync(App, parameters, await SignAsync(parameters));
+        var messages = await MessagesOfAsync(response);
+
+        Assert.True(messages.Count > 1, "23 languages do not fit one segment");
+        Assert.All(messages, m => Assert.Equal(1, SmsSegments.Count(m)));
+        Assert.StartsWith("LANG + 1 English, 2 العربية", messages[0], StringComparison.Ordinal);
+        var menu = string.Join(", ", messages);
+        foreach (var (language, number) in TextCatalogue.All.Select((l, i) => (l, i + 1)))
+        {
+            Assert.Contains($"{number} {language.NativeName}", menu, StringComparison.Ordinal);
+        }
     }
 
     [Theory]
@@ -635,7 +676,13 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
     [InlineData("٢", "اللغة: العربية")]
     [InlineData("۳", "زبان: فارسی")]
     [InlineData("Lang-4", "Мова: українська")]
-    [InlineData("LANG 9", "LANG + 1 English")]
+    [InlineData("LANG 9", "زبان: دری")]
+    [InlineData("lang dari", "زبان: دری")]
+    [InlineData("LANG کوردی", "زمان: کوردیی سۆرانی")]
+    [InlineData("lang српски", "Језик: српски.")]
+    [InlineData("LANG 24", "LANG + 1 English")]
+    [InlineData("١٢", "زمان: کوردیی سۆرانی")]
+    [InlineData("99", "LANG + 1 English")]
     public async Task Sms_LanguageChoice_AcceptsTheWaysPeopleAnswerTheMenu(string message, string expectedStart)
     {
         var before = await CountBlobsAsync();
@@ -730,14 +777,24 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         return (response.StatusCode, await ReplyOfAsync(response));
     }
 
-    /// <summary>Parses the TwiML (it must be well-formed XML) and returns the reply text, or null for an empty Response.</summary>
+    /// <summary>
+    /// Parses the TwiML (it must be well-formed XML) and returns the reply text, or null for an empty Response;
+    /// a reply of several SMS (the LANG menu) comes back one per line.
+    /// </summary>
     private static async Task<string?> ReplyOfAsync(HttpResponseMessage response)
+    {
+        var messages = await MessagesOfAsync(response);
+        return messages.Count == 0 ? null : string.Join('\n', messages);
+    }
+
+    private static async Task<List<string>> MessagesOfAsync(HttpResponseMessage response)
     {
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/xml", response.Content.Headers.ContentType?.MediaType);
         var xml = XDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         Assert.Equal("Response", xml.Root!.Name.LocalName);
-        return xml.Root.Element("Message")?.Value;
+        Assert.All(xml.Root.Elements(), e => Assert.Equal("Message", e.Name.LocalName));
+        return [.. xml.Root.Elements().Select(e => e.Value)];
     }
 
     private async Task<TestApp> StartAppAsync(TimeSpan window, Action<IServiceCollection, IConfiguration>? configureServices = null, Dictionary<string, string?>? settings = null)

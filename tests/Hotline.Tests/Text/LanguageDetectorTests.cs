@@ -48,6 +48,9 @@ public sealed class LanguageDetectorTests
     [Theory]
     [InlineData("Help now, they locked us in the farm house 3f2a7b1c-9d4e-4ec8-b5a2-7c9e3d1f0a6b")]
     [InlineData("They are in room 7b and 3c, the 2nd floor")]
+    [InlineData("Language is the problem, we cannot speak to the police 9a7fe3d2-a7be-4c5d-8e2f-be7a9c3d5e6f")]
+    [InlineData("We are in another place now, they took us there at night 0b7aef21-3e9d-4a5c-9f7e-a2d3c5e7f9ab")]
+    [InlineData("It is me again about case K7QF-2M9X-4TJD, they moved us")]
     public void Detect_CodesWithDigits_AreNotTakenForArabizi(string message)
     {
         Assert.Equal("en", LanguageDetector.Detect(message));

@@ -1,0 +1,85 @@
+using System.Text.Json.Serialization;
+
+namespace Hotline.Functions.Texts;
+
+/// <summary>
+/// The web form's words in one language (the <c>form</c> section of its catalogue file). Every key is
+/// required: a file missing one stops start-up, and the catalogue tests name it.
+/// </summary>
+internal sealed record FormTexts : CatalogueSection
+{
+    [JsonIgnore]
+    public string Direction => RightToLeft ? "rtl" : "ltr";
+
+    public required string Title { get; init; }
+
+    public required string Intro { get; init; }
+
+    public required string Emergency { get; init; }
+
+    public required string WhatHappens { get; init; }
+
+    public required string MessageLabel { get; init; }
+
+    public required string MessageHint { get; init; }
+
+    public required string LocationLabel { get; init; }
+
+    public required string ContactLabel { get; init; }
+
+    public required string ContactHint { get; init; }
+
+    public required string Submit { get; init; }
+
+    public required string QuickExit { get; init; }
+
+    public required string QuickExitHint { get; init; }
+
+    /// <summary>One everyday word ("weather") the quick exit searches for, so the history shows nothing of note.</summary>
+    public required string ExitSearch { get; init; }
+
+    public required string ThankYouTitle { get; init; }
+
+    public required string ReceiptIntro { get; init; }
+
+    public required string ReceiptKeep { get; init; }
+
+    public required string ErrorTitle { get; init; }
+
+    public required string ErrorBack { get; init; }
+
+    public required string ErrorMessageMissing { get; init; }
+
+    public required string ErrorMessageTooLong { get; init; }
+
+    public required string ErrorInvalid { get; init; }
+
+    public required string ErrorTooLarge { get; init; }
+
+    public required string ErrorTooMany { get; init; }
+
+    public required string ErrorUnavailable { get; init; }
+
+    public required string PageTitle { get; init; }
+
+    public required string PrivateNote { get; init; }
+
+    public required string Sending { get; init; }
+
+    public required string LanguageMenu { get; init; }
+
+    public required string NextSteps { get; init; }
+
+    /// <summary>"You can also text the hotline at {0}": <c>{0}</c> is the hotline's number.</summary>
+    public required string TextUs { get; init; }
+
+    public required string ErrorSummary { get; init; }
+
+    public static FormTexts English => TextCatalogue.English.Form;
+
+    /// <summary>The texts for a requested language (<c>ar</c>, <c>fa-AF</c>, <c>sr</c> ...), English when there are none.</summary>
+    public static FormTexts For(string? language) => (TextCatalogue.Find(language) ?? TextCatalogue.English).Form;
+
+    /// <summary>The catalogue language an Accept-Language header prefers most (q-values honoured, <c>q=0</c> refused), if any.</summary>
+    public static FormTexts? FromAcceptLanguage(string? header) => TextCatalogue.FromAcceptLanguage(header)?.Form;
+}
