@@ -5,6 +5,7 @@ using Hotline.Functions.Hosting;
 using Hotline.Functions.Http;
 using Hotline.Functions.Intake;
 using Hotline.Functions.SweepUntriaged;
+using Hotline.Functions.Telemetry;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,7 @@ public static class HotlineApp
         configure?.Invoke(builder);
         HostingMode.ConfigureStandaloneUrls(builder);
         AddServices(builder.Services, builder.Configuration, new HostingMode(HostKind.Standalone, VerifyOnly: false, args));
+        builder.Services.AddHotlineTelemetry(builder.Logging, builder.Configuration, worker: false);
         builder.Services.AddProblemDetails();
         return builder;
     }
@@ -54,6 +56,7 @@ public static class HotlineApp
         builder.ConfigureFunctionsWebApplication();
         AddConfiguration(builder.Configuration, builder.Logging);
         AddServices(builder.Services, builder.Configuration, mode);
+        builder.Services.AddHotlineTelemetry(builder.Logging, builder.Configuration, worker: true);
         builder.UseMiddleware<WorkerHttpMiddleware>();
         if (mode.VerifyOnly)
         {

@@ -1,4 +1,5 @@
 using Hotline.Cases;
+using Hotline.Diagnostics;
 using Hotline.Triage;
 using Microsoft.Extensions.Logging;
 
@@ -83,6 +84,7 @@ public sealed partial class TipIntake(ReportStore reports, CaseStore cases, Untr
             new TriageMessage(tipId.ToString(), submission.Channel, urgency, receivedAt, submission.Language, submission.ContactPaused == true ? true : null, assessment.LanguageRead ? null : true),
             cancellationToken).ConfigureAwait(false);
         Log.Accepted(logger, tipId.ToString(), submission.Channel, urgency);
+        HotlineMetrics.ReportAccepted(submission.Channel);
         return new IntakeReceipt(tipId, urgency, receivedAt);
     }
 

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Hotline.Diagnostics;
 using Hotline.Functions.Hosting;
+using Hotline.Storage;
 using Hotline.Tips;
 using Hotline.Triage;
 using Hotline.Twilio;
@@ -207,6 +209,7 @@ internal sealed partial class TriageDispatcher(
 
         var facts = triage is null ? AlertFacts.ForUnreadable(message.Id, ReadReceipt(message.Body)) : AlertFacts.ForUndelivered(triage);
         Log.Undelivered(logger, facts.Receipt, message.Id);
+        HotlineMetrics.PoisonMessage(StorageNames.TriagePoisonQueue);
         await DeliverAsync(facts, AlertRouting.Notice(roster.Value.Responders, facts.Urgency), cancellationToken);
         if (triage is not null)
         {
@@ -438,6 +441,16 @@ internal sealed partial class TriageDispatcher(
         }
     }
 
+    /// <summary>Counts a delivery; a report's first alert sent also records how long it took from arrival.</summary>
+    private static void Measure(AlertFacts facts, string channel, string outcome)
+    {
+        HotlineMetrics.AlertDelivery(channel, outcome);
+        if (outcome == "sent" && facts.Kind == AlertKind.Alert)
+        {
+            HotlineMetrics.AlertLatency(facts.ReceivedAt, TimeProvider.System);
+        }
+    }
+
     private async Task<SendResult> SendSmsAsync(AlertFacts facts, Responder responder, string phone, string body, CancellationToken cancellationToken)
     {
         // Urgent alerts and undelivered-alert notices go ahead of ordinary alerts waiting for an SMS slot.
@@ -447,16 +460,19 @@ internal sealed partial class TriageDispatcher(
         if (result.Succeeded)
         {
             Log.Sent(logger, facts.Kind, facts.LedgerKey, responder.Label, SmsChannel);
+            Measure(facts, SmsChannel, "sent");
             return new SendResult(Outcome.Delivered);
         }
 
         if (result.IsTransient)
         {
             Log.SendFailed(logger, facts.LedgerKey, responder.Label, SmsChannel, $"HTTP {(int)result.Status}, Twilio error {result.ErrorCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}");
+            Measure(facts, SmsChannel, "failed");
             return new SendResult(Outcome.Failed);
         }
 
         Log.Refused(logger, facts.LedgerKey, responder.Label, SmsChannel, (int)result.Status, result.ErrorCode ?? 0);
+        Measure(facts, SmsChannel, "refused");
         return new SendResult(Outcome.Refused, (int)result.Status, result.ErrorCode ?? 0);
     }
 
@@ -467,16 +483,19 @@ internal sealed partial class TriageDispatcher(
         if (code is >= 200 and < 300)
         {
             Log.Sent(logger, facts.Kind, facts.LedgerKey, responder.Label, WebhookChannel);
+            Measure(facts, WebhookChannel, "sent");
             return new SendResult(Outcome.Delivered);
         }
 
         if (status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || code >= 500)
         {
             Log.SendFailed(logger, facts.LedgerKey, responder.Label, WebhookChannel, $"HTTP {code}");
+            Measure(facts, WebhookChannel, "failed");
             return new SendResult(Outcome.Failed);
         }
 
         Log.Refused(logger, facts.LedgerKey, responder.Label, WebhookChannel, code, 0);
+        Measure(facts, WebhookChannel, "refused");
         return new SendResult(Outcome.Refused, code);
     }
 

@@ -1,8 +1,10 @@
 using System.Text.Json;
+using Hotline.Diagnostics;
 using Hotline.Functions.DeleteProviderCopy;
 using Hotline.Functions.DispatchTriage;
 using Hotline.Functions.Hosting;
 using Hotline.Sms;
+using Hotline.Storage;
 using Hotline.Tips;
 using Hotline.Twilio;
 using Microsoft.Extensions.Options;
@@ -103,6 +105,7 @@ internal sealed partial class MediaFetcher(
         }
 
         Log.Poisoned(logger, job.TipId, message.Id);
+        HotlineMetrics.PoisonMessage(StorageNames.MediaQueue + StorageNames.PoisonSuffix);
         await services.GetRequiredService<TriageDispatcher>().NotifyMediaNotStoredAsync(
             AlertFacts.ForMediaNotStored(job.TipId, job.Sequence, job.Urgency, job.ReceivedAt, job.Language), cancellationToken).ConfigureAwait(false);
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Xml.Linq;
+using Hotline.Diagnostics;
 using Hotline.Functions.DeleteProviderCopy;
 using Hotline.Functions.Http;
 using Hotline.Functions.Intake;
@@ -60,6 +61,7 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, ProviderCopies c
         {
             // Not stored: a 503 makes Twilio retry (with connection overrides, see README), and the
             // same MessageSid then finishes what this request started.
+            HotlineMetrics.IntakeUnavailable(Channel.Sms);
             request.HttpContext.Response.Headers.RetryAfter = IntakeResponses.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             return TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable);
         }

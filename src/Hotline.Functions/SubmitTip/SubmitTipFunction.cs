@@ -1,3 +1,4 @@
+using Hotline.Diagnostics;
 using Hotline.Functions.Intake;
 using Hotline.Text;
 using Hotline.Tips;
@@ -45,6 +46,7 @@ internal sealed class SubmitTipFunction(TipIntake intake, IOptions<TwilioOptions
         }
         catch (Exception ex) when (ex is IntakeUnavailableException || deadline.Passed(ex))
         {
+            HotlineMetrics.IntakeUnavailable(Channel.Web);
             return IntakeResponses.Unavailable(request, fields.FromForm ? fields.Language : null);
         }
         catch (IdempotencyConflictException)

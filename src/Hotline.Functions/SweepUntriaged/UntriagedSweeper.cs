@@ -1,3 +1,4 @@
+using Hotline.Diagnostics;
 using Hotline.Functions.Hosting;
 using Hotline.Tips;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -39,6 +40,7 @@ internal sealed partial class UntriagedSweeper(UntriagedAlerts untriaged, Triage
         if (requeued > 0 || unreadable > 0)
         {
             Log.Swept(logger, requeued, waiting, unreadable, options.Value.Grace);
+            HotlineMetrics.SweeperRequeued(requeued);
         }
         else
         {

@@ -95,11 +95,7 @@ public abstract class DispatchTestBase(OwnAzurite storage) : IAsyncLifetime
         settings["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.200";
         settings["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:00";
         settings["AzureFunctionsJobHost:extensions:queues:maxDequeueCount"] = "3";
-        settings["Twilio:AccountSid"] = TwilioStub.AccountSid;
-        settings["Twilio:AuthToken"] = TwilioStub.AuthToken;
-        settings["Twilio:PhoneNumber"] = TwilioStub.FromNumber;
-        settings["Twilio:ApiBaseUrl"] = Stub.BaseAddress.ToString();
-        settings["Twilio:MessagesPerSecond"] = "100";
+        Stub.Configure(settings);
         settings["Hotline:Dispatch:Http:AttemptTimeout"] = "00:00:00.300";
         settings["Hotline:Dispatch:Http:TotalTimeout"] = "00:00:05";
         settings["Hotline:Dispatch:Http:MaxRetries"] = "3";

@@ -105,6 +105,24 @@ public sealed class TwilioStub : IAsyncDisposable
         return $"https://api.twilio.com/2010-04-01/Accounts/{AccountSid}/Messages/{messageSid}/Media/{mediaSid}";
     }
 
+    /// <summary>
+    /// Points an app's Twilio settings at this stub: its account, token and number, sends paced fast, and webhooks
+    /// signed for <paramref name="webhookBase"/> when one is given.
+    /// </summary>
+    public void Configure(IDictionary<string, string?> settings, string? webhookBase = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings["Twilio:AccountSid"] = AccountSid;
+        settings["Twilio:AuthToken"] = AuthToken;
+        settings["Twilio:PhoneNumber"] = FromNumber;
+        settings["Twilio:ApiBaseUrl"] = BaseAddress.ToString();
+        settings["Twilio:MessagesPerSecond"] = "100";
+        if (webhookBase is not null)
+        {
+            settings["Twilio:WebhookBaseUrl"] = webhookBase;
+        }
+    }
+
     public static string NewMessageSid(string prefix = "SM") => prefix + Guid.NewGuid().ToString("N");
 
     public IReadOnlyList<StubRequest> Deletes => Requests.Where(r => r.IsMessageDelete).ToList();

@@ -33,12 +33,7 @@ public sealed class TipToAlertTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         settings["AzureWebJobs:DispatchTriage:Disabled"] = "false";
         settings["AzureWebJobs:DispatchTriagePoison:Disabled"] = "false";
         settings["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.500";
-        settings["Twilio:AccountSid"] = TwilioStub.AccountSid;
-        settings["Twilio:AuthToken"] = TwilioStub.AuthToken;
-        settings["Twilio:PhoneNumber"] = TwilioStub.FromNumber;
-        settings["Twilio:ApiBaseUrl"] = Twilio.BaseAddress.ToString();
-        settings["Twilio:WebhookBaseUrl"] = PublicBase;
-        settings["Twilio:MessagesPerSecond"] = "100";
+        Twilio.Configure(settings, PublicBase);
         settings["Responders:0:Name"] = "On call";
         settings["Responders:0:Phone"] = ResponderPhone;
         _app = await TestApp.StartAsync(settings, cancellationToken: Ct);

@@ -70,9 +70,10 @@ public sealed class TestApp : IAsyncDisposable
         IDictionary<string, string?> settings,
         LogCapture? logs = null,
         Action<IServiceCollection, IConfiguration>? configureServices = null,
+        Action<IServiceCollection>? afterApp = null,
         CancellationToken cancellationToken = default)
     {
-        var app = await StartBeforeStorageIsReadyAsync(settings, logs, configureServices, cancellationToken);
+        var app = await StartBeforeStorageIsReadyAsync(settings, logs, configureServices, afterApp, cancellationToken);
         var storage = app.Services.GetServices<IHostedService>().OfType<StorageInitializer>().Single();
         try
         {
@@ -92,15 +93,19 @@ public sealed class TestApp : IAsyncDisposable
         IDictionary<string, string?> settings,
         LogCapture? logs = null,
         Action<IServiceCollection, IConfiguration>? configureServices = null,
+        Action<IServiceCollection>? afterApp = null,
         CancellationToken cancellationToken = default)
     {
-        var app = Build(settings, logs ??= new LogCapture(), configureServices);
+        var app = Build(settings, logs ??= new LogCapture(), configureServices, afterApp);
         await app.StartAsync(cancellationToken);
         return new TestApp(app, logs);
     }
 
-    /// <summary>Builds without starting: for tests that expect start-up to fail.</summary>
-    public static WebApplication Build(IDictionary<string, string?> settings, LogCapture logs, Action<IServiceCollection, IConfiguration>? configureServices = null)
+    /// <summary>
+    /// Builds without starting: for tests that expect start-up to fail. <paramref name="afterApp"/> registers after
+    /// the app's own services, as an exporter must come after the app's telemetry processors.
+    /// </summary>
+    public static WebApplication Build(IDictionary<string, string?> settings, LogCapture logs, Action<IServiceCollection, IConfiguration>? configureServices = null, Action<IServiceCollection>? afterApp = null)
     {
         var builder = HotlineApp.CreateBuilder(["--urls", "http://127.0.0.1:0"], b =>
         {
@@ -110,6 +115,7 @@ public sealed class TestApp : IAsyncDisposable
             b.Logging.AddFilter<LogCapture>("Hotline", LogLevel.Trace);
             configureServices?.Invoke(b.Services, b.Configuration);
         });
+        afterApp?.Invoke(builder.Services);
         return HotlineApp.Build(builder);
     }
 
