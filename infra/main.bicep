@@ -1,6 +1,7 @@
 // Hotline on Azure: a Flex Consumption Function App running the .NET isolated worker, its storage, two
 // Key Vaults and monitoring. Everything authenticates with one user-assigned identity; the storage
-// account takes no shared keys. Deploy with `az deployment group create` (see README, "Deploying to Azure").
+// account takes no shared keys. Deploy with `azd up` (azure.yaml; parameters from main.parameters.json and the
+// azd environment; see README, "Deploying to Azure").
 targetScope = 'resourceGroup'
 
 @description('Short name of this deployment: lowercase letters, digits and single hyphens (e.g. "hotline-balkans"); names every resource together with a hash of the resource group.')
@@ -48,14 +49,28 @@ param instanceMemoryMB int = 2048
 @maxValue(730)
 param logRetentionInDays int = 30
 
+@description('E-mail addresses the alert rules notify (the on-call engineers).')
+param alertEmails array = []
+
+@description('Phones the alert rules text, as { countryCode: \'44\', phoneNumber: \'7700900123\' }.')
+param alertSmsReceivers array = []
+
+@description('DispatchTriage failures in 15 minutes that raise an alert (each failure is retried; a few are normal in a Twilio outage).')
+@minValue(1)
+param dispatchFailureThreshold int = 3
+
 @description('Tags on every resource.')
 param tags object = {}
 
 // Resource names take lowercase letters and digits (storage) or single hyphens (the rest).
 var baseName = toLower(environmentName)
-var suffix = uniqueString(subscription().id, resourceGroup().id, baseName)
-var allTags = union(tags, { 'hotline-environment': baseName })
-var functionAppName = 'func-${baseName}-${suffix}'
+// azd's naming: one token per subscription, group, environment and region.
+var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, baseName, location))
+// azd passes lists through one environment value each: an unset one arrives as an empty entry.
+var responders = filter(responderPrincipalIds, id => !empty(id))
+var emails = filter(alertEmails, email => !empty(email))
+var allTags = union(tags, { 'azd-env-name': environmentName, 'hotline-environment': baseName })
+var functionAppName = 'func-${baseName}-${resourceToken}'
 var deploymentContainerName = 'app-package'
 
 // Built-in role definitions (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
@@ -70,7 +85,7 @@ var roles = {
 }
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
-  name: 'id-${baseName}-${suffix}'
+  name: 'id-${baseName}-${resourceToken}'
   location: location
   tags: allTags
 }
@@ -78,7 +93,7 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' 
 // ---------------------------------------------------------------- storage
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
-  name: take('st${replace(baseName, '-', '')}${suffix}', 24)
+  name: take('st${replace(baseName, '-', '')}${resourceToken}', 24)
   location: location
   tags: allTags
   kind: 'StorageV2'
@@ -189,7 +204,7 @@ resource storageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
 // The responders' tool (hotline tips ...) reads reports and case records, writes notes, replies, statuses and
 // the audit log, and purges cases: blob data only, no queues, no keys to the account.
 resource responderStorageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
-  for principalId in responderPrincipalIds: {
+  for principalId in responders: {
     name: guid(storage.id, principalId, roles.storageBlobDataContributor)
     scope: storage
     properties: {
@@ -204,7 +219,7 @@ resource responderStorageRoles 'Microsoft.Authorization/roleAssignments@2022-04-
 // The app's secrets: Twilio--AuthToken, Hotline--PhonePepper, Responders (the roster as JSON). The app
 // reads every enabled secret here at start-up (Hotline__KeyVaultUri); operators set them after deployment.
 resource appVault 'Microsoft.KeyVault/vaults@2023-07-01' = {
-  name: take('kv-${baseName}-${suffix}', 24)
+  name: take('kv-${baseName}-${resourceToken}', 24)
   location: location
   tags: allTags
   properties: {
@@ -243,7 +258,7 @@ resource appVaultOperator 'Microsoft.Authorization/roleAssignments@2022-04-01' =
 // The responders' private key lives in a vault of its own, and the app's identity has no role on it:
 // the intake side must never be able to read what it stored, even if the app were compromised.
 resource responderVault 'Microsoft.KeyVault/vaults@2023-07-01' = {
-  name: take('kvr-${baseName}-${suffix}', 24)
+  name: take('kvr-${baseName}-${resourceToken}', 24)
   location: location
   tags: allTags
   properties: {
@@ -261,7 +276,7 @@ resource responderVault 'Microsoft.KeyVault/vaults@2023-07-01' = {
 }
 
 resource responderVaultReaders 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
-  for principalId in responderPrincipalIds: {
+  for principalId in responders: {
     name: guid(responderVault.id, principalId, roles.keyVaultSecretsUser)
     scope: responderVault
     properties: {
@@ -274,7 +289,7 @@ resource responderVaultReaders 'Microsoft.Authorization/roleAssignments@2022-04-
 // ---------------------------------------------------------------- monitoring
 
 resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
-  name: 'log-${baseName}-${suffix}'
+  name: 'log-${baseName}-${resourceToken}'
   location: location
   tags: allTags
   properties: {
@@ -286,7 +301,7 @@ resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
 }
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
-  name: 'appi-${baseName}-${suffix}'
+  name: 'appi-${baseName}-${resourceToken}'
   location: location
   tags: allTags
   kind: 'web'
@@ -309,10 +324,143 @@ resource appInsightsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-0
   }
 }
 
+// ---------------------------------------------------------------- alert rules
+// On the app's own metrics (meter "Hotline", exported to customMetrics: see README, "Telemetry") and the
+// host's request records. Each rule names what it means in its description; the runbook says what to do.
+
+resource onCall 'Microsoft.Insights/actionGroups@2023-01-01' = {
+  name: 'ag-${baseName}-${resourceToken}'
+  location: 'global'
+  tags: allTags
+  properties: {
+    groupShortName: 'hotline'
+    enabled: true
+    emailReceivers: [for (email, i) in emails: {
+      name: 'email-${i}'
+      emailAddress: email
+      useCommonAlertSchema: true
+    }]
+    smsReceivers: [for (sms, i) in alertSmsReceivers: {
+      name: 'sms-${i}'
+      countryCode: sms.countryCode
+      phoneNumber: sms.phoneNumber
+    }]
+  }
+}
+
+// The standard availability test behind the health rule: GET /api/health from five regions every 5 minutes.
+resource healthTest 'Microsoft.Insights/webtests@2022-06-15' = {
+  name: 'health-${baseName}-${resourceToken}'
+  location: location
+  tags: union(allTags, { 'hidden-link:${appInsights.id}': 'Resource' })
+  kind: 'standard'
+  properties: {
+    SyntheticMonitorId: 'health-${baseName}-${resourceToken}'
+    Name: 'health'
+    Enabled: true
+    Frequency: 300
+    Timeout: 30
+    Kind: 'standard'
+    RetryEnabled: true
+    Locations: [
+      { Id: 'emea-nl-ams-azr' }
+      { Id: 'emea-gb-db3-azr' }
+      { Id: 'emea-fr-pra-edge' }
+      { Id: 'emea-se-sto-edge' }
+      { Id: 'us-va-ash-azr' }
+    ]
+    Request: {
+      RequestUrl: 'https://${functionApp.properties.defaultHostName}/api/health'
+      HttpVerb: 'GET'
+      ParseDependentRequests: false
+    }
+    ValidationRules: {
+      ExpectedHttpStatusCode: 200
+      SSLCheck: true
+      SSLCertRemainingLifetimeCheck: 7
+    }
+  }
+}
+
+var alertRules = [
+  {
+    name: 'poison'
+    severity: 1
+    description: 'A triage or media message failed every delivery: an alert may not have reached the responders. Runbook: "A message on a poison queue".'
+    query: 'customMetrics | where name == "hotline.poison" | summarize poisoned = sum(valueSum) | where poisoned > 0'
+    window: 'PT5M'
+  }
+  {
+    name: 'poison-poison'
+    severity: 0
+    description: 'The notice about an undelivered alert itself failed (triage-poison-poison): nobody was told. Runbook: "A message on a poison queue".'
+    query: 'requests | where operation_Name in ("DispatchTriagePoison", "FetchMediaPoison") and success == false | summarize failures = count() | where failures > 0'
+    window: 'PT5M'
+  }
+  {
+    name: 'dispatch-failures'
+    severity: 2
+    description: 'DispatchTriage failed ${dispatchFailureThreshold} or more times in 15 minutes: Twilio or storage may be down. Runbook: "Alerts failing".'
+    query: 'requests | where operation_Name == "DispatchTriage" and success == false | summarize failures = count() | where failures >= ${dispatchFailureThreshold}'
+    window: 'PT15M'
+  }
+  {
+    name: 'alert-refused'
+    severity: 2
+    description: 'Twilio or a webhook refused an alert for good (4xx): a bad number or URL on the roster. Runbook: "An alert refused".'
+    query: 'customMetrics | where name == "hotline.alerts" and tostring(customDimensions.outcome) == "refused" | summarize refused = sum(valueSum) | where refused > 0'
+    window: 'PT15M'
+  }
+  {
+    name: 'health'
+    severity: 1
+    description: 'No successful health probe for 10 minutes: the app is down or cannot reach storage. Runbook: "Health failing".'
+    query: 'availabilityResults | where name == "health" | summarize succeeded = countif(success == 1) | where succeeded == 0'
+    window: 'PT10M'
+  }
+]
+
+resource rules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [for rule in alertRules: {
+  name: 'alert-${rule.name}-${baseName}'
+  location: location
+  tags: allTags
+  properties: {
+    displayName: 'Hotline: ${rule.name}'
+    description: rule.description
+    severity: rule.severity
+    enabled: true
+    scopes: [
+      appInsights.id
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: rule.window
+    criteria: {
+      allOf: [
+        {
+          query: rule.query
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
+    actions: {
+      actionGroups: [
+        onCall.id
+      ]
+    }
+  }
+}]
+
 // ---------------------------------------------------------------- the Function App
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
-  name: 'plan-${baseName}-${suffix}'
+  name: 'plan-${baseName}-${resourceToken}'
   location: location
   tags: allTags
   kind: 'functionapp'
@@ -328,7 +476,8 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   name: functionAppName
   location: location
-  tags: allTags
+  // azd deploys the service to the resource with its name in this tag.
+  tags: union(allTags, { 'azd-service-name': 'api' })
   kind: 'functionapp,linux'
   identity: {
     type: 'UserAssigned'
@@ -339,6 +488,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // ARR affinity would set a cookie on the tip form, which promises none.
+    clientAffinityEnabled: false
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
@@ -403,10 +554,13 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
-output functionAppName string = functionApp.name
-output functionAppUrl string = 'https://${functionApp.properties.defaultHostName}'
-output smsWebhookUrl string = 'https://${functionApp.properties.defaultHostName}/api/sms'
-output storageAccountName string = storage.name
-output appKeyVaultUri string = appVault.properties.vaultUri
-output responderKeyVaultUri string = responderVault.properties.vaultUri
-output identityClientId string = identity.properties.clientId
+// azd writes these into the environment (.azure/<env>/.env); the postprovision hook reads them.
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_FUNCTION_APP_NAME string = functionApp.name
+output AZURE_FUNCTION_APP_URL string = 'https://${functionApp.properties.defaultHostName}'
+output SMS_WEBHOOK_URL string = 'https://${functionApp.properties.defaultHostName}/api/sms'
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.name
+output AZURE_KEY_VAULT_NAME string = appVault.name
+output AZURE_RESPONDER_KEY_VAULT_NAME string = responderVault.name
+output AZURE_IDENTITY_CLIENT_ID string = identity.properties.clientId

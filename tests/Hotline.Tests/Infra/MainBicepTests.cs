@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Hotline.Diagnostics;
 using Hotline.Functions.DispatchTriage;
 using Hotline.Storage;
 using Hotline.Tests.Infrastructure;
@@ -37,6 +38,30 @@ public sealed class MainBicepTests(MainBicepFixture bicep) : IClassFixture<MainB
     }
 
     [Fact]
+    public void AlertRules_OnTheAppsMetricsAndTheHostsRecords_NotifyTheOnCallActionGroup()
+    {
+        var rules = bicep.Template.GetProperty("variables").GetProperty("alertRules").EnumerateArray()
+            .ToDictionary(r => r.GetProperty("name").GetString()!, r => r.GetProperty("query").GetString()!);
+        var rule = Assert.Single(bicep.Resources("Microsoft.Insights/scheduledQueryRules")).GetProperty("properties");
+        var group = Assert.Single(bicep.Resources("Microsoft.Insights/actionGroups")).GetProperty("properties");
+
+        Assert.Equal(["poison", "poison-poison", "dispatch-failures", "alert-refused", "health"], rules.Keys);
+        Assert.Contains($"name == \"{HotlineMetrics.PoisonMetric}\"", rules["poison"], StringComparison.Ordinal);
+        Assert.Contains($"name == \"{HotlineMetrics.AlertsMetric}\"", rules["alert-refused"], StringComparison.Ordinal);
+        Assert.Contains("outcome) == \"refused\"", rules["alert-refused"], StringComparison.Ordinal);
+        Assert.Contains("\"DispatchTriagePoison\"", rules["poison-poison"], StringComparison.Ordinal);
+        Assert.Contains("\"DispatchTriage\"", rules["dispatch-failures"], StringComparison.Ordinal);
+        Assert.Contains("availabilityResults", rules["health"], StringComparison.Ordinal);
+        Assert.Contains("actionGroups", rule.GetProperty("actions").GetProperty("actionGroups")[0].GetString()!, StringComparison.Ordinal);
+        Assert.Contains("Microsoft.Insights/components", rule.GetProperty("scopes")[0].GetString()!, StringComparison.Ordinal);
+        var receivers = group.GetProperty("copy").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("count").GetString()!);
+        Assert.Equal("[length(variables('emails'))]", receivers["emailReceivers"]);
+        Assert.StartsWith("[filter(parameters('alertEmails'), ", bicep.Template.GetProperty("variables").GetProperty("emails").GetString(), StringComparison.Ordinal);
+        Assert.Equal("[length(parameters('alertSmsReceivers'))]", receivers["smsReceivers"]);
+        Assert.StartsWith("[format('https://{0}/api/health', ", Assert.Single(bicep.Resources("Microsoft.Insights/webtests")).GetProperty("properties").GetProperty("Request").GetProperty("RequestUrl").GetString()!, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ResponderVault_AppIdentity_GetsNoRoleOnIt()
     {
         var assignments = bicep.Resources("Microsoft.Authorization/roleAssignments").ToList();
@@ -45,7 +70,8 @@ public sealed class MainBicepTests(MainBicepFixture bicep) : IClassFixture<MainB
 
         // The intake side must never be able to read the private key: only the responders' principals are granted there.
         Assert.NotEmpty(onResponderVault);
-        Assert.All(onResponderVault, a => Assert.Equal("[parameters('responderPrincipalIds')[copyIndex()]]", PrincipalOf(a)));
+        Assert.All(onResponderVault, a => Assert.Equal("[variables('responders')[copyIndex()]]", PrincipalOf(a)));
+        Assert.StartsWith("[filter(parameters('responderPrincipalIds'), ", bicep.Template.GetProperty("variables").GetProperty("responders").GetString(), StringComparison.Ordinal);
         Assert.Contains(onAppVault, a => PrincipalOf(a).Contains("userAssignedIdentities", StringComparison.Ordinal));
     }
 
@@ -94,6 +120,7 @@ public sealed class MainBicepTests(MainBicepFixture bicep) : IClassFixture<MainB
         Assert.NotNull(SettingValue("AzureWebJobsStorage__queueServiceUri"));
         Assert.Equal("UserAssigned", site.GetProperty("identity").GetProperty("type").GetString());
         Assert.True(properties.GetProperty("httpsOnly").GetBoolean());
+        Assert.False(properties.GetProperty("clientAffinityEnabled").GetBoolean());
         Assert.Equal("FlexConsumption", Assert.Single(bicep.Resources("Microsoft.Web/serverfarms")).GetProperty("sku").GetProperty("tier").GetString());
         Assert.Equal(
             "UserAssignedIdentity",

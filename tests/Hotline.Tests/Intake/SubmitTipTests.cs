@@ -74,6 +74,22 @@ public sealed class SubmitTipTests(OwnAzurite storage) : IClassFixture<OwnAzurit
     }
 
     [Fact]
+    public async Task SubmitTip_PublicKeyOnOneLine_IsReadAndTheReportDecrypts()
+    {
+        // azd carries the public key through one environment value: its line breaks become spaces (README).
+        var settings = TestApp.BaseSettings(storage.ConnectionString);
+        settings["Hotline:PublicKeyPem"] = TestKeys.PublicKeyPem.ReplaceLineEndings(" ").Trim();
+        await using var app = await TestApp.StartAsync(settings, cancellationToken: Ct);
+
+        using var response = await app.Http.PostAsJsonAsync("/api/tips", new { message = "They work nights at the bakery and are not paid " + Guid.NewGuid() }, Ct);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.True(TipId.TryParse((await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("receipt").GetString(), out var id));
+        var report = await TestKeys.DecryptReportAsync(storage.ConnectionString, ReportStore.ReportBlobName(id!.Value), Ct);
+        Assert.StartsWith("They work nights at the bakery", report.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SubmitTip_Json_QueuesTriageMessageWithExactlyFiveFields()
     {
         using var response = await App.Http.PostAsJsonAsync("/api/tips", new { message = PrivacyCanaries.Register("Help now, they locked us in the farm house " + Guid.NewGuid()) }, Ct);
