@@ -20,6 +20,7 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
     private const string AuthToken = "f0e1d2c3b4a5968778695a4b3c2d1e0f";
     private const string AccountSid = "AC0123456789abcdef0123456789abcdef";
     private const string PublicBase = "https://hotline.example.org";
+    private readonly ExportedTelemetry _telemetry = new();
     private TestApp? _app;
 
     private TestApp App => _app!;
@@ -28,7 +29,7 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
 
     public async ValueTask InitializeAsync()
     {
-        _app = await StartAppAsync(TimeSpan.FromHours(24));
+        _app = await StartAppAsync(TimeSpan.FromHours(24), telemetry: _telemetry);
         await storage.DrainAsync("triage", Ct);
     }
 
@@ -706,6 +707,7 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
             PrivacyCanaries.Register("My sister was sold to a man in Kumanovo " + Guid.NewGuid()),
             PrivacyCanaries.Register("He has a gun and she cannot leave the house " + Guid.NewGuid()),
         ];
+        var media = PrivacyCanaries.Register($"https://api.twilio.com/2010-04-01/Accounts/{AccountSid}/Messages/MM{Guid.NewGuid():N}/Media/ME{Guid.NewGuid():N}");
         var queued = new List<string>();
 
         foreach (var body in new[] { "LANG 1", texts[0], "HELP", texts[1], "STOP", "START", string.Empty })
@@ -714,7 +716,8 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
             if (body.Length == 0)
             {
                 extra["NumMedia"] = "1";
-                extra["MediaUrl0"] = "https://api.twilio.com/2010-04-01/Accounts/AC0123/Messages/MM2/Media/ME2";
+                extra["MediaUrl0"] = media;
+                extra["MediaContentType0"] = "image/jpeg";
             }
 
             var (status, _) = await SendAsync(App, phone, body, extra);
@@ -723,7 +726,8 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         }
 
         Assert.Equal(3, queued.Count); // the report, the rise to urgent, the STOP
-        await AssertNothingLeakedAsync(phone, [.. texts, city, zip], queued);
+        await AssertNothingLeakedAsync(phone, [.. texts, city, zip, media], queued);
+        Assert.Contains(_telemetry.Logs, l => l.Contains("SMS stored as message 2 of case", StringComparison.Ordinal));
     }
 
     /// <summary>The case number a reply names.</summary>
@@ -797,7 +801,7 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         return [.. xml.Root.Elements().Select(e => e.Value)];
     }
 
-    private async Task<TestApp> StartAppAsync(TimeSpan window, Action<IServiceCollection, IConfiguration>? configureServices = null, Dictionary<string, string?>? settings = null)
+    private async Task<TestApp> StartAppAsync(TimeSpan window, Action<IServiceCollection, IConfiguration>? configureServices = null, Dictionary<string, string?>? settings = null, ExportedTelemetry? telemetry = null)
     {
         var extra = settings;
         settings = TestApp.BaseSettings(storage.ConnectionString);
@@ -817,7 +821,7 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
             settings[key] = value;
         }
 
-        return await TestApp.StartAsync(settings, configureServices: configureServices, cancellationToken: Ct);
+        return await TestApp.StartAsync(settings, configureServices: configureServices, afterApp: telemetry is null ? null : telemetry.AddTo, cancellationToken: Ct);
     }
 
     private async Task<int> CountBlobsAsync()
@@ -843,17 +847,24 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
     }
 
     /// <summary>
-    /// No phone number, tip text or geo value in logs, blob names, blob metadata, intake records,
-    /// the queue messages the test took off the triage queue, or the queued deletions of Twilio's copies.
+    /// No phone number, tip text, geo value or media URL in logs, exported telemetry (spans, log records, metrics),
+    /// blob names, blob metadata, intake records, the queue messages the test took off the triage queue, the
+    /// queued media jobs, or the queued deletions of Twilio's copies.
     /// </summary>
     private async Task AssertNothingLeakedAsync(string phone, IReadOnlyList<string> secrets, IReadOnlyList<string> queueMessages)
     {
         string[] all = [phone, phone.TrimStart('+'), .. secrets];
         Assert.Empty(PrivacyCanaries.FoundIn(App.Logs.AllText));
+        var exported = _telemetry.Flush(App.Services);
+        Assert.Contains("SMS stored as message", exported, StringComparison.Ordinal);
+        Assert.Empty(PrivacyCanaries.FoundIn(exported));
+        Assert.DoesNotContain(all, v => exported.Contains(v, StringComparison.Ordinal));
         Assert.All(queueMessages, m => Assert.DoesNotContain(all, v => m.Contains(v, StringComparison.Ordinal)));
         var deletions = (await storage.Queue("twilio-delete").PeekMessagesAsync(32, Ct)).Value;
         Assert.NotEmpty(deletions);
         Assert.All(deletions, m => Assert.DoesNotContain(all, v => m.Body.ToString().Contains(v, StringComparison.Ordinal)));
+        var mediaJobs = (await storage.Queue(Hotline.Storage.StorageNames.MediaQueue).PeekMessagesAsync(32, Ct)).Value;
+        Assert.All(mediaJobs, m => Assert.DoesNotContain(all, v => m.Body.ToString().Contains(v, StringComparison.Ordinal)));
         foreach (var container in new[] { "tips", "intake" })
         {
             var client = new BlobContainerClient(storage.ConnectionString, container);

@@ -4,8 +4,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Hotline.Diagnostics;
 using Hotline.Tests.Dispatch;
+using Hotline.Tests.Infra;
 using Hotline.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -21,13 +23,11 @@ namespace Hotline.Tests.Telemetry;
 /// the Azure Monitor exporter is): a whole tip-to-alert run, requests carrying canaries in every place a client
 /// controls, and spans and logs written the way a library might write them, then scanned.
 /// </summary>
-public sealed partial class TelemetryTests(OwnAzurite storage) : IClassFixture<OwnAzurite>, IAsyncLifetime
+public sealed partial class TelemetryTests(OwnAzurite storage, MainBicepFixture bicep) : IClassFixture<OwnAzurite>, IClassFixture<MainBicepFixture>, IAsyncLifetime
 {
     private const string PublicBase = "https://hotline.example.org";
     private static readonly ActivitySource Hostile = new("Hotline.Tests.Hostile");
-    private readonly ConcurrentQueue<string> _spans = new();
-    private readonly ConcurrentQueue<string> _logs = new();
-    private readonly List<MetricSnapshot> _metrics = [];
+    private readonly ExportedTelemetry _telemetry = new(Hostile.Name);
     private TwilioStub? _twilio;
     private TestApp? _app;
 
@@ -50,10 +50,7 @@ public sealed partial class TelemetryTests(OwnAzurite storage) : IClassFixture<O
         _app = await TestApp.StartAsync(
             settings,
             cancellationToken: Ct,
-            afterApp: services => services.AddOpenTelemetry()
-                .WithTracing(tracing => tracing.AddSource("Microsoft.AspNetCore", Hostile.Name).AddProcessor(new SimpleActivityExportProcessor(new TextExporter<Activity>(_spans, SpanText))))
-                .WithLogging(logging => logging.AddProcessor(new SimpleLogRecordExportProcessor(new TextExporter<LogRecord>(_logs, LogText))))
-                .WithMetrics(metrics => metrics.AddInMemoryExporter(_metrics)));
+            afterApp: _telemetry.AddTo);
     }
 
     public async ValueTask DisposeAsync()
@@ -101,10 +98,7 @@ public sealed partial class TelemetryTests(OwnAzurite storage) : IClassFixture<O
         }
 
         await Eventually.TrueAsync(() => Task.FromResult(Twilio.Sms.Count >= 2), TimeSpan.FromSeconds(30), "both alerts sent");
-        App.Services.GetRequiredService<TracerProvider>().ForceFlush();
-        App.Services.GetRequiredService<LoggerProvider>().ForceFlush();
-
-        var exported = string.Join('\n', _spans.Concat(_logs));
+        var exported = _telemetry.Flush(App.Services);
         Assert.Contains("Microsoft.AspNetCore.Hosting.HttpRequestIn", exported, StringComparison.Ordinal);
         Assert.Contains("stored and queued", exported, StringComparison.Ordinal);
         Assert.Empty(PrivacyCanaries.FoundIn(exported));
@@ -112,7 +106,7 @@ public sealed partial class TelemetryTests(OwnAzurite storage) : IClassFixture<O
         Assert.DoesNotContain(tipster[1..], exported, StringComparison.Ordinal);
         Assert.DoesNotContain("url.query", exported, StringComparison.Ordinal);
         Assert.DoesNotContain("client.address", exported, StringComparison.Ordinal);
-        Assert.DoesNotContain("Microsoft.AspNetCore.Hosting", _logs, StringComparer.Ordinal);
+        Assert.DoesNotContain("Microsoft.AspNetCore.Hosting", _telemetry.Logs, StringComparer.Ordinal);
     }
 
     [Fact]
@@ -137,9 +131,9 @@ public sealed partial class TelemetryTests(OwnAzurite storage) : IClassFixture<O
             failed.AddException(new InvalidOperationException(secret));
         }
 
-        App.Services.GetRequiredService<TracerProvider>().ForceFlush();
+        _telemetry.Flush(App.Services);
 
-        var exported = string.Join('\n', _spans);
+        var exported = string.Join('\n', _telemetry.Spans);
         Assert.Contains("GET [http.request.method=GET, http.response.status_code=200]", exported, StringComparison.Ordinal);
         Assert.DoesNotContain("failed", exported, StringComparison.Ordinal);
         Assert.Empty(PrivacyCanaries.FoundIn(exported));
@@ -163,9 +157,9 @@ public sealed partial class TelemetryTests(OwnAzurite storage) : IClassFixture<O
 
         ReadFailed(logger.CreateLogger("Hotline.Functions.Test"), thrown);
         FrameworkLine(logger.CreateLogger("Microsoft.AspNetCore.Server.Kestrel"), secret);
-        App.Services.GetRequiredService<LoggerProvider>().ForceFlush();
+        _telemetry.Flush(App.Services);
 
-        var exported = string.Join('\n', _logs);
+        var exported = string.Join('\n', _telemetry.Logs);
         Assert.Contains("Reading a report failed.", exported, StringComparison.Ordinal);
         Assert.Contains("System.Text.Json.JsonException (message not exported)", exported, StringComparison.Ordinal);
         Assert.Contains(nameof(Telemetry_LogWithAnException_ExportsItsTypeAndStackButNotItsMessage), exported, StringComparison.Ordinal);
@@ -184,14 +178,14 @@ public sealed partial class TelemetryTests(OwnAzurite storage) : IClassFixture<O
         await Eventually.TrueAsync(
             () =>
             {
-                App.Services.GetRequiredService<MeterProvider>().ForceFlush();
+                _telemetry.Flush(App.Services);
                 return Task.FromResult(Sum("hotline.alerts", ("channel", "sms"), ("outcome", "sent")) >= 1);
             },
             TimeSpan.FromSeconds(30),
             "the alert counted as sent");
         Assert.True(Sum("hotline.reports.accepted", ("channel", "web")) >= 1);
-        Assert.Contains(_metrics.Where(m => m.Name == "hotline.alert.latency").SelectMany(m => m.MetricPoints), p => p.GetHistogramCount() >= 1);
-        Assert.All(_metrics.Where(m => m.Name.StartsWith("hotline.", StringComparison.Ordinal)).SelectMany(m => m.MetricPoints).SelectMany(Tags),
+        Assert.Contains(_telemetry.Metrics.Where(m => m.Name == "hotline.alert.latency").SelectMany(m => m.MetricPoints), p => p.GetHistogramCount() >= 1);
+        Assert.All(_telemetry.Metrics.Where(m => m.Name.StartsWith("hotline.", StringComparison.Ordinal)).SelectMany(m => m.MetricPoints).SelectMany(ExportedTelemetry.Tags),
             tag => Assert.Contains(tag.Key, new[] { "channel", "outcome", "queue" }));
     }
 
@@ -202,67 +196,48 @@ public sealed partial class TelemetryTests(OwnAzurite storage) : IClassFixture<O
     private static partial void FrameworkLine(ILogger logger, string path);
 
     [Fact]
-    public async Task Metrics_MessageOnThePoisonQueue_IsCountedUnderTheNameThePoisonAlertRuleQueries()
+    public async Task PoisonAlertRule_MessageOnThePoisonQueue_Fires()
     {
-        // What the host does after five failed deliveries: the message lands on triage-poison. The poison rule in
-        // infra/main.bicep fires on this metric (MainBicepTests checks the rule's query names it).
+        // The rule as infra/main.bicep compiles: a query over the exported metric, and a condition on its rows.
+        var query = bicep.Template.GetProperty("variables").GetProperty("alertRules").EnumerateArray()
+            .Single(r => r.GetProperty("name").GetString() == "poison").GetProperty("query").GetString()!;
+        var parsed = MetricRuleQuery().Match(query);
+        Assert.True(parsed.Success, query);
+        var criterion = Assert.Single(bicep.Resources("Microsoft.Insights/scheduledQueryRules")).GetProperty("properties").GetProperty("criteria").GetProperty("allOf")[0];
+        Assert.Equal(("Count", "GreaterThan", 0), (criterion.GetProperty("timeAggregation").GetString(), criterion.GetProperty("operator").GetString(), criterion.GetProperty("threshold").GetInt32()));
+        var metric = parsed.Groups["metric"].Value;
+        var threshold = long.Parse(parsed.Groups["threshold"].Value, System.Globalization.CultureInfo.InvariantCulture);
+        _telemetry.Flush(App.Services);
+        var before = Total(metric);
+
+        // What the host does after five failed deliveries: the message lands on triage-poison.
         var failed = new Hotline.Triage.TriageMessage("K7QF-2M9X-" + Guid.NewGuid().ToString("N")[..4].ToUpperInvariant(), Hotline.Triage.Channel.Web, Hotline.Triage.Urgency.High, DateTimeOffset.UtcNow, "en");
         await storage.Queue(Hotline.Storage.StorageNames.TriagePoisonQueue).CreateIfNotExistsAsync(cancellationToken: Ct);
         await storage.Queue(Hotline.Storage.StorageNames.TriagePoisonQueue).SendMessageAsync(failed.ToJson(), Ct);
 
+        // Azure Monitor receives the counter as deltas: the rule's sum over its window is the rise seen here, and
+        // one row (more than the criterion's 0) fires it.
         await Eventually.TrueAsync(
             () =>
             {
-                App.Services.GetRequiredService<MeterProvider>().ForceFlush();
-                return Task.FromResult(Sum(HotlineMetrics.PoisonMetric, ("queue", Hotline.Storage.StorageNames.TriagePoisonQueue)) >= 1);
+                _telemetry.Flush(App.Services);
+                return Task.FromResult(Total(metric) - before > threshold);
             },
             TimeSpan.FromSeconds(30),
-            "the poison message counted");
+            "the poison rule's condition met");
+        Assert.True(Sum(metric, ("queue", Hotline.Storage.StorageNames.TriagePoisonQueue)) >= 1);
         await Eventually.TrueAsync(() => Task.FromResult(Twilio.Sms.Any(r => r.SmsBody!.Contains(failed.TipId, StringComparison.Ordinal))), TimeSpan.FromSeconds(30), "the responders told");
     }
 
+    [GeneratedRegex("""^customMetrics \| where name == "(?<metric>[a-z.]+)" \| summarize (?<column>\w+) = sum\(valueSum\) \| where \k<column> > (?<threshold>\d+)$""")]
+    private static partial Regex MetricRuleQuery();
+
+    /// <summary>The metric's latest cumulative value, over all its tags.</summary>
+    private long Total(string name) =>
+        _telemetry.Metrics.LastOrDefault(m => m.Name == name)?.MetricPoints.Sum(p => p.GetSumLong()) ?? 0;
+
     private long Sum(string name, params (string Key, string Value)[] tags) =>
-        _metrics.Where(m => m.Name == name).SelectMany(m => m.MetricPoints)
-            .Where(p => tags.All(t => Tags(p).Any(kv => kv.Key == t.Key && Equals(kv.Value, t.Value))))
+        _telemetry.Metrics.Where(m => m.Name == name).SelectMany(m => m.MetricPoints)
+            .Where(p => tags.All(t => ExportedTelemetry.Tags(p).Any(kv => kv.Key == t.Key && Equals(kv.Value, t.Value))))
             .Select(p => p.GetSumLong()).DefaultIfEmpty(0).Max();
-
-    private static List<KeyValuePair<string, object?>> Tags(MetricPoint point)
-    {
-        var tags = new List<KeyValuePair<string, object?>>();
-        foreach (var tag in point.Tags)
-        {
-            tags.Add(tag);
-        }
-
-        return tags;
-    }
-
-    private static string SpanText(Activity span) =>
-        $"{span.DisplayName} [{string.Join(", ", span.TagObjects.Select(t => $"{t.Key}={t.Value}"))}] {span.StatusDescription} {string.Join(' ', span.Events.SelectMany(e => e.Tags.Select(t => $"{t.Key}={t.Value}")))}";
-
-    private static string LogText(LogRecord log)
-    {
-        var text = new StringBuilder().Append(log.CategoryName).Append(' ').Append(log.FormattedMessage).Append(' ').Append(log.Body);
-        foreach (var attribute in log.Attributes ?? [])
-        {
-            text.Append(' ').Append(attribute.Key).Append('=').Append(attribute.Value);
-        }
-
-        return text.Append(' ').Append(log.Exception?.Message).Append(' ').Append(log.Exception?.StackTrace).ToString();
-    }
-
-    /// <summary>Turns each exported item into text at export time: the SDK reuses log records after export.</summary>
-    private sealed class TextExporter<T>(ConcurrentQueue<string> sink, Func<T, string> format) : BaseExporter<T>
-        where T : class
-    {
-        public override ExportResult Export(in Batch<T> batch)
-        {
-            foreach (var item in batch)
-            {
-                sink.Enqueue(format(item));
-            }
-
-            return ExportResult.Success;
-        }
-    }
 }
