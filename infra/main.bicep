@@ -288,6 +288,29 @@ resource responderVaultReaders 'Microsoft.Authorization/roleAssignments@2022-04-
 
 // ---------------------------------------------------------------- monitoring
 
+// Application Insights fills in client city, region and country from the caller's address even with IP
+// masking on, and the Functions host records each request it serves: next to the app's own lines that
+// would tie a receipt to a place. The workspace transformation below blanks those fields in every App*
+// table at ingestion, whichever process (host or worker) sent the record, and cuts the query string off a
+// request's URL. A workspace has one such rule; it must name the workspace as its destination, so the
+// workspace links it by its (deterministic) id and the rule is created right after the workspace.
+var workspaceTransformsName = 'dcr-${baseName}-${resourceToken}'
+
+// The Application Insights tables that have the Client* columns (AppSystemEvents has none).
+var clientGeoTables = [
+  'AppAvailabilityResults'
+  'AppBrowserTimings'
+  'AppDependencies'
+  'AppEvents'
+  'AppExceptions'
+  'AppMetrics'
+  'AppPageViews'
+  'AppPerformanceCounters'
+  'AppRequests'
+  'AppTraces'
+]
+var blankClientGeo = 'source | extend ClientCity = "", ClientStateOrProvince = "", ClientCountryOrRegion = "", ClientIP = "0.0.0.0"'
+
 resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: 'log-${baseName}-${resourceToken}'
   location: location
@@ -297,6 +320,34 @@ resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
       name: 'PerGB2018'
     }
     retentionInDays: logRetentionInDays
+    defaultDataCollectionRuleResourceId: resourceId('Microsoft.Insights/dataCollectionRules', workspaceTransformsName)
+  }
+}
+
+resource workspaceTransforms 'Microsoft.Insights/dataCollectionRules@2023-03-11' = {
+  name: workspaceTransformsName
+  location: location
+  tags: allTags
+  kind: 'WorkspaceTransforms'
+  properties: {
+    dataSources: {}
+    destinations: {
+      logAnalytics: [
+        {
+          name: 'workspace'
+          workspaceResourceId: logs.id
+        }
+      ]
+    }
+    dataFlows: [for table in clientGeoTables: {
+      streams: [
+        'Microsoft-Table-${table}'
+      ]
+      destinations: [
+        'workspace'
+      ]
+      transformKql: table == 'AppRequests' ? '${blankClientGeo}, Url = tostring(split(Url, "?")[0])' : blankClientGeo
+    }]
   }
 }
 
@@ -312,6 +363,10 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
     // Client IP addresses are not collected (the default): no tipster's address reaches telemetry.
     DisableIpMasking: false
   }
+  // Nothing is ingested before the rule that blanks the client's place exists.
+  dependsOn: [
+    workspaceTransforms
+  ]
 }
 
 resource appInsightsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
@@ -564,3 +619,4 @@ output AZURE_STORAGE_ACCOUNT_NAME string = storage.name
 output AZURE_KEY_VAULT_NAME string = appVault.name
 output AZURE_RESPONDER_KEY_VAULT_NAME string = responderVault.name
 output AZURE_IDENTITY_CLIENT_ID string = identity.properties.clientId
+output AZURE_LOG_ANALYTICS_WORKSPACE_ID string = logs.properties.customerId

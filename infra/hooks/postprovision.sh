@@ -27,7 +27,10 @@ Next steps (the app starts only when its secrets are there; restart it after set
      az keyvault secret set --vault-name $AZURE_RESPONDER_KEY_VAULT_NAME --name hotline-private-key --file ~/hotline-keys/hotline-private.pem
 4. Restart the app:
      az functionapp restart --name $AZURE_FUNCTION_APP_NAME --resource-group ${AZURE_RESOURCE_GROUP:-<resource group>}
-5. Point the Twilio number's "A message comes in" webhook (HTTP POST) at:
+5. Wait until the workspace blanks the client's city, region and country (up to an hour after the first
+   provisioning). Once the availability test has run for 15 minutes, this must print 0:
+     az monitor log-analytics query --workspace $AZURE_LOG_ANALYTICS_WORKSPACE_ID --output tsv --analytics-query 'union AppAvailabilityResults, AppRequests, AppTraces | where TimeGenerated > ago(15m) | summarize withPlace = countif(isnotempty(ClientCity) or isnotempty(ClientStateOrProvince) or isnotempty(ClientCountryOrRegion))'
+6. Then point the Twilio number's "A message comes in" webhook (HTTP POST) at:
      $SMS_WEBHOOK_URL
-6. Check $AZURE_FUNCTION_APP_URL/api/health, send a test tip, and text the number.
+7. Check $AZURE_FUNCTION_APP_URL/api/health, send a test tip, and text the number.
 STEPS

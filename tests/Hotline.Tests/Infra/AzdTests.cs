@@ -64,6 +64,9 @@ public sealed partial class AzdTests(MainBicepFixture bicep) : IClassFixture<Mai
         Assert.All(read, name => Assert.True(outputs.Contains(name) || name is "AZURE_RESOURCE_GROUP", $"the hook reads {name}, which no output sets"));
         Assert.Contains("Hotline--PhonePepper", hook, StringComparison.Ordinal);
         Assert.DoesNotContain("--overwrite", hook, StringComparison.Ordinal);
+
+        // Twilio is pointed at the app only after the check that the workspace blanks the client's place.
+        Assert.True(hook.IndexOf("isnotempty(ClientCity)", StringComparison.Ordinal) is > 0 and var check && check < hook.IndexOf("SMS_WEBHOOK_URL", StringComparison.Ordinal));
     }
 
     [GeneratedRegex(@"\$\{?([A-Z][A-Z0-9_]+)")]

@@ -62,6 +62,49 @@ public sealed class MainBicepTests(MainBicepFixture bicep) : IClassFixture<MainB
     }
 
     [Fact]
+    public void LogWorkspace_Transformation_BlanksTheClientsPlaceInEveryTableThatHasIt()
+    {
+        var workspace = Assert.Single(bicep.Resources("Microsoft.OperationalInsights/workspaces"));
+        var rule = Assert.Single(bicep.Resources("Microsoft.Insights/dataCollectionRules"));
+        var variables = bicep.Template.GetProperty("variables");
+        var blank = variables.GetProperty("blankClientGeo").GetString()!;
+        var flows = rule.GetProperty("properties").GetProperty("copy").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "dataFlows");
+        var flow = flows.GetProperty("input");
+
+        // The workspace links the rule, and the rule names the workspace as its destination (Azure requires both).
+        Assert.Equal("WorkspaceTransforms", rule.GetProperty("kind").GetString());
+        Assert.Equal(
+            $"[resourceId('Microsoft.Insights/dataCollectionRules', {rule.GetProperty("name").GetString()![1..^1]})]",
+            workspace.GetProperty("properties").GetProperty("defaultDataCollectionRuleResourceId").GetString());
+        Assert.Equal(
+            $"[resourceId('Microsoft.OperationalInsights/workspaces', {workspace.GetProperty("name").GetString()![1..^1]})]",
+            rule.GetProperty("properties").GetProperty("destinations").GetProperty("logAnalytics")[0].GetProperty("workspaceResourceId").GetString());
+
+        // One flow per Application Insights table with Client* columns, each through the blanking.
+        Assert.Equal(
+            ["AppAvailabilityResults", "AppBrowserTimings", "AppDependencies", "AppEvents", "AppExceptions", "AppMetrics", "AppPageViews", "AppPerformanceCounters", "AppRequests", "AppTraces"],
+            variables.GetProperty("clientGeoTables").EnumerateArray().Select(t => t.GetString()!));
+        Assert.Equal("[length(variables('clientGeoTables'))]", flows.GetProperty("count").GetString());
+        Assert.Equal("[format('Microsoft-Table-{0}', variables('clientGeoTables')[copyIndex('dataFlows')])]", flow.GetProperty("streams")[0].GetString());
+        Assert.Equal("workspace", flow.GetProperty("destinations")[0].GetString());
+        Assert.StartsWith("source | extend ", blank, StringComparison.Ordinal);
+        foreach (var column in new[] { "ClientCity", "ClientStateOrProvince", "ClientCountryOrRegion" })
+        {
+            Assert.Contains($"{column} = \"\"", blank, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("ClientIP = \"0.0.0.0\"", blank, StringComparison.Ordinal);
+        Assert.Equal(
+            "[if(equals(variables('clientGeoTables')[copyIndex('dataFlows')], 'AppRequests'), format('{0}, Url = tostring(split(Url, \"?\")[0])', variables('blankClientGeo')), variables('blankClientGeo'))]",
+            flow.GetProperty("transformKql").GetString());
+
+        // Application Insights is created only once the rule exists.
+        Assert.Contains(
+            "[resourceId('Microsoft.Insights/dataCollectionRules', variables('workspaceTransformsName'))]",
+            Assert.Single(bicep.Resources("Microsoft.Insights/components")).GetProperty("dependsOn").EnumerateArray().Select(d => d.GetString()));
+    }
+
+    [Fact]
     public void ResponderVault_AppIdentity_GetsNoRoleOnIt()
     {
         var assignments = bicep.Resources("Microsoft.Authorization/roleAssignments").ToList();
