@@ -168,6 +168,26 @@ public sealed partial class TelemetryTests(OwnAzurite storage, MainBicepFixture 
     }
 
     [Fact]
+    public void Telemetry_LogInsideAScope_ExportsTheLineButNotTheScope()
+    {
+        // ASP.NET Core opens a scope with the request path, which the client chooses. Not a registered canary: the
+        // test log capture records scopes on purpose.
+        var path = "/api/tips/Kumanovo" + Guid.NewGuid().ToString("N");
+        var logger = App.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Hotline.Functions.Test");
+
+        using (logger.BeginScope(new Dictionary<string, object> { ["RequestPath"] = path }))
+        {
+            ReadFailed(logger, new InvalidOperationException("failed"));
+        }
+
+        _telemetry.Flush(App.Services);
+
+        var exported = string.Join('\n', _telemetry.Logs);
+        Assert.Contains("Reading a report failed.", exported, StringComparison.Ordinal);
+        Assert.DoesNotContain(path, exported, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Metrics_TipAndAlert_CountTheReportTheDeliveryAndItsLatency()
     {
         using var response = await App.Http.PostAsJsonAsync("/api/tips", new { message = "Workers at the farm have not been paid for months " + Guid.NewGuid() }, Ct);
