@@ -15,40 +15,23 @@ namespace Hotline.Tests.EndToEnd;
 public sealed class TipToAlertTests(OwnAzurite storage) : IClassFixture<OwnAzurite>, IAsyncLifetime
 {
     private const string ResponderPhone = "+447700900555";
-    private const string PublicBase = "https://hotline.example.org";
+    private const string PublicBase = DispatchingApp.PublicBase;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private TwilioStub? _twilio;
-    private TestApp? _app;
+    private DispatchingApp? _run;
 
-    private TwilioStub Twilio => _twilio!;
+    private TestApp App => _run!.App;
 
-    private TestApp App => _app!;
+    private TwilioStub Twilio => _run!.Twilio;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        _twilio = await TwilioStub.StartAsync();
-        var settings = TestApp.BaseSettings(storage.ConnectionString);
-        settings["AzureWebJobs:DispatchTriage:Disabled"] = "false";
-        settings["AzureWebJobs:DispatchTriagePoison:Disabled"] = "false";
-        settings["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.500";
-        Twilio.Configure(settings, PublicBase);
-        settings["Responders:0:Name"] = "On call";
-        settings["Responders:0:Phone"] = ResponderPhone;
-        _app = await TestApp.StartAsync(settings, cancellationToken: Ct);
-    }
+    public async ValueTask InitializeAsync() => _run = await DispatchingApp.StartAsync(storage.ConnectionString, ResponderPhone, cancellationToken: Ct);
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
+        if (_run is not null)
         {
-            await _app.DisposeAsync();
-        }
-
-        if (_twilio is not null)
-        {
-            await _twilio.DisposeAsync();
+            await _run.DisposeAsync();
         }
     }
 

@@ -25,44 +25,24 @@ namespace Hotline.Tests.Telemetry;
 /// </summary>
 public sealed partial class TelemetryTests(OwnAzurite storage, MainBicepFixture bicep) : IClassFixture<OwnAzurite>, IClassFixture<MainBicepFixture>, IAsyncLifetime
 {
-    private const string PublicBase = "https://hotline.example.org";
+    private const string PublicBase = DispatchingApp.PublicBase;
     private static readonly ActivitySource Hostile = new("Hotline.Tests.Hostile");
     private readonly ExportedTelemetry _telemetry = new(Hostile.Name);
-    private TwilioStub? _twilio;
-    private TestApp? _app;
+    private DispatchingApp? _run;
 
-    private TestApp App => _app!;
+    private TestApp App => _run!.App;
 
-    private TwilioStub Twilio => _twilio!;
+    private TwilioStub Twilio => _run!.Twilio;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        _twilio = await TwilioStub.StartAsync();
-        var settings = TestApp.BaseSettings(storage.ConnectionString);
-        settings["AzureWebJobs:DispatchTriage:Disabled"] = "false";
-        settings["AzureWebJobs:DispatchTriagePoison:Disabled"] = "false";
-        settings["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.500";
-        Twilio.Configure(settings, PublicBase);
-        settings["Responders:0:Name"] = "On call";
-        settings["Responders:0:Phone"] = "+447700900556";
-        _app = await TestApp.StartAsync(
-            settings,
-            cancellationToken: Ct,
-            afterApp: _telemetry.AddTo);
-    }
+    public async ValueTask InitializeAsync() => _run = await DispatchingApp.StartAsync(storage.ConnectionString, "+447700900556", _telemetry.AddTo, Ct);
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
+        if (_run is not null)
         {
-            await _app.DisposeAsync();
-        }
-
-        if (_twilio is not null)
-        {
-            await _twilio.DisposeAsync();
+            await _run.DisposeAsync();
         }
     }
 
