@@ -155,8 +155,14 @@ public sealed partial class ResponderToolTests(OwnAzurite storage) : IClassFixtu
         Assert.Contains("came in through the web form", (await Cli("tips", "reply", web.ToString(), "hello")).OneErrorLine(), StringComparison.Ordinal);
 
         // The audit log: who did what to which case, never what was said or to which number.
-        var log = new BlobContainerClient(storage.ConnectionString, AuditLog.ContainerName).GetBlobClient(DateTime.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture) + ".log");
-        var audit = (await log.DownloadContentAsync(Ct)).Value.Content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        // One log per month: read them all, so a test that runs across midnight on the 1st still finds its lines.
+        var logs = new BlobContainerClient(storage.ConnectionString, AuditLog.ContainerName);
+        var audit = new List<string>();
+        await foreach (var month in logs.GetBlobsAsync(cancellationToken: Ct))
+        {
+            audit.AddRange((await logs.GetBlobClient(month.Name).DownloadContentAsync(Ct)).Value.Content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+
         Assert.Contains(audit, l => l.EndsWith($"\tAmina\tstatus in-progress\t{sms}", StringComparison.Ordinal));
         Assert.Contains(audit, l => l.EndsWith($"\tAmina\tnote\t{sms}", StringComparison.Ordinal));
         Assert.Contains(audit, l => l.EndsWith($"\tAmina\treply\t{sms}", StringComparison.Ordinal));

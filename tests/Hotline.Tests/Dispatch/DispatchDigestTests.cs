@@ -4,6 +4,9 @@ using Hotline.Functions.DispatchDigest;
 using Hotline.Functions.DispatchTriage;
 using Hotline.Tests.Infrastructure;
 using Hotline.Triage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hotline.Tests.Dispatch;
 
@@ -14,6 +17,10 @@ namespace Hotline.Tests.Dispatch;
 [Collection(DispatchTestGroup.Name)]
 public sealed class DispatchDigestTests(OwnAzurite storage) : DispatchTestBase(storage)
 {
+    // The surge window is the clock's: on the real one, a test that crossed a window boundary would see
+    // its count start again (a 10-minute boundary fell inside a CI run once). Every app in a test shares it.
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 10, 0, 5, TimeSpan.Zero));
+
     private BlobContainerClient Digest => new(Storage.ConnectionString, AlertDigest.ContainerName);
 
     public override async ValueTask InitializeAsync()
@@ -31,7 +38,7 @@ public sealed class DispatchDigestTests(OwnAzurite storage) : DispatchTestBase(s
     [Fact]
     public async Task DispatchTriage_AboveDigestAfter_GathersAlertsAndTheDigestPagesEachResponderOnce()
     {
-        await using var app = await StartAsync(listeners: false, extra: Surge(after: 2));
+        await using var app = await StartAsync(listeners: false, extra: Surge(after: 2), afterApp: OnTheClock);
         var paged = new[] { Message(Urgency.Urgent), Message(Urgency.Urgent) };
         var gathered = new[] { Message(Urgency.Normal), Message(Urgency.Urgent), Message(Urgency.High) };
 
@@ -71,8 +78,8 @@ public sealed class DispatchDigestTests(OwnAzurite storage) : DispatchTestBase(s
     public async Task DispatchTriage_SurgeCount_IsSharedByEveryInstance()
     {
         // Two instances of the app on one storage account: the window's count is theirs together.
-        await using var first = await StartAsync(listeners: false, responders: 1, extra: Surge(after: 2));
-        await using var second = await StartAsync(listeners: false, responders: 1, extra: Surge(after: 2));
+        await using var first = await StartAsync(listeners: false, responders: 1, extra: Surge(after: 2), afterApp: OnTheClock);
+        await using var second = await StartAsync(listeners: false, responders: 1, extra: Surge(after: 2), afterApp: OnTheClock);
 
         Assert.True(await InvokeAsync(first, Message(Urgency.Urgent)));
         Assert.True(await InvokeAsync(second, Message(Urgency.Urgent)));
@@ -88,7 +95,7 @@ public sealed class DispatchDigestTests(OwnAzurite storage) : DispatchTestBase(s
     public async Task DispatchTriage_RetriedDelivery_IsNeitherCountedNorGathered()
     {
         // A redelivered alert was counted on its first delivery, and its sends may be half done.
-        await using var app = await StartAsync(listeners: false, responders: 1, extra: Surge(after: 1));
+        await using var app = await StartAsync(listeners: false, responders: 1, extra: Surge(after: 1), afterApp: OnTheClock);
 
         Assert.True(await InvokeAsync(app, Message(Urgency.Urgent)));
         var retried = Message(Urgency.Urgent);
@@ -102,7 +109,7 @@ public sealed class DispatchDigestTests(OwnAzurite storage) : DispatchTestBase(s
     [Fact]
     public async Task DispatchDigest_SmsFailsForOneResponder_KeepsTheAlertsAndTheNextRunSendsOnlyThatOne()
     {
-        await using var app = await StartAsync(listeners: false, extra: Surge(after: 1));
+        await using var app = await StartAsync(listeners: false, extra: Surge(after: 1), afterApp: OnTheClock);
         Assert.True(await InvokeAsync(app, Message(Urgency.Normal)));
         Assert.True(await InvokeAsync(app, Message(Urgency.Normal)));
         Assert.True(await InvokeAsync(app, Message(Urgency.Normal)));
@@ -143,7 +150,7 @@ public sealed class DispatchDigestTests(OwnAzurite storage) : DispatchTestBase(s
     [Fact]
     public async Task DispatchTriage_GatheredAlert_LeavesNoUrgencyOrLanguageInStorage()
     {
-        await using var app = await StartAsync(listeners: false, responders: 1, extra: Surge(after: 1));
+        await using var app = await StartAsync(listeners: false, responders: 1, extra: Surge(after: 1), afterApp: OnTheClock);
         var message = Message(Urgency.Urgent);
 
         Assert.True(await InvokeAsync(app, Message(Urgency.Urgent)));
@@ -168,7 +175,7 @@ public sealed class DispatchDigestTests(OwnAzurite storage) : DispatchTestBase(s
     [Fact]
     public async Task DispatchTriage_DigestAfterZero_PagesEveryAlertAndCountsNothing()
     {
-        await using var app = await StartAsync(listeners: false, responders: 1);
+        await using var app = await StartAsync(listeners: false, responders: 1, afterApp: OnTheClock);
 
         for (var i = 0; i < 3; i++)
         {
@@ -178,6 +185,26 @@ public sealed class DispatchDigestTests(OwnAzurite storage) : DispatchTestBase(s
         Assert.Equal(3, Stub.Sms.Count);
         Assert.Empty(Digest.GetBlobs(cancellationToken: Ct));
     }
+
+    [Fact]
+    public async Task DispatchTriage_NextWindow_CountsAgainFromOne()
+    {
+        await using var app = await StartAsync(listeners: false, responders: 1, extra: Surge(after: 1), afterApp: OnTheClock);
+        Assert.True(await InvokeAsync(app, Message(Urgency.Urgent)));
+        var gathered = Message(Urgency.Urgent);
+        Assert.True(await InvokeAsync(app, gathered));
+
+        _clock.Advance(TimeSpan.FromMinutes(10));
+        var next = Message(Urgency.Urgent);
+        Assert.True(await InvokeAsync(app, next));
+
+        Assert.Equal(2, Stub.Sms.Count);
+        Assert.Contains(Stub.Sms, r => r.SmsBody!.Contains(next.TipId, StringComparison.Ordinal));
+        Assert.StartsWith($"pending/{gathered.TipId}/", Assert.Single(await PendingAsync()), StringComparison.Ordinal);
+    }
+
+    private void OnTheClock(IServiceCollection services) =>
+        services.Replace(ServiceDescriptor.Singleton(sp => ActivatorUtilities.CreateInstance<AlertDigest>(sp, (TimeProvider)_clock)));
 
     private static Dictionary<string, string?> Surge(int after) => new()
     {

@@ -87,7 +87,7 @@ public abstract class DispatchTestBase(OwnAzurite storage) : IAsyncLifetime
     protected QueueClient Queue(string name) =>
         new(Storage.ConnectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
 
-    protected Task<TestApp> StartAsync(bool listeners, int responders = 2, Dictionary<string, string?>? extra = null)
+    protected Task<TestApp> StartAsync(bool listeners, int responders = 2, Dictionary<string, string?>? extra = null, Action<IServiceCollection>? afterApp = null)
     {
         var settings = TestApp.BaseSettings(Storage.ConnectionString);
         settings["AzureWebJobs:DispatchTriage:Disabled"] = listeners ? "false" : "true";
@@ -113,7 +113,7 @@ public abstract class DispatchTestBase(OwnAzurite storage) : IAsyncLifetime
             settings[key] = value;
         }
 
-        return TestApp.StartAsync(settings, cancellationToken: Ct);
+        return TestApp.StartAsync(settings, afterApp: afterApp, cancellationToken: Ct);
     }
 
     /// <summary>No phone number (responders' or the hotline's), token or webhook address in any log line.</summary>
