@@ -92,6 +92,7 @@ internal sealed partial class TriageDispatcher(
     AlertLedger ledger,
     AlertDigest digest,
     UntriagedAlerts untriaged,
+    TimeProvider time,
     ILogger<TriageDispatcher> logger)
 {
     private const string SmsChannel = "sms";
@@ -442,12 +443,12 @@ internal sealed partial class TriageDispatcher(
     }
 
     /// <summary>Counts a delivery; a report's first alert sent also records how long it took from arrival.</summary>
-    private static void Measure(AlertFacts facts, string channel, string outcome)
+    private void Measure(AlertFacts facts, string channel, string outcome)
     {
         HotlineMetrics.AlertDelivery(channel, outcome);
         if (outcome == "sent" && facts.Kind == AlertKind.Alert)
         {
-            HotlineMetrics.AlertLatency(facts.ReceivedAt, TimeProvider.System);
+            HotlineMetrics.AlertLatency(facts.ReceivedAt, time);
         }
     }
 
