@@ -42,8 +42,9 @@ public sealed class RateLimitOptions
     public int PerMinute { get; set; } = 10;
 
     /// <summary>
-    /// Refused SMS webhook requests (bad signature or shape) allowed per client address per minute before
-    /// that address is answered 429 without any work; 0 turns it off. Twilio's own requests are never refused.
+    /// Twilio webhook requests refused for their signature allowed per client address per minute; past it,
+    /// further refused signatures are answered 429 and not logged; 0 turns it off. A validly signed request is
+    /// never counted or refused by it (Twilio's addresses also carry other accounts' wrongly signed requests).
     /// </summary>
     public int RefusalsPerMinute { get; set; } = 10;
 

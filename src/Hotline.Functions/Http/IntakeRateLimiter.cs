@@ -56,7 +56,7 @@ internal sealed class IntakeRateLimiter : IDisposable
         }));
 
     /// <summary>
-    /// Counts one refused request (a signature or shape Twilio would never send) against the client's address.
+    /// Counts one request refused for its signature (one Twilio would never send) against the client's address.
     /// </summary>
     public void CountRefusal(HttpContext http)
     {
@@ -65,8 +65,8 @@ internal sealed class IntakeRateLimiter : IDisposable
     }
 
     /// <summary>
-    /// The 429 answer for an address that used up its refusals this minute (nothing is read or logged for
-    /// it); null otherwise.
+    /// The 429 answer for an address that used up its refusals this minute; null otherwise. Asked only once a
+    /// request has failed the signature check, never in front of it (see <see cref="TwilioWebhookRequest"/>).
     /// </summary>
     public IResult? RefusalsExceeded(HttpContext http)
     {

@@ -1,6 +1,5 @@
 using Hotline.Functions.Intake;
 using Hotline.Twilio;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Twilio.Security;
 
 namespace Hotline.Functions.Http;
@@ -9,9 +8,16 @@ namespace Hotline.Functions.Http;
 /// Reads a webhook request Twilio signed (inbound messages, status callbacks): only requests signed with the
 /// auth token (or the configured SharedKey) over the public webhook URL are read. Everything else is refused
 /// before its body is judged: 403 for a missing, malformed or wrong signature (each counted toward the
-/// address's refusals), 415 for a body that is not a form, 413 for one too large, 400 for one that is not a
-/// form Twilio would send.
+/// address's refusals, and 429 once the address has used them up), 415 for a body that is not a form, 413 for
+/// one too large, 400 for one that is not a form Twilio would send.
 /// </summary>
+/// <remarks>
+/// Every real webhook comes from Twilio's few addresses, and anyone with a Twilio account of their own can make
+/// Twilio send the hotline requests signed with the wrong token from those same addresses. So the refusal count
+/// never stands in front of the signature check: a request whose signature is valid is always read, however many
+/// refusals its address has, and only what fails the check can be answered 429. Checking costs at most one
+/// 64 KiB read and one HMAC.
+/// </remarks>
 internal static partial class TwilioWebhookRequest
 {
     private const int MaxBodyBytes = 64 * 1024;
@@ -26,12 +32,6 @@ internal static partial class TwilioWebhookRequest
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(twilio);
         var signature = request.Headers["X-Twilio-Signature"].ToString();
-
-        // An address that keeps sending what Twilio never would is refused before any work is done.
-        if (limiter.RefusalsExceeded(request.HttpContext) is { } tooMany)
-        {
-            return (null, tooMany);
-        }
 
         // Unsigned requests are refused before anything else is read: the body is not ours to judge.
         if (signature.Length == 0)
@@ -101,9 +101,17 @@ internal static partial class TwilioWebhookRequest
     [System.Text.RegularExpressions.GeneratedRegex("^AC[0-9a-f]{32}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex AccountSid();
 
-    /// <summary>403 for a signature that is missing, malformed or wrong; each counts toward the address's refusals.</summary>
-    private static StatusCodeHttpResult Refuse(HttpRequest request, IntakeRateLimiter limiter, ILogger logger, string reason)
+    /// <summary>
+    /// 403 for a signature that is missing, malformed or wrong, counted toward the address's refusals; 429, neither
+    /// counted nor logged, once the address has used them up (a flood of forgeries does not flood the log).
+    /// </summary>
+    private static IResult Refuse(HttpRequest request, IntakeRateLimiter limiter, ILogger logger, string reason)
     {
+        if (limiter.RefusalsExceeded(request.HttpContext) is { } tooMany)
+        {
+            return tooMany;
+        }
+
         Log.BadSignature(logger, reason);
         limiter.CountRefusal(request.HttpContext);
         return TypedResults.StatusCode(StatusCodes.Status403Forbidden);

@@ -43,7 +43,6 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, ProviderCopies c
         if (inbound is null)
         {
             Log.BadShape(logger, badParameter!);
-            limiter.CountRefusal(request.HttpContext);
             return TypedResults.BadRequest();
         }
 

@@ -39,7 +39,6 @@ internal sealed partial class SmsStatusFunction(ProviderCopies copies, IOptions<
         if (sid is null || !MessageSid().IsMatch(sid) || status is null || !Status().IsMatch(status))
         {
             Log.BadShape(logger);
-            limiter.CountRefusal(request.HttpContext);
             return TypedResults.BadRequest();
         }
 

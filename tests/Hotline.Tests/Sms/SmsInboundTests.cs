@@ -458,9 +458,57 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
     }
 
     [Fact]
-    public async Task Sms_AddressThatKeepsSendingBadSignatures_IsAnswered429WithoutWorkOrLogs()
+    public async Task Sms_OtherAccountsWebhooksFromTwiliosAddress_NeverLockOutValidlySignedRequests()
     {
-        // Hardening 7: refusals are rate-limited per address; past the limit nothing is read or logged.
+        // Hardening 2, item 1: the refusal count was keyed by address and answered 429 before the signature
+        // check, and every real webhook comes from Twilio's few addresses. Someone with their own Twilio account
+        // points a message's StatusCallback at the hotline: Twilio sends callbacks signed with their token.
+        await using var app = await StartAppAsync(TimeSpan.FromHours(24), settings: new() { ["Hotline:RateLimit:RefusalsPerMinute"] = "10" });
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 12; i++)
+        {
+            using var response = await PostStatusCallbackAsync(app, "their-own-accounts-token", "AC" + Guid.NewGuid().ToString("N"));
+            statuses.Add(response.StatusCode);
+        }
+
+        // Then the same "address" sends ten validly signed webhooks with an alphanumeric sender (a shape error).
+        for (var i = 0; i < 10; i++)
+        {
+            var parameters = Params("InfoSMS", "Your parcel is waiting " + i);
+            using var response = await PostAsync(app, parameters, await SignAsync(parameters));
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Forbidden, 10), HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests, .. Enumerable.Repeat(HttpStatusCode.BadRequest, 10)], statuses);
+
+        // A real report from the same address is still read, stored and answered.
+        var (status, reply) = await SendAsync(app, NewPhone(), "They took our passports " + Guid.NewGuid());
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.StartsWith("Received, case ", reply, StringComparison.Ordinal);
+        Assert.Single(await storage.DrainAsync("triage", Ct));
+
+        // And so is a real status callback.
+        using var realCallback = await PostStatusCallbackAsync(app, AuthToken, AccountSid);
+        Assert.Equal(HttpStatusCode.NoContent, realCallback.StatusCode);
+    }
+
+    private static async Task<HttpResponseMessage> PostStatusCallbackAsync(TestApp app, string token, string accountSid)
+    {
+        var callback = new Dictionary<string, string>
+        {
+            ["MessageSid"] = "SM" + Guid.NewGuid().ToString("N"),
+            ["AccountSid"] = accountSid,
+            ["MessageStatus"] = "delivered",
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/sms/status") { Content = new FormUrlEncodedContent(callback) };
+        request.Headers.Add("X-Twilio-Signature", await TwilioNode.SignAsync(token, PublicBase + "/api/sms/status", callback));
+        return await app.Http.SendAsync(request, Ct);
+    }
+
+    [Fact]
+    public async Task Sms_AddressThatKeepsSendingBadSignatures_IsAnswered429WithoutLogs()
+    {
+        // Hardening 7: refused signatures are rate-limited per address; past the limit nothing is logged.
         await using var app = await StartAppAsync(TimeSpan.FromHours(24), settings: new() { ["Hotline:RateLimit:RefusalsPerMinute"] = "3" });
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 5; i++)
