@@ -445,11 +445,14 @@ internal sealed partial class TriageDispatcher(
     /// <summary>Counts a delivery; a report's first alert sent also records how long it took from arrival.</summary>
     private void Measure(AlertFacts facts, string channel, string outcome)
     {
-        HotlineMetrics.AlertDelivery(channel, outcome);
+        // The latency first: an export that sees this delivery counted then sees its latency too (a collection
+        // between the two showed a sent alert with no latency).
         if (outcome == "sent" && facts.Kind == AlertKind.Alert)
         {
             HotlineMetrics.AlertLatency(facts.ReceivedAt, time);
         }
+
+        HotlineMetrics.AlertDelivery(channel, outcome);
     }
 
     private async Task<SendResult> SendSmsAsync(AlertFacts facts, Responder responder, string phone, string body, CancellationToken cancellationToken)

@@ -29,7 +29,11 @@ internal enum TipRejection
     IdempotencyKeyReused,
 }
 
-/// <summary>The fields of a tip as submitted, trimmed and NFC-normalised.</summary>
+/// <summary>
+/// The fields of a tip as submitted. What the tipster wrote (message, location, contact) is kept exactly as
+/// received, not trimmed or normalised: it is evidence (DESIGN.md), and matching works on copies. A field of
+/// only white space is null (not given). The language and category, choices rather than words, are trimmed.
+/// </summary>
 internal sealed record TipFields(string Message, string? Language, string? Location, string? Contact, string? Category, string? IdempotencyKey, bool FromForm);
 
 /// <summary>
@@ -181,22 +185,22 @@ internal static partial class TipRequestReader
 
     private static (TipFields?, TipRejection) Validate(Dictionary<string, string?> values, string? idempotencyKey, bool form)
     {
-        var message = Clean(values.GetValueOrDefault("message"));
+        var message = AsSent(values.GetValueOrDefault("message"));
         if (string.IsNullOrEmpty(message))
         {
             return (null, TipRejection.MessageMissing);
         }
 
-        // Counted before normalisation, as the browser counted what the tipster typed.
-        if (TooLong(values.GetValueOrDefault("message"), TipLimits.MessageLength))
+        // Counted as the browser counted what the tipster typed.
+        if (TooLong(message, TipLimits.MessageLength))
         {
             return (null, TipRejection.MessageTooLong);
         }
 
-        var location = Clean(values.GetValueOrDefault("location"));
-        var contact = Clean(values.GetValueOrDefault("contact"));
-        var category = Clean(values.GetValueOrDefault("category"));
-        var language = Clean(values.GetValueOrDefault("language"));
+        var location = AsSent(values.GetValueOrDefault("location"));
+        var contact = AsSent(values.GetValueOrDefault("contact"));
+        var category = Choice(values.GetValueOrDefault("category"));
+        var language = Choice(values.GetValueOrDefault("language"));
         foreach (var field in new[] { message, location, contact, category, language })
         {
             if (field is not null && HasControlCharacters(field))
@@ -205,17 +209,17 @@ internal static partial class TipRequestReader
             }
         }
 
-        if (TooLong(values.GetValueOrDefault("location"), TipLimits.LocationLength))
+        if (TooLong(location, TipLimits.LocationLength))
         {
             return (null, TipRejection.LocationTooLong);
         }
 
-        if (TooLong(values.GetValueOrDefault("contact"), TipLimits.ContactLength))
+        if (TooLong(contact, TipLimits.ContactLength))
         {
             return (null, TipRejection.ContactTooLong);
         }
 
-        if (TooLong(values.GetValueOrDefault("category"), TipLimits.CategoryLength))
+        if (TooLong(category, TipLimits.CategoryLength))
         {
             return (null, TipRejection.FieldTooLong);
         }
@@ -233,12 +237,15 @@ internal static partial class TipRequestReader
         return (new TipFields(message, language, location, contact, category, idempotencyKey, form), TipRejection.None);
     }
 
-    private static bool TooLong(string? value, int limit) => value is not null && TipLimits.Length(value.Trim()) > limit;
+    private static bool TooLong(string? value, int limit) => value is not null && TipLimits.Length(value) > limit;
 
-    private static string? Clean(string? value)
+    /// <summary>What the tipster wrote, exactly as received; null for nothing but white space.</summary>
+    private static string? AsSent(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static string? Choice(string? value)
     {
         var trimmed = value?.Trim();
-        return string.IsNullOrEmpty(trimmed) ? null : trimmed.Normalize(NormalizationForm.FormC);
+        return string.IsNullOrEmpty(trimmed) ? null : trimmed;
     }
 
     /// <summary>C0 controls except tab and line breaks, DEL, C1 controls, and unpaired surrogates.</summary>

@@ -38,6 +38,31 @@ public sealed class SubmitTipTests(OwnAzurite storage) : IClassFixture<OwnAzurit
         }
     }
 
+    [Theory]
+    [InlineData("json")]
+    [InlineData("form")]
+    public async Task SubmitTip_DecomposedTextWithSpaces_IsStoredExactlyAsSent(string how)
+    {
+        // Evidence is stored as sent (DESIGN.md): a decomposed é, a Farsi word with its zero-width non-joiner, an
+        // Arabic letter with a separate hamza, the tipster's own spacing and line breaks. Normalising or trimming
+        // it would change what the tipster wrote.
+        var message = "  Cafe\u0301 de la gare, \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \u0627\u0654\r\nthey took our papers " + Guid.NewGuid() + "\r\n ";
+        const string location = " pre\u0301s de Bitola  ";
+        using HttpContent content = how == "json"
+            ? JsonContent.Create(new { message, location })
+            : new FormUrlEncodedContent(new Dictionary<string, string> { ["message"] = message, ["location"] = location });
+
+        using var response = await App.Http.PostAsync(new Uri("/api/tips", UriKind.Relative), content, Ct);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        var receipt = how == "json" ? JsonDocument.Parse(body).RootElement.GetProperty("receipt").GetString() : System.Text.RegularExpressions.Regex.Match(body, "[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}").Value;
+        Assert.True(TipId.TryParse(receipt, out var id), body);
+        var report = await TestKeys.DecryptReportAsync(storage.ConnectionString, ReportStore.ReportBlobName(id.Value), Ct);
+        Assert.Equal(Encoding.UTF8.GetBytes(message), Encoding.UTF8.GetBytes(report.Message));
+        Assert.Equal(Encoding.UTF8.GetBytes(location), Encoding.UTF8.GetBytes(report.Location!));
+    }
+
     [Fact]
     public async Task SubmitTip_Json_Returns202ReceiptAndStoresOnlyCiphertext()
     {
