@@ -71,6 +71,7 @@ public static class HotlineApp
         configuration.AddFunctionsFiles(Directory.GetCurrentDirectory());
         KeyVaultConfigurationSource.AddIfConfigured(configuration);
         AddPrivacyLogFilters(logging);
+        StartupLogFilter.AddTo(logging);
     }
 
     /// <summary>Everything the functions need, the same under both hosts.</summary>
@@ -84,7 +85,8 @@ public static class HotlineApp
             .BindConfiguration(QueueTriggerOptions.SectionName)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<QueueTriggerOptions>, QueueTriggerOptionsValidator>();
-        services.AddHostedService<StorageInitializer>();
+        services.AddSingleton<StorageInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
         services.AddIntake();
         services.AddTriageDispatch(configuration);
         services.AddUntriagedSweep(configuration);

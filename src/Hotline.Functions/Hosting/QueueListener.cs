@@ -18,6 +18,7 @@ namespace Hotline.Functions.Hosting;
 internal sealed partial class QueueListener(
     IQueueFunction function,
     HotlineStorage storage,
+    StorageInitializer initializer,
     IOptions<QueueTriggerOptions> options,
     ILogger<QueueListener> logger) : BackgroundService
 {
@@ -37,6 +38,17 @@ internal sealed partial class QueueListener(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // On a first start the queues do not exist until the initializer has made them: polling before would
+        // warn of a 404 for every queue. Until storage answers, the initializer says so, once every few seconds.
+        try
+        {
+            await initializer.Ready.WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         Log.Started(logger, function.Name, function.QueueName, _options.MaxDequeueCount);
         var wait = MinPollingInterval;
         var running = new List<Task>();

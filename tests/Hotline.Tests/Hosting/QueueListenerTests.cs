@@ -183,6 +183,25 @@ public sealed class QueueListenerTests(AzuriteFixture azurite)
         Assert.Empty((await Queue(queueName).PeekMessagesAsync(cancellationToken: TestContext.Current.CancellationToken)).Value);
     }
 
+    [Fact]
+    public async Task Listener_FirstStartOnEmptyStorage_StartsPollingOnceTheQueuesExistWithoutWarnings()
+    {
+        // On a first start the queues do not exist yet: polling them at once warned "Polling queue ... failed
+        // (status 404)" for every queue before the app had created them.
+        await using var empty = await Azurite.StartAsync(TestContext.Current.CancellationToken);
+        var settings = TestApp.BaseSettings(empty.ConnectionString);
+        settings["AzureWebJobs:DispatchTriage:Disabled"] = "false";
+        settings["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.200";
+
+        await using var app = await TestApp.StartAsync(settings, cancellationToken: TestContext.Current.CancellationToken);
+        await Eventually.TrueAsync(() => Task.FromResult(app.Logs.Lines.Any(l => l.Contains("DispatchTriage listening on queue triage", StringComparison.Ordinal))), Patience, "the listener should start");
+        var receiver = new QueueClient(empty.ConnectionString, "triage");
+        await receiver.SendMessageAsync("not a triage message", TestContext.Current.CancellationToken);
+        await Eventually.TrueAsync(async () => (await receiver.GetPropertiesAsync(TestContext.Current.CancellationToken)).Value.ApproximateMessagesCount == 0, Patience, "the listener should poll and take the message");
+
+        Assert.DoesNotContain(app.Logs.Lines, l => l.Contains("Polling queue", StringComparison.Ordinal));
+    }
+
     internal static string UniqueQueue() => "test-" + Guid.NewGuid().ToString("N")[..20];
 
     private QueueClient Queue(string name) =>

@@ -67,9 +67,13 @@ public sealed class StartupTests(AzuriteFixture azurite)
     [Fact]
     public async Task Executable_MissingSetting_ExitsWithOneLineNamingIt()
     {
-        var line = await StartupFailureAsync(AppEnvironment(storage: null));
+        var (line, stdout) = await StartupFailureWithOutputAsync(AppEnvironment(storage: null));
 
         Assert.StartsWith("Hotline cannot start: AzureWebJobsStorage is not set", line, StringComparison.Ordinal);
+
+        // The line alone: not the host's "Hosting failed to start" with a stack trace above it.
+        Assert.DoesNotContain("Hosting failed to start", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at ", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
