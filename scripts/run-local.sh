@@ -30,11 +30,22 @@ elif [ ! -f "$keys/hotline-public.pem" ]; then
 fi
 
 if [ ! -f local.settings.json ]; then
-  echo "Creating local.settings.json from local.settings.sample.json (with a fresh phone pepper)..."
+  # A local Twilio account: Hotline's sends go to scripts/twilio-sink.js (printed, not sent), and
+  # scripts/send-sms.sh signs test SMS with this token. Replace all of it to use a real Twilio account.
+  echo "Creating local.settings.json from local.settings.sample.json (a fresh phone pepper, a local Twilio stand-in)..."
   node -e '
     const fs = require("fs"), crypto = require("crypto");
     const s = JSON.parse(fs.readFileSync("local.settings.sample.json", "utf8"));
-    s.Values.Hotline__PhonePepper = crypto.randomBytes(32).toString("base64");
+    Object.assign(s.Values, {
+      Hotline__PhonePepper: crypto.randomBytes(32).toString("base64"),
+      Twilio__AccountSid: "AC" + crypto.randomBytes(16).toString("hex"),
+      Twilio__AuthToken: crypto.randomBytes(16).toString("hex"),
+      Twilio__PhoneNumber: "+15005550006",
+      Twilio__ApiBaseUrl: "http://127.0.0.1:7072",
+      Twilio__WebhookBaseUrl: "http://127.0.0.1:7071",
+      Responders__0__Name: "Local responder",
+      Responders__0__Phone: "+15005550009",
+    });
     fs.writeFileSync("local.settings.json", JSON.stringify(s, null, 2) + "\n", { mode: 0o600 });'
 fi
 
@@ -45,6 +56,7 @@ cleanup() {
   trap - EXIT INT TERM
   [ -n "${app_pid:-}" ] && kill "$app_pid" 2>/dev/null || true
   [ -n "$azurite_pid" ] && kill "$azurite_pid" 2>/dev/null || true
+  [ -n "${sink_pid:-}" ] && kill "$sink_pid" 2>/dev/null || true
   wait 2>/dev/null || true
 }
 trap cleanup EXIT INT TERM
@@ -63,6 +75,14 @@ else
   done
 fi
 
+# The local Twilio stand-in, when the settings point Hotline's Twilio calls at it.
+sink_pid=""
+if [ "$(node -p 'JSON.parse(require("fs").readFileSync("local.settings.json","utf8")).Values.Twilio__ApiBaseUrl || ""')" = "http://127.0.0.1:7072" ]; then
+  port_open 7072 && die "port 7072 (the local Twilio stand-in) is in use by another process"
+  node scripts/twilio-sink.js 7072 &
+  sink_pid=$!
+fi
+
 host=standalone
 if [ "${HOTLINE_HOST:-}" != standalone ] && command -v func >/dev/null; then
   host=func
@@ -74,7 +94,7 @@ cat <<TEXT
     web form        http://127.0.0.1:7071/
     health          http://127.0.0.1:7071/api/health
     tips API        POST http://127.0.0.1:7071/api/tips
-    SMS webhook     POST http://127.0.0.1:7071/api/sms
+    SMS webhook     POST http://127.0.0.1:7071/api/sms   (try: ./scripts/send-sms.sh "a message")
     settings        $root/local.settings.json
     public key      $root/$keys/hotline-public.pem   (the app's: encrypts only)
     private key     $root/$keys/hotline-private.pem  (responders': reads reports)
