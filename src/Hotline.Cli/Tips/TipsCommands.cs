@@ -99,12 +99,20 @@ internal static class TipsCommands
                 throw new CliException("not confirmed; nothing was sent.");
             }
 
-            using var twilio = Twilio(context);
-            var sid = await files.ReplyAsync(id, result.GetValue(text)!, context.Settings.Responder(result.GetValue(responder)), forced, twilio.SendAsync, ct);
-            context.Out($"Sent to the tipster of {id} (Twilio {sid}); stored encrypted in the case.");
-            if (twilio.StatusCallbackUrl is null)
+            // Twilio's settings are checked only once there is a number to send to: a web case says so first.
+            TwilioSender? twilio = null;
+            try
             {
-                context.Error("warning: Twilio keeps its copy of this reply (text and number): set Twilio__WebhookBaseUrl to the app's public address, and Hotline deletes the copy once the reply is delivered.");
+                var sid = await files.ReplyAsync(id, result.GetValue(text)!, context.Settings.Responder(result.GetValue(responder)), forced, (to, body, c) => (twilio ??= Twilio(context)).SendAsync(to, body, c), ct);
+                context.Out($"Sent to the tipster of {id} (Twilio {sid}); stored encrypted in the case.");
+                if (twilio?.StatusCallbackUrl is null)
+                {
+                    context.Error("warning: Twilio keeps its copy of this reply (text and number): set Twilio__WebhookBaseUrl to the app's public address, and Hotline deletes the copy once the reply is delivered.");
+                }
+            }
+            finally
+            {
+                twilio?.Dispose();
             }
 
             return 0;

@@ -151,8 +151,11 @@ public sealed partial class ResponderToolTests(OwnAzurite storage) : IClassFixtu
             Assert.DoesNotContain(reply[..20], content, StringComparison.Ordinal);
         }
 
-        // A web case has no number to answer.
+        // A web case has no number to answer, and that is what the responder is told, Twilio configured or not
+        // (without Twilio it said first that Twilio is not configured).
         Assert.Contains("came in through the web form", (await Cli("tips", "reply", web.ToString(), "hello")).OneErrorLine(), StringComparison.Ordinal);
+        var withoutTwilio = Env().Where(e => !e.Key.StartsWith("Twilio__", StringComparison.Ordinal)).ToDictionary();
+        Assert.Contains("came in through the web form", (await CliRun.RunAsync(withoutTwilio, _dir.FullName, ["tips", "reply", web.ToString(), "hello"])).OneErrorLine(), StringComparison.Ordinal);
 
         // The audit log: who did what to which case, never what was said or to which number.
         // One log per month: read them all, so a test that runs across midnight on the 1st still finds its lines.
