@@ -175,9 +175,10 @@ public sealed partial class SmsIntake(
     }
 
     /// <summary>
-    /// A tip id no report has yet. Checked before the case is committed because afterwards a taken
-    /// name cannot be told from this case's own earlier write (a retry finishing the same message),
-    /// and the first message would be answered "received" with another report in its place.
+    /// A tip id no report has yet. Checked before the case is committed because only then can another id
+    /// be drawn: afterwards the pointer gives the message that name, and a name another report took in
+    /// between (the blob's mark tells it from this message's own write) leaves the message unstored,
+    /// answered 503 and kept at Twilio, never answered "received" with another report in its place.
     /// </summary>
     private async Task<TipId> FreeIdAsync(CancellationToken cancellationToken)
     {
@@ -258,7 +259,15 @@ public sealed partial class SmsIntake(
             },
         };
         var blobName = record.Sequence == 1 ? ReportStore.ReportBlobName(tipId.Value) : ReportStore.MessageBlobName(tipId.Value, record.Sequence);
-        await intake.TryStoreAsync(blobName, envelope, cancellationToken).ConfigureAwait(false);
+        // Every delivery of one MessageSid marks the blob alike, so a name that was not free holds this message's own
+        // write (this delivery's, answered late, or an earlier delivery's), an unmarked one from a release before marks
+        // (its own, as the commit above says), or another report: never answer "received" for another report.
+        if (await intake.TryStoreAsync(blobName, envelope, "sms\n" + sms.MessageSid, cancellationToken).ConfigureAwait(false) == CreateOutcome.Taken)
+        {
+            Log.PlaceTaken(logger, tipId.Value.ToString(), record.Sequence);
+            throw new IntakeUnavailableException("The message's place in its case holds another report.");
+        }
+
         if (sms.Media.Count > 0)
         {
             // Queued before the answer, so a 2xx means the media will be fetched; a Twilio retry queues it again,
@@ -364,5 +373,8 @@ public sealed partial class SmsIntake(
 
         [LoggerMessage(5, LogLevel.Warning, "Tip id collision on draw {Draw} for a new SMS case; drawing again.")]
         public static partial void IdCollision(ILogger logger, int draw);
+
+        [LoggerMessage(6, LogLevel.Error, "Message {Sequence} of case {TipId} was given a name another report took after it was checked: not stored, answered 503; Twilio keeps the message.")]
+        public static partial void PlaceTaken(ILogger logger, string tipId, int sequence);
     }
 }

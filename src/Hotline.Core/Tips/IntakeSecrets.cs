@@ -6,7 +6,8 @@ namespace Hotline.Tips;
 /// <summary>
 /// Keys the intake's own records with the pseudonym pepper (a secret the app already holds, from Key Vault
 /// in Azure): record names are keyed hashes, record contents are sealed with AES-256-GCM, and an idempotency
-/// key is bound to a keyed MAC of the report it first carried (<see cref="Fingerprint"/>). The intake
+/// key is bound to a keyed MAC of the report it first carried (<see cref="Fingerprint"/>), and a report's blob
+/// is marked with a keyed MAC of who wrote it (<see cref="WriteMark"/>). The intake
 /// needs to read them back (retries, conversations), so they cannot go to the responders' public key; sealed
 /// under the pepper, a reader of the storage account learns neither which MessageSid or idempotency key a
 /// record is for, nor what case, urgency, language or times it holds.
@@ -20,12 +21,14 @@ public sealed class IntakeSecrets
     private readonly byte[] _nameKey;
     private readonly byte[] _recordKey;
     private readonly byte[] _contentKey;
+    private readonly byte[] _markKey;
 
-    private IntakeSecrets(byte[] nameKey, byte[] recordKey, byte[] contentKey)
+    private IntakeSecrets(byte[] nameKey, byte[] recordKey, byte[] contentKey, byte[] markKey)
     {
         _nameKey = nameKey;
         _recordKey = recordKey;
         _contentKey = contentKey;
+        _markKey = markKey;
     }
 
     public static IntakeSecrets FromPepper(string pepper)
@@ -35,7 +38,8 @@ public sealed class IntakeSecrets
         return new IntakeSecrets(
             HMACSHA256.HashData(secret, "hotline/intake-record-names/v1"u8),
             HMACSHA256.HashData(secret, "hotline/intake-record-contents/v1"u8),
-            HMACSHA256.HashData(secret, "hotline/idempotency-content/v1"u8));
+            HMACSHA256.HashData(secret, "hotline/idempotency-content/v1"u8),
+            HMACSHA256.HashData(secret, "hotline/report-write-marks/v1"u8));
     }
 
     /// <summary>
@@ -53,6 +57,22 @@ public sealed class IntakeSecrets
         }
 
         return Convert.ToHexStringLower(HMACSHA256.HashData(_contentKey, Encoding.UTF8.GetBytes(data.ToString())));
+    }
+
+    /// <summary>
+    /// The mark (<see cref="ReportStore.WriteMarkMetadata"/>) of a blob whose writer outlives one request: an
+    /// idempotency key, a MessageSid. Every request of that writer marks the blob alike, so each tells its own write
+    /// (answered late) and the others' from another report's. HMAC-SHA256 under a key of its own, over the blob name
+    /// and the writer, hex. It reveals nothing to a reader of the account: without the pepper it cannot be told from
+    /// the random marks (<see cref="ReportStore.NewWriteMark"/>, same length and alphabet) nor confirm a guessed key
+    /// or MessageSid, and with the blob name in it, it equals nothing else stored (the intake record names hash the
+    /// key or MessageSid alone, under another key), so it links the blob to no record.
+    /// </summary>
+    public string WriteMark(string blobName, string writer)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(blobName);
+        ArgumentException.ThrowIfNullOrEmpty(writer);
+        return Convert.ToHexStringLower(HMACSHA256.HashData(_markKey, Encoding.UTF8.GetBytes(blobName + "\n" + writer)));
     }
 
     /// <summary>A keyed hash for a record name (hex): a guessed MessageSid or key cannot be confirmed without the pepper.</summary>

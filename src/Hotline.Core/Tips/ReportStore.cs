@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 using Azure;
 using Azure.Core.Cryptography;
 using Azure.Storage;
@@ -10,11 +11,31 @@ using Hotline.Storage;
 
 namespace Hotline.Tips;
 
+/// <summary>What a create-once write of a case's blob found.</summary>
+public enum CreateOutcome
+{
+    /// <summary>This write stored the blob.</summary>
+    Created,
+
+    /// <summary>
+    /// The name holds a blob with this write's mark: this write's own, whose answer was lost (the SDK's retry
+    /// then got 409), or an earlier request's of the same writer (the same idempotency key, the same MessageSid).
+    /// </summary>
+    AlreadyStored,
+
+    /// <summary>The name holds another writer's blob. Nothing was overwritten.</summary>
+    Taken,
+
+    /// <summary>The name holds a blob written before blobs were marked: whose cannot be told. Nothing was overwritten.</summary>
+    Unmarked,
+}
+
 /// <summary>
 /// Writes report envelopes to the <c>tips</c> container with client-side encryption v2
 /// (AES-256-GCM, a fresh content key per blob, wrapped with the hotline's RSA public key).
-/// Blobs are written once (<c>If-None-Match: *</c>); their names derive from the tip id alone and
-/// they carry no metadata of ours, so nothing outside the ciphertext says anything about a report.
+/// Blobs are written once (<c>If-None-Match: *</c>); their names derive from the tip id alone, and the one
+/// metadata entry of ours is the write's mark (<see cref="WriteMarkMetadata"/>), random or a keyed MAC that
+/// looks random: nothing outside the ciphertext says anything about a report.
 /// </summary>
 public sealed class ReportStore
 {
@@ -58,33 +79,65 @@ public sealed class ReportStore
     }
 
     /// <summary>
-    /// Encrypts and stores the envelope under a new name. Returns false when a blob of that name
-    /// already exists (a retry already stored it, or an id collision): nothing is overwritten.
+    /// The metadata entry a create-once write is marked with, beside the SDK's <c>encryptiondata</c>. Written with
+    /// the blob in the same request: Set Blob Metadata would drop <c>encryptiondata</c>, and is never called.
+    /// </summary>
+    public const string WriteMarkMetadata = "writemark";
+
+    /// <summary>
+    /// A mark for one write: 256 random bits, hex. Random, so it says nothing of the report (its content, channel or
+    /// time) and ties the blob to nothing else stored; the shape of a keyed mark (<see cref="IntakeSecrets.WriteMark"/>),
+    /// so a reader of the account cannot tell which kind a blob has either.
+    /// </summary>
+    public static string NewWriteMark() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>
+    /// Encrypts and stores a JSON document of a case (a note, a reply, a media record) under a new name. Returns
+    /// false when a blob of that name already exists and is not this call's own write: nothing is overwritten.
     /// Returns only once the storage service has durably committed the blob.
     /// </summary>
-    public Task<bool> TryCreateAsync(string blobName, TipReport report, CancellationToken cancellationToken = default)
+    public async Task<bool> TryCreateAsync(string blobName, byte[] json, CancellationToken cancellationToken = default) =>
+        await CreateOnceAsync(blobName, json, writeMark: null, cancellationToken).ConfigureAwait(false) is CreateOutcome.Created or CreateOutcome.AlreadyStored;
+
+    /// <summary>
+    /// Encrypts and stores the envelope under a new name, marked with <paramref name="writeMark"/> (null: a fresh
+    /// random one, this call's alone), and says whose blob the name holds if it was not free: nothing is
+    /// overwritten. Returns only once the storage service has durably committed the blob.
+    /// </summary>
+    public Task<CreateOutcome> CreateOnceAsync(string blobName, TipReport report, string? writeMark, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return TryCreateAsync(blobName, report.ToUtf8Json(), cancellationToken);
+        return CreateOnceAsync(blobName, report.ToUtf8Json(), writeMark, cancellationToken);
     }
 
-    /// <summary>As <see cref="TryCreateAsync(string, TipReport, CancellationToken)"/>, for any JSON document of a case (a note, a reply).</summary>
-    public async Task<bool> TryCreateAsync(string blobName, byte[] json, CancellationToken cancellationToken = default)
+    /// <summary>As <see cref="CreateOnceAsync(string, TipReport, string?, CancellationToken)"/>, for any JSON document of a case.</summary>
+    public async Task<CreateOutcome> CreateOnceAsync(string blobName, byte[] json, string? writeMark, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(blobName);
         ArgumentNullException.ThrowIfNull(json);
+        writeMark ??= NewWriteMark();
         var blob = _container.GetBlobClient(blobName).WithClientSideEncryptionOptions(_encryption);
         try
         {
             await blob.UploadAsync(
                 BinaryData.FromBytes(Padded(json)),
-                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
+                new BlobUploadOptions
+                {
+                    Metadata = new Dictionary<string, string>(StringComparer.Ordinal) { [WriteMarkMetadata] = writeMark },
+                    Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                },
                 cancellationToken).ConfigureAwait(false);
-            return true;
+            return CreateOutcome.Created;
         }
         catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.Conflict || ex.ErrorCode == BlobErrorCode.BlobAlreadyExists)
         {
-            return false;
+            // A 409 is not proof that someone else holds the name: when the answer to this very write was lost after
+            // storage committed it (a reset, a timeout), the SDK retried the same request and got 409 for its own
+            // blob. The mark went with the request, so the blob says whose it is.
+            var properties = (await _container.GetBlobClient(blobName).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+            return !properties.Metadata.TryGetValue(WriteMarkMetadata, out var found) ? CreateOutcome.Unmarked
+                : string.Equals(found, writeMark, StringComparison.Ordinal) ? CreateOutcome.AlreadyStored
+                : CreateOutcome.Taken;
         }
     }
 

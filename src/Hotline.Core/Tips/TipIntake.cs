@@ -144,13 +144,17 @@ public sealed partial class TipIntake(ReportStore reports, CaseStore cases, Untr
         }
     }
 
-    /// <summary>Encrypts and stores one envelope under a new name; false if the name is taken.</summary>
-    public async Task<bool> TryStoreAsync(string blobName, TipReport report, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Encrypts and stores one envelope under a new name, marked as <paramref name="writer"/>'s (a name that outlives
+    /// one request: every request of that writer marks it alike), or as this call's alone (null); says whose blob the
+    /// name holds if it was not free.
+    /// </summary>
+    public async Task<CreateOutcome> TryStoreAsync(string blobName, TipReport report, string? writer, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(report);
         try
         {
-            return await reports.TryCreateAsync(blobName, report, cancellationToken).ConfigureAwait(false);
+            return await reports.CreateOnceAsync(blobName, report, writer is null ? null : secrets.WriteMark(blobName, writer), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -196,18 +200,22 @@ public sealed partial class TipIntake(ReportStore reports, CaseStore cases, Untr
             (id, receivedAt) = (record.TipId, record.ReceivedAt ?? receivedAt);
         }
 
+        // Every request with one key marks the report alike, so a 409 on its name tells this key's report (this
+        // request's own write whose answer was lost, or an earlier request's) from another report that holds the id.
+        var writer = idempotencyKey is null ? null : "idempotency\n" + scope + "\n" + idempotencyKey;
         for (var draw = 1; ; draw++)
         {
-            if (await TryStoreAsync(ReportStore.ReportBlobName(id), Envelope(submission, id, urgency, receivedAt), cancellationToken).ConfigureAwait(false))
+            switch (await TryStoreAsync(ReportStore.ReportBlobName(id), Envelope(submission, id, urgency, receivedAt), writer, cancellationToken).ConfigureAwait(false))
             {
-                return (id, receivedAt);
-            }
-
-            if (!claimed)
-            {
-                // An earlier request with this key stored the report: this is its retry.
-                Log.Retried(logger, id.ToString());
-                return (id, receivedAt);
+                case CreateOutcome.Created:
+                    return (id, receivedAt);
+                case CreateOutcome.AlreadyStored:
+                    Log.Retried(logger, id.ToString());
+                    return (id, receivedAt);
+                case CreateOutcome.Unmarked when !claimed:
+                    // Stored before reports were marked, by an earlier request with this key: this is its retry.
+                    Log.Retried(logger, id.ToString());
+                    return (id, receivedAt);
             }
 
             // The name belongs to another report (60 random bits make this all but impossible; the
@@ -281,7 +289,7 @@ public sealed partial class TipIntake(ReportStore reports, CaseStore cases, Untr
         [LoggerMessage(3, LogLevel.Error, "Queueing triage for {TipId} failed ({ErrorType}); the report is stored, the tipster is asked to retry.")]
         public static partial void EnqueueFailed(ILogger logger, string tipId, string errorType);
 
-        [LoggerMessage(4, LogLevel.Information, "Report {TipId} was already stored: an idempotent retry.")]
+        [LoggerMessage(4, LogLevel.Information, "Report {TipId} was already stored, by this request (its answer was lost) or an earlier one with its key: a retry.")]
         public static partial void Retried(ILogger logger, string tipId);
 
         [LoggerMessage(5, LogLevel.Warning, "Tip id collision on draw {Draw}; drawing again.")]

@@ -75,14 +75,16 @@ public sealed class SubmitTipTests(OwnAzurite storage) : IClassFixture<OwnAzurit
         Assert.True(TipId.TryParse(receipt, out var id));
         Assert.Matches("^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$", receipt);
 
-        // Raw bytes as stored: nothing of the tip, no metadata of ours, the blob name is the id alone.
+        // Raw bytes as stored: nothing of the tip, the blob name is the id alone, and of ours in the metadata only
+        // the write's mark: 64 hex digits (random, or a keyed MAC that looks random), nothing of the report.
         var blob = new BlobClient(storage.ConnectionString, "tips", ReportStore.ReportBlobName(id.Value));
         var raw = (await blob.DownloadContentAsync(Ct)).Value;
         Assert.DoesNotContain("basement", Encoding.UTF8.GetString(raw.Content.ToArray()), StringComparison.Ordinal);
         Assert.DoesNotContain("Tirana", Encoding.UTF8.GetString(raw.Content.ToArray()), StringComparison.Ordinal);
-        Assert.Equal(["encryptiondata"], raw.Details.Metadata.Keys.Select(k => k.ToLowerInvariant()));
-        Assert.Contains(TestKeys.KeyId, raw.Details.Metadata.Values.Single(), StringComparison.Ordinal);
-        Assert.Contains("\"Protocol\":\"2.0\"", raw.Details.Metadata.Values.Single(), StringComparison.Ordinal);
+        Assert.Equal(["encryptiondata", ReportStore.WriteMarkMetadata], raw.Details.Metadata.Keys.Select(k => k.ToLowerInvariant()).Order(StringComparer.Ordinal));
+        Assert.Matches("^[0-9a-f]{64}$", raw.Details.Metadata[ReportStore.WriteMarkMetadata]);
+        Assert.Contains(TestKeys.KeyId, raw.Details.Metadata["encryptiondata"], StringComparison.Ordinal);
+        Assert.Contains("\"Protocol\":\"2.0\"", raw.Details.Metadata["encryptiondata"], StringComparison.Ordinal);
         Assert.Equal($"{id.Value.Compact}/report", blob.Name);
 
         // Read back as a responder: the standard SDK and the private key.

@@ -648,6 +648,50 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         Assert.Equal(later, (await TestKeys.DecryptReportAsync(storage.ConnectionString, ReportStore.ReportBlobName(fresh), Ct)).Message);
     }
 
+    /// <summary>
+    /// The gap the check for a free id leaves: the id was free when the case was committed, and another report took
+    /// the name before the message's own write. Its mark tells that report from this message's earlier write (a
+    /// Twilio retry finishing it): the message is answered 503, Twilio keeps it, and it is never answered "received"
+    /// with another report in its place, nor filed or alerted as that case.
+    /// </summary>
+    [Fact]
+    public async Task Sms_AnotherReportTakesTheNameAfterTheCaseIsCommitted_Answers503AndNeverReceiptsThatReport()
+    {
+        TestApp? app = null;
+        string? taken = null;
+        var earlier = PrivacyCanaries.Register("Another report, stored first, about the laundry " + Guid.NewGuid());
+        var transport = new FaultyStorageTransport(_ => false)
+        {
+            Before = async (request, ct) =>
+            {
+                var name = FaultyStorageTransport.BlobName(request);
+                if (FaultyStorageTransport.IsMessageCreate(request) && Interlocked.CompareExchange(ref taken, name, null) is null)
+                {
+                    var id = ParseBlobId(name);
+                    var report = new TipReport { TipId = id.ToString(), Channel = Channel.Web, ReceivedAt = DateTimeOffset.UtcNow, Language = "en", Urgency = Urgency.Normal, Message = earlier };
+                    Assert.True(await app!.Services.GetRequiredService<ReportStore>().TryCreateAsync(ReportStore.ReportBlobName(id), report.ToUtf8Json(), ct));
+                }
+            },
+        };
+        await using var started = await StartAppAsync(TimeSpan.FromHours(1), afterApp: transport.Install);
+        app = started;
+        await storage.DrainAsync("triage", Ct);
+        var parameters = Params(NewPhone(), PrivacyCanaries.Register("The boss keeps our passports in the office " + Guid.NewGuid()));
+        var signature = await SignAsync(parameters);
+
+        foreach (var delivery in new[] { "first", "Twilio's retry" })
+        {
+            using var response = await PostAsync(app, parameters, signature);
+            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{delivery}: {response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
+        }
+
+        var taker = ParseBlobId(taken!);
+        Assert.Equal(earlier, (await TestKeys.DecryptReportAsync(storage.ConnectionString, ReportStore.ReportBlobName(taker), Ct)).Message);
+        Assert.False(await new BlobClient(storage.ConnectionString, "cases", taker.Compact).ExistsAsync(Ct), "the message was filed as the other report's case");
+        Assert.Empty(await storage.DrainAsync("triage", Ct));
+        Assert.Contains(app.Logs.Lines, l => l.Contains("another report took", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Sms_StopBeforeAnyCase_LaterCaseTellsRespondersNotToReply()
     {
@@ -849,7 +893,9 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         return [.. xml.Root.Elements().Select(e => e.Value)];
     }
 
-    private async Task<TestApp> StartAppAsync(TimeSpan window, Action<IServiceCollection, IConfiguration>? configureServices = null, Dictionary<string, string?>? settings = null, ExportedTelemetry? telemetry = null)
+    private static TipId ParseBlobId(string name) => SubmitTipTests.ParseReceipt(name.Split('/')[1]);
+
+    private async Task<TestApp> StartAppAsync(TimeSpan window, Action<IServiceCollection, IConfiguration>? configureServices = null, Dictionary<string, string?>? settings = null, ExportedTelemetry? telemetry = null, Action<IServiceCollection>? afterApp = null)
     {
         var extra = settings;
         settings = TestApp.BaseSettings(storage.ConnectionString);
@@ -869,7 +915,11 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
             settings[key] = value;
         }
 
-        return await TestApp.StartAsync(settings, configureServices: configureServices, afterApp: telemetry is null ? null : telemetry.AddTo, cancellationToken: Ct);
+        return await TestApp.StartAsync(settings, configureServices: configureServices, afterApp: services =>
+        {
+            telemetry?.AddTo(services);
+            afterApp?.Invoke(services);
+        }, cancellationToken: Ct);
     }
 
     private async Task<int> CountBlobsAsync()
