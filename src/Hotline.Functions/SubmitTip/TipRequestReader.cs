@@ -242,11 +242,7 @@ internal static partial class TipRequestReader
     /// <summary>What the tipster wrote, exactly as received; null for nothing but white space.</summary>
     private static string? AsSent(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
-    private static string? Choice(string? value)
-    {
-        var trimmed = value?.Trim();
-        return string.IsNullOrEmpty(trimmed) ? null : trimmed;
-    }
+    private static string? Choice(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     /// <summary>C0 controls except tab and line breaks, DEL, C1 controls, and unpaired surrogates.</summary>
     private static bool HasControlCharacters(string text)

@@ -44,11 +44,8 @@ public sealed class LostAnswerTests(OwnAzurite storage) : IClassFixture<OwnAzuri
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var id = ParseReceipt(JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("receipt").GetString());
-        Assert.Equal(ReportStore.ReportBlobName(id), Assert.Single((await NamesAsync("tips")).Except(tips)));
         Assert.Equal(["tips/" + ReportStore.ReportBlobName(id)], cut.CutNames);
-        Assert.Equal([id.Compact], (await NamesAsync("cases")).Except(cases));
-        Assert.Equal(text, (await TestKeys.DecryptReportAsync(storage.ConnectionString, ReportStore.ReportBlobName(id), Ct)).Message);
-        Assert.Equal([id.ToString()], (await storage.DrainAsync("triage", Ct)).Select(m => TriageMessage.Parse(m.Body.ToString()).TipId).Distinct());
+        await AssertOneReportInOneCaseAsync(id, text, tips, cases);
     }
 
     /// <summary>
@@ -95,11 +92,8 @@ public sealed class LostAnswerTests(OwnAzurite storage) : IClassFixture<OwnAzuri
 
         Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (original.StatusCode, retry.StatusCode));
         var id = ParseReceipt(JsonDocument.Parse(await retry.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("receipt").GetString());
-        Assert.Equal(ReportStore.ReportBlobName(id), Assert.Single((await NamesAsync("tips")).Except(tips)));
         Assert.Equal(id.ToString(), JsonDocument.Parse(await original.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("receipt").GetString());
-        Assert.Equal([id.Compact], (await NamesAsync("cases")).Except(cases));
-        Assert.Equal(text, (await TestKeys.DecryptReportAsync(storage.ConnectionString, ReportStore.ReportBlobName(id), Ct)).Message);
-        Assert.Equal([id.ToString()], (await storage.DrainAsync("triage", Ct)).Select(m => TriageMessage.Parse(m.Body.ToString()).TipId).Distinct());
+        await AssertOneReportInOneCaseAsync(id, text, tips, cases);
     }
 
     /// <summary>
@@ -142,6 +136,18 @@ public sealed class LostAnswerTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         Assert.Equal([id.Compact], (await NamesAsync("cases")).Except(cases));
         Assert.Equal(first, (await TestKeys.DecryptReportAsync(storage.ConnectionString, names[0], Ct)).Message);
         Assert.Equal(second, (await TestKeys.DecryptReportAsync(storage.ConnectionString, names[1], Ct)).Message);
+        Assert.Equal([id.ToString()], (await storage.DrainAsync("triage", Ct)).Select(m => TriageMessage.Parse(m.Body.ToString()).TipId).Distinct());
+    }
+
+    /// <summary>
+    /// Since <paramref name="tipsBefore"/> and <paramref name="casesBefore"/>: one new report blob, the case's, one new
+    /// case record, the text exactly as sent, and triage queued for that case alone.
+    /// </summary>
+    private async Task AssertOneReportInOneCaseAsync(TipId id, string text, List<string> tipsBefore, List<string> casesBefore)
+    {
+        Assert.Equal(ReportStore.ReportBlobName(id), Assert.Single((await NamesAsync("tips")).Except(tipsBefore)));
+        Assert.Equal([id.Compact], (await NamesAsync("cases")).Except(casesBefore));
+        Assert.Equal(text, (await TestKeys.DecryptReportAsync(storage.ConnectionString, ReportStore.ReportBlobName(id), Ct)).Message);
         Assert.Equal([id.ToString()], (await storage.DrainAsync("triage", Ct)).Select(m => TriageMessage.Parse(m.Body.ToString()).TipId).Distinct());
     }
 
