@@ -7,7 +7,11 @@ using Spectre.Console;
 
 namespace Hotline.Cli.Tips;
 
-/// <summary>How cases look on a terminal. Untrusted text goes through <see cref="TerminalText"/> and into plain Spectre text, never markup.</summary>
+/// <summary>
+/// How cases look on a terminal. Untrusted text goes through <see cref="TerminalText"/> and into plain Spectre text,
+/// never markup: what a tipster (or a planted blob) wrote is quoted line by line, and a field inside one of the
+/// tool's lines stays in it, so no line of theirs starts where the tool's lines start.
+/// </summary>
 internal static class CaseView
 {
     public static Table List(IReadOnlyList<CaseRecord> cases)
@@ -49,14 +53,14 @@ internal static class CaseView
         {
             line(string.Empty);
             var sequence = message.Sms?.Sequence ?? 1;
-            line($"--- message {sequence} - {Time(message.ReceivedAt)} UTC - {message.Urgency.ToString().ToLowerInvariant()} - {TerminalText.Clean(message.Language)}{(message.Sms?.Keyword is { } keyword ? " - keyword " + TerminalText.Clean(keyword) : string.Empty)}");
+            line($"--- message {sequence} - {Time(message.ReceivedAt)} UTC - {message.Urgency.ToString().ToLowerInvariant()} - {TerminalText.Line(message.Language)}{(message.Sms?.Keyword is { } keyword ? " - keyword " + TerminalText.Line(keyword) : string.Empty)}");
             if (message.Sender is { } sender)
             {
-                line($"from: {(showNumber ? TerminalText.Clean(sender.Phone) : TerminalText.MaskPhone(sender.Phone))}");
+                line($"from: {(showNumber ? TerminalText.Line(sender.Phone) : TerminalText.MaskPhone(sender.Phone))}");
             }
 
             line(string.Empty);
-            line(TerminalText.Clean(message.Message));
+            Quoted(line, message.Message);
             Field(line, "location", message.Location);
             Field(line, "contact", message.Contact);
             Field(line, "category", message.Category);
@@ -68,15 +72,15 @@ internal static class CaseView
             // Reports stored before Hotline fetched media itself: the media is still at Twilio, behind its URL.
             foreach (var url in message.Sms?.MediaUrls ?? [])
             {
-                line($"media at Twilio (stored before Hotline fetched media): {TerminalText.Clean(url)}");
+                line($"media at Twilio (stored before Hotline fetched media): {TerminalText.Line(url)}");
             }
         }
 
         foreach (var entry in file.Entries)
         {
             line(string.Empty);
-            line($"--- {(entry.Kind == CaseEntry.Reply ? "reply sent" : "note")} - {Time(entry.At)} UTC - {TerminalText.Clean(entry.Responder)}");
-            line(TerminalText.Clean(entry.Text));
+            line($"--- {(entry.Kind == CaseEntry.Reply ? "reply sent" : "note")} - {Time(entry.At)} UTC - {TerminalText.Line(entry.Responder)}");
+            Quoted(line, entry.Text);
         }
     }
 
@@ -84,12 +88,12 @@ internal static class CaseView
     private static string MediaLine(MediaItem expected, MediaItem? settled)
     {
         var item = settled ?? expected;
-        var what = TerminalText.Clean(item.ContentType ?? "unknown type") + (item.Size is { } size ? $", {Size(size)}" : string.Empty);
+        var what = TerminalText.Line(item.ContentType ?? "unknown type") + (item.Size is { } size ? $", {Size(size)}" : string.Empty);
         return $"media {expected.Index}: " + (settled?.State switch
         {
-            MediaStates.Stored => $"{what}, sha256 {TerminalText.Clean(item.Sha256 ?? "?")} (stored; hotline tips media writes it out)",
-            MediaStates.Refused => $"{what} - REFUSED ({TerminalText.Clean(item.Reason ?? "not allowed")}); it was not kept",
-            MediaStates.Failed => $"{what} - NOT STORED ({TerminalText.Clean(item.Reason ?? "fetching failed")}); it is still at Twilio",
+            MediaStates.Stored => $"{what}, sha256 {TerminalText.Line(item.Sha256 ?? "?")} (stored; hotline tips media writes it out)",
+            MediaStates.Refused => $"{what} - REFUSED ({TerminalText.Line(item.Reason ?? "not allowed")}); it was not kept",
+            MediaStates.Failed => $"{what} - NOT STORED ({TerminalText.Line(item.Reason ?? "fetching failed")}); it is still at Twilio",
             _ => $"{what} - being fetched from Twilio",
         });
     }
@@ -99,11 +103,25 @@ internal static class CaseView
         : bytes < 1024 * 1024 ? $"{(bytes / 1024.0).ToString("0.#", CultureInfo.InvariantCulture)} KiB"
         : $"{(bytes / (1024.0 * 1024)).ToString("0.#", CultureInfo.InvariantCulture)} MiB";
 
+    /// <summary>A form field: its first line after the tool's label, any further line quoted.</summary>
     private static void Field(Action<string> line, string name, string? value)
     {
         if (!string.IsNullOrWhiteSpace(value))
         {
-            line($"{name}: {TerminalText.Clean(value)}");
+            var lines = TerminalText.Clean(value).Split('\n');
+            line($"{name}: {lines[0]}");
+            foreach (var more in lines[1..])
+            {
+                line(TerminalText.Quote + more);
+            }
+        }
+    }
+
+    private static void Quoted(Action<string> line, string? text)
+    {
+        foreach (var quoted in TerminalText.Quoted(text))
+        {
+            line(quoted);
         }
     }
 

@@ -75,13 +75,13 @@ public sealed partial class ResponderToolTests(OwnAzurite storage) : IClassFixtu
 
         var shownWeb = await Cli("tips", "show", web.ToString());
         Assert.Equal(0, shownWeb.Exit);
-        Assert.Contains("\n" + arabic + "\n", shownWeb.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\n| " + arabic + "\n", shownWeb.Stdout, StringComparison.Ordinal);
 
         Assert.Equal(10_000, longest.Length);
-        Assert.Contains("\n" + longest + "\n", (await Cli("tips", "show", longCase.ToString())).Stdout, StringComparison.Ordinal);
+        Assert.Contains("\n| " + longest + "\n", (await Cli("tips", "show", longCase.ToString())).Stdout, StringComparison.Ordinal);
 
         var shownSms = await Cli("tips", "show", sms.ToString());
-        Assert.Contains("\n" + farsi + "\n", shownSms.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\n| " + farsi + "\n", shownSms.Stdout, StringComparison.Ordinal);
         Assert.Contains("CONTACT PAUSED", shownSms.Stdout, StringComparison.Ordinal);
         Assert.Matches("--- message 1 .*\n(.|\n)*--- message 2 .*\n(.|\n)*--- message 3 .* keyword STOP", shownSms.Stdout);
         Assert.DoesNotContain(phone, shownSms.Stdout, StringComparison.Ordinal);
@@ -138,9 +138,9 @@ public sealed partial class ResponderToolTests(OwnAzurite storage) : IClassFixtu
         Assert.Contains("in-progress", Rows((await Cli("tips", "list", "--status", "in-progress")).Stdout).Single(r => r[0] == sms.ToString()));
         var shown = (await Cli("tips", "show", sms.ToString())).Stdout;
         Assert.Contains("--- note ", shown, StringComparison.Ordinal);
-        Assert.Contains("\n" + note + "\n", shown, StringComparison.Ordinal);
+        Assert.Contains("\n| " + note + "\n", shown, StringComparison.Ordinal);
         Assert.Contains("--- reply sent ", shown, StringComparison.Ordinal);
-        Assert.Contains("\n" + reply, shown, StringComparison.Ordinal);
+        Assert.Contains("\n| " + reply, shown, StringComparison.Ordinal);
 
         // In storage the note and the reply are envelopes like the report: nothing readable.
         var blobs = new BlobContainerClient(storage.ConnectionString, "tips");
