@@ -48,7 +48,8 @@ public static class CliApp
         }
         catch (Exception ex) when (OneLine(ex) is { } line)
         {
-            context.Error(line);
+            // A message may name a blob, and blob names are whatever a writer to storage chose.
+            context.Error(Tips.TerminalText.Line(line));
             return 1;
         }
     }

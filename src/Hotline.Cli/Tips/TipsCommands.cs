@@ -197,6 +197,12 @@ internal static class TipsCommands
             }
 
             var paths = media.Select(m => Path.Combine(directory, MediaFileName(id, m))).ToList();
+            if (paths.Distinct(StringComparer.Ordinal).Count() != paths.Count)
+            {
+                // The case reader refuses two items of one name; this holds the README's "nothing written" for any other way to one.
+                throw new CliException($"two media items of {id} have one file name: its media records may have been altered (nothing was written).");
+            }
+
             if (paths.FirstOrDefault(File.Exists) is { } taken)
             {
                 throw new CliException($"{taken} exists; choose another directory (nothing was written).");
@@ -206,7 +212,7 @@ internal static class TipsCommands
             foreach (var (file, path) in media.Zip(paths))
             {
                 Keyring.WritePrivate(path, file.Content.Span);
-                context.Out($"Wrote {path} ({file.Item.ContentType}, {file.Content.Length} bytes, sha256 checked).");
+                context.Out($"Wrote {path} ({TerminalText.Line(file.Item.ContentType)}, {file.Content.Length} bytes, sha256 checked).");
             }
 
             context.Error($"warning: {directory} holds the case's media in plaintext. Share it only as the referral needs, and delete it after.");

@@ -137,24 +137,36 @@ public sealed class CaseFiles
             }
 
             var json = await DecryptAsync(id, name, cancellationToken).ConfigureAwait(false);
+            var wellFormed = true;
             try
             {
                 if (leaf.StartsWith(NotePrefix, StringComparison.Ordinal) || leaf.StartsWith(ReplyPrefix, StringComparison.Ordinal))
                 {
-                    entries.Add(CaseEntry.FromUtf8Json(json.Span));
+                    var entry = CaseEntry.FromUtf8Json(json.Span);
+                    wellFormed = CaseDocuments.IsWellFormed(entry);
+                    entries.Add(entry);
                 }
                 else if (leaf == "report" || leaf.StartsWith("message-", StringComparison.Ordinal))
                 {
-                    messages.Add(TipReport.FromUtf8Json(json.Span));
+                    var message = TipReport.FromUtf8Json(json.Span);
+                    wellFormed = CaseDocuments.IsWellFormed(message);
+                    messages.Add(message);
                 }
                 else if (MediaName.IsRecord(leaf))
                 {
-                    media.Add(MediaRecord.FromUtf8Json(json.Span));
+                    var settled = MediaRecord.FromUtf8Json(json.Span);
+                    wellFormed = CaseDocuments.IsWellFormed(settled, int.Parse(leaf[6..], NumberStyles.None, CultureInfo.InvariantCulture));
+                    media.Add(settled);
                 }
             }
             catch (JsonException ex)
             {
                 throw new CaseException($"{name} decrypted but is not a Hotline document: it may have been altered.", ex);
+            }
+
+            if (!wellFormed)
+            {
+                throw new CaseException($"{name} decrypted but is not a Hotline document: it may have been altered.");
             }
         }
 
@@ -358,12 +370,19 @@ public sealed class CaseFiles
         try
         {
             var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
-            if (!properties.Metadata.ContainsKey("encryptiondata"))
+            if (!properties.Metadata.TryGetValue("encryptiondata", out var encryption))
             {
                 throw new CaseException($"{name} is not encrypted: it was not written by Hotline, or was altered.");
             }
 
-            return (await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content.ToMemory();
+            if (!CaseDocuments.IsHotlineEncryption(encryption))
+            {
+                throw new CaseException($"{name} is not encrypted the way Hotline encrypts (client-side encryption v2, RSA-OAEP-256): it was altered.");
+            }
+
+            // The metadata checked is the metadata the download decrypts with: a blob changed in between is a 412.
+            var download = new BlobDownloadOptions { Conditions = new BlobRequestConditions { IfMatch = properties.ETag } };
+            return (await blob.DownloadContentAsync(download, cancellationToken).ConfigureAwait(false)).Value.Content.ToMemory();
         }
         catch (KeyNotFoundException ex)
         {

