@@ -23,6 +23,12 @@ public enum SmsKind
 
     /// <summary>START and Twilio's other opt-in words: contact may resume.</summary>
     Start,
+
+    /// <summary>
+    /// LANG, LANG with a choice, or an answer to the menu: kept in the number's open case, where it may be part of
+    /// the report, paging no one; with no open case, nothing is stored.
+    /// </summary>
+    Lang,
 }
 
 /// <summary>What happened to an SMS: its case, its place in it, and what the tipster should hear.</summary>
@@ -53,8 +59,16 @@ public sealed partial class SmsIntake(
     private const int MaxRecentMessages = 16;
 
     /// <summary>
-    /// Stores one SMS in its case. Null for STOP/START from a number with no case yet: nothing is
-    /// stored, but the number stays paused, so a case it opens later tells responders not to reply.
+    /// How long after the LANG menu was sent a lone number is taken as the answer to it (if it is the next message).
+    /// People answer a menu at once; later, "12" is more likely how many people than a language.
+    /// </summary>
+    public static readonly TimeSpan MenuAnswerWindow = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Stores one SMS in its case. A message with media is always stored (a keyword that brought a photo with no
+    /// case to join opens one, as a report). Null for a keyword without media that has no case to go to: STOP/START
+    /// from a number with no case yet (nothing is stored, but the number stays paused, so a case it opens later
+    /// tells responders not to reply), or LANG with no open case.
     /// </summary>
     /// <remarks>
     /// The conversation pointer is the commit point: one conditional write both allocates the
@@ -88,7 +102,7 @@ public sealed partial class SmsIntake(
         var now = time.GetUtcNow();
         var assessment = UrgencyClassifier.Assess(sms.Body);
         var urgency = assessment.Urgency;
-        var unread = kind == SmsKind.Message && !assessment.LanguageRead ? true : (bool?)null;
+        var unread = (kind == SmsKind.Message || sms.Media.Count > 0) && !assessment.LanguageRead ? true : (bool?)null;
         var detected = assessment.Language;
         for (var attempt = 1; attempt <= MaxPointerAttempts; attempt++)
         {
@@ -103,9 +117,9 @@ public sealed partial class SmsIntake(
                 return await IndexAndCompleteAsync(sms, kind, pseudonym, recordName, committed.Record, duplicate: true, cancellationToken).ConfigureAwait(false);
             }
 
-            var record = await NextRecordAsync(pointer, kind, urgency, unread, detected, now, cancellationToken).ConfigureAwait(false);
+            var record = await NextRecordAsync(pointer, kind, sms.Media.Count > 0, urgency, unread, detected, now, cancellationToken).ConfigureAwait(false);
 
-            var updated = Advance(pointer, record, kind, detected, now, sidHash);
+            var updated = Advance(pointer, record, kind, sms.Media.Count > 0, detected, now, sidHash);
             if (!await Call(() => state.TrySaveAsync(PointerName(pseudonym), Write(updated, StoredJsonContext.Default.ConversationPointer), etag, cancellationToken), cancellationToken).ConfigureAwait(false))
             {
                 continue; // another message of this number moved the case on: read it again
@@ -133,16 +147,50 @@ public sealed partial class SmsIntake(
         }
     }
 
-    /// <summary>Remembers the language a number chose with LANG, for this and later cases.</summary>
-    public async Task SetLanguageAsync(string from, string language, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// True when <paramref name="sms"/> (a lone number) answers the LANG menu: it is the next message after the menu
+    /// was sent to that number, within <see cref="MenuAnswerWindow"/>, or it is the answer already taken (a retry).
+    /// </summary>
+    public async Task<bool> IsMenuAnswerAsync(InboundSms sms, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sms);
+        var (data, _) = await Call(() => state.GetAsync(PointerName(pseudonyms.Of(sms.From)), cancellationToken), cancellationToken).ConfigureAwait(false);
+        return ReadPointer(data) is { } pointer
+            && (pointer.MenuAnswer == state.Hash(sms.MessageSid)
+                || (pointer.MenuSentAt is { } sentAt && time.GetUtcNow() - sentAt <= MenuAnswerWindow));
+    }
+
+    /// <summary>Remembers that the LANG menu was just sent to <paramref name="from"/>: its next message may answer it.</summary>
+    public Task MenuSentAsync(string from, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        var now = time.GetUtcNow();
+        return UpdatePointerAsync(from, p => p with { MenuSentAt = now }, new ConversationPointer(null, 0, now, null, Urgency.Normal, false, MenuSentAt: now), cancellationToken);
+    }
+
+    /// <summary>
+    /// Remembers the language a number chose with <paramref name="sms"/> (LANG or a menu answer), for this and later
+    /// cases; the menu is answered, so a lone number after this is a message again.
+    /// </summary>
+    public Task SetLanguageAsync(InboundSms sms, string language, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sms);
+        ArgumentException.ThrowIfNullOrWhiteSpace(language);
+        var answer = state.Hash(sms.MessageSid);
+        return UpdatePointerAsync(
+            sms.From,
+            p => p with { Language = language, MenuSentAt = null, MenuAnswer = answer },
+            new ConversationPointer(null, 0, time.GetUtcNow(), language, Urgency.Normal, false, MenuAnswer: answer),
+            cancellationToken);
+    }
+
+    private async Task UpdatePointerAsync(string from, Func<ConversationPointer, ConversationPointer> change, ConversationPointer fresh, CancellationToken cancellationToken)
     {
         var name = PointerName(pseudonyms.Of(from));
         for (var attempt = 1; attempt <= MaxPointerAttempts; attempt++)
         {
             var (data, etag) = await Call(() => state.GetAsync(name, cancellationToken), cancellationToken).ConfigureAwait(false);
-            var pointer = ReadPointer(data) is { } current
-                ? current with { Language = language }
-                : new ConversationPointer(null, 0, time.GetUtcNow(), language, Urgency.Normal, false);
+            var pointer = ReadPointer(data) is { } current ? change(current) : fresh;
             if (await Call(() => state.TrySaveAsync(name, Write(pointer, StoredJsonContext.Default.ConversationPointer), etag, cancellationToken), cancellationToken).ConfigureAwait(false))
             {
                 return;
@@ -152,23 +200,30 @@ public sealed partial class SmsIntake(
         throw new IntakeUnavailableException("The conversation kept changing; try again.");
     }
 
-    private async Task<MessageRecord?> NextRecordAsync(ConversationPointer? pointer, SmsKind kind, Urgency urgency, bool? languageUnread, string detected, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<MessageRecord?> NextRecordAsync(ConversationPointer? pointer, SmsKind kind, bool carriesMedia, Urgency urgency, bool? languageUnread, string detected, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var language = pointer?.Language ?? detected;
         var open = pointer?.TipId is not null && now - pointer.LastAt <= options.Value.ConversationWindow;
         switch (kind)
         {
             case SmsKind.Message when open:
+            case SmsKind.Lang when open && carriesMedia:
                 // A later message pages again only if it raises the urgency.
                 return new MessageRecord(pointer!.TipId!, pointer.Sequence + 1, urgency, language, urgency > pointer.MaxUrgency, pointer.ContactPaused ? true : null, now, false, languageUnread);
-            case SmsKind.Message:
-                // Twilio keeps blocking replies to a number that texted STOP until it texts START, whatever the case.
-                var id = await FreeIdAsync(cancellationToken).ConfigureAwait(false);
-                return new MessageRecord(id.ToString(), 1, urgency, language, true, pointer?.ContactPaused == true ? true : null, now, true, languageUnread);
+            case SmsKind.Lang when open:
+                // "12" or "LANG 5" in a conversation may be part of the report: kept in the case, paging no one.
+                return new MessageRecord(pointer!.TipId!, pointer.Sequence + 1, pointer.MaxUrgency, language, false, pointer.ContactPaused ? true : null, now, false);
             case SmsKind.Stop or SmsKind.Start when pointer?.TipId is not null:
                 // STOP reaches the case however old it is: responders must know not to reply. Tell them once.
                 var alert = kind == SmsKind.Stop && !pointer.ContactPaused;
                 return new MessageRecord(pointer.TipId, pointer.Sequence + 1, pointer.MaxUrgency, language, alert, kind == SmsKind.Stop ? true : null, now, false);
+            case SmsKind.Message:
+            case not SmsKind.Message when carriesMedia:
+                // Twilio keeps blocking replies to a number that texted STOP until it texts START, whatever the case.
+                // A keyword that brought a photo and has no case to go to opens one: the photo is a report.
+                var paused = kind switch { SmsKind.Stop => true, SmsKind.Start => false, _ => pointer?.ContactPaused == true };
+                var id = await FreeIdAsync(cancellationToken).ConfigureAwait(false);
+                return new MessageRecord(id.ToString(), 1, urgency, language, true, paused ? true : null, now, true, languageUnread);
             default:
                 return null;
         }
@@ -196,15 +251,20 @@ public sealed partial class SmsIntake(
         throw new IntakeUnavailableException("Could not draw a free tip id.");
     }
 
-    /// <summary>The pointer after <paramref name="record"/> (or, for STOP/START with no case, after the keyword alone).</summary>
-    private static ConversationPointer Advance(ConversationPointer? pointer, MessageRecord? record, SmsKind kind, string detected, DateTimeOffset now, string sidHash)
+    /// <summary>The pointer after <paramref name="record"/> (or, for a keyword with no case, after the keyword alone).</summary>
+    /// <remarks>
+    /// Only a LANG message leaves the menu as it was (it is answered, or sent again, right after): any other message
+    /// means a lone number after it is no answer to the menu.
+    /// </remarks>
+    private static ConversationPointer Advance(ConversationPointer? pointer, MessageRecord? record, SmsKind kind, bool carriesMedia, string detected, DateTimeOffset now, string sidHash)
     {
         var paused = kind switch { SmsKind.Stop => true, SmsKind.Start => false, _ => pointer?.ContactPaused == true };
+        var menuSentAt = kind == SmsKind.Lang ? pointer?.MenuSentAt : null;
         if (record is null)
         {
             return pointer is null
                 ? new ConversationPointer(null, 0, now, null, Urgency.Normal, paused)
-                : pointer with { ContactPaused = paused };
+                : pointer with { ContactPaused = paused, MenuSentAt = menuSentAt };
         }
 
         var sameCase = pointer?.TipId == record.TipId;
@@ -212,11 +272,13 @@ public sealed partial class SmsIntake(
         return new ConversationPointer(
             record.TipId,
             record.Sequence,
-            kind == SmsKind.Message ? now : pointer!.LastAt,
+            record.NewCase || kind == SmsKind.Message || (kind == SmsKind.Lang && carriesMedia) ? now : pointer!.LastAt,
             pointer?.Language ?? (detected == LanguageDetector.Undetermined ? null : detected),
             (Urgency)Math.Max((int)(sameCase ? pointer!.MaxUrgency : Urgency.Normal), (int)record.Urgency),
             paused,
-            recent);
+            recent,
+            menuSentAt,
+            pointer?.MenuAnswer);
     }
 
     private async Task<SmsReceipt> IndexAndCompleteAsync(InboundSms sms, SmsKind kind, string pseudonym, string recordName, MessageRecord record, bool duplicate, CancellationToken cancellationToken)
@@ -342,13 +404,14 @@ public sealed partial class SmsIntake(
         }
     }
 
-    /// <summary>The case an SMS pseudonym is in (no content, no number).</summary>
     /// <summary>
     /// The case an SMS pseudonym is in (no content, no number). <c>ContactPaused</c> belongs to the
     /// number: Twilio blocks replies from STOP to START whatever the case. <c>Recent</c> remembers what
-    /// the last few MessageSids (hashed) became: the commit record a retry finishes from.
+    /// the last few MessageSids (hashed) became: the commit record a retry finishes from. <c>MenuSentAt</c>:
+    /// when the LANG menu was sent, until the next message; <c>MenuAnswer</c>: the hashed MessageSid that last
+    /// chose a language, so Twilio's retry of a menu answer is answered as before.
     /// </summary>
-    internal sealed record ConversationPointer(string? TipId, int Sequence, DateTimeOffset LastAt, string? Language, Urgency MaxUrgency, bool ContactPaused, IReadOnlyList<CommittedMessage>? Recent = null);
+    internal sealed record ConversationPointer(string? TipId, int Sequence, DateTimeOffset LastAt, string? Language, Urgency MaxUrgency, bool ContactPaused, IReadOnlyList<CommittedMessage>? Recent = null, DateTimeOffset? MenuSentAt = null, string? MenuAnswer = null);
 
     /// <summary>A MessageSid's hash and the place it took in its case.</summary>
     internal sealed record CommittedMessage(string MessageSidHash, MessageRecord Record);

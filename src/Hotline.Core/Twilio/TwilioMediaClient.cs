@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
 namespace Hotline.Twilio;
@@ -29,42 +30,62 @@ public sealed record MediaDownload(MediaDownloadOutcome Outcome, string? Content
 /// Downloads the media of an inbound MMS from Twilio. Written here because Twilio's library has no call for a
 /// media item's bytes (its Media resource lists them; the content is a plain authenticated GET). The request
 /// goes through the unpaced Twilio HttpClient (retries, attempt timeout, the stub redirect) with the account's
-/// credentials, only to a media URL of this account on Twilio's API host; Twilio answers with a redirect to
-/// its storage, followed without the credentials.
+/// credentials, only to a media URL of this account's message on Twilio's API host; Twilio answers with a
+/// redirect to its storage, followed without the credentials.
 /// </summary>
-public sealed class TwilioMediaClient(IHttpClientFactory httpClientFactory, IOptions<TwilioOptions> options)
+public sealed partial class TwilioMediaClient(IHttpClientFactory httpClientFactory, IOptions<TwilioOptions> options)
 {
     /// <summary>A whole download (both hops, the body included) never takes longer than this.</summary>
     private static readonly TimeSpan DownloadTimeout = TimeSpan.FromMinutes(2);
 
-    /// <summary>True for a media URL of the configured account on Twilio's API host: the only URLs given the credentials.</summary>
-    public bool IsAccountMediaUrl(string url)
+    /// <summary>
+    /// True for the URL of a media item of message <paramref name="messageSid"/> of the configured account on
+    /// Twilio's API host, exactly as Twilio writes it (<c>/2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media/ME...</c>,
+    /// no query): the only URLs given the credentials. The whole path is matched, since the account's pattern can
+    /// follow any other path of the account (<c>/Recordings/RE1.mp3/x/Accounts/...</c>); and it is matched as a
+    /// server that decodes it reads it, so an escape (<c>%2f</c> is a slash there), which no Twilio media URL has,
+    /// refuses it.
+    /// </summary>
+    public bool IsAccountMediaUrl(string url, string messageSid)
     {
+        ArgumentNullException.ThrowIfNull(url);
+        ArgumentNullException.ThrowIfNull(messageSid);
         var settings = options.Value;
-        return Uri.TryCreate(url, UriKind.Absolute, out var uri)
-            && uri.Scheme == Uri.UriSchemeHttps
-            && string.Equals(uri.Host, "api.twilio.com", StringComparison.OrdinalIgnoreCase)
-            && uri.IsDefaultPort
-            && uri.UserInfo.Length == 0
-            && settings.IsConfigured
-            && uri.AbsolutePath.Contains($"/Accounts/{settings.AccountSid}/Messages/", StringComparison.Ordinal)
-            && uri.AbsolutePath.Contains("/Media/", StringComparison.Ordinal);
+        if (!settings.IsConfigured
+            || !Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            || uri.Scheme != Uri.UriSchemeHttps
+            || !string.Equals(uri.Host, "api.twilio.com", StringComparison.OrdinalIgnoreCase)
+            || !uri.IsDefaultPort
+            || uri.UserInfo.Length > 0
+            || uri.Query.Length > 0
+            || uri.Fragment.Length > 0)
+        {
+            return false;
+        }
+
+        var path = Uri.UnescapeDataString(uri.AbsolutePath);
+        return path == uri.AbsolutePath
+            && MediaPath().Match(path) is { Success: true } match
+            && match.Groups["account"].Value == settings.AccountSid
+            && match.Groups["message"].Value == messageSid;
     }
 
     /// <summary>
-    /// Downloads <paramref name="url"/>: refused without reading the body when Twilio's answer has a type
+    /// Downloads <paramref name="url"/>, a media item of message <paramref name="messageSid"/> (<see cref="IsAccountMediaUrl"/>):
+    /// refused without reading the body when Twilio's answer has a type
     /// <paramref name="allowType"/> refuses or a length over <paramref name="maxBytes"/>, and cut off as soon as
     /// a body without a length passes it. Throws on failures worth another try later (5xx, 429 and network
     /// errors after the client's retries; 401/403, which a rotated token causes).
     /// </summary>
-    public async Task<MediaDownload> DownloadAsync(string url, long maxBytes, Func<string, bool> allowType, CancellationToken cancellationToken)
+    public async Task<MediaDownload> DownloadAsync(string url, string messageSid, long maxBytes, Func<string, bool> allowType, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(url);
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageSid);
         ArgumentNullException.ThrowIfNull(allowType);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
-        if (!IsAccountMediaUrl(url))
+        if (!IsAccountMediaUrl(url, messageSid))
         {
-            throw new ArgumentException("Not a media URL of this Twilio account.", nameof(url));
+            throw new ArgumentException("Not a media URL of this message at Twilio.", nameof(url));
         }
 
         var settings = options.Value;
@@ -126,6 +147,9 @@ public sealed class TwilioMediaClient(IHttpClientFactory httpClientFactory, IOpt
             response.Dispose();
         }
     }
+
+    [GeneratedRegex(@"\A/2010-04-01/Accounts/(?<account>AC[0-9a-f]{32})/Messages/(?<message>(SM|MM)[0-9a-f]{32})/Media/ME[0-9a-f]{32}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex MediaPath();
 
     private static bool IsRedirect(HttpStatusCode status) =>
         status is HttpStatusCode.Moved or HttpStatusCode.Found or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;

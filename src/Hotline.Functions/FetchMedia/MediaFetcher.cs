@@ -130,15 +130,17 @@ internal sealed partial class MediaFetcher(
         var blob = ReportStore.MediaBlobName(tipId, job.Sequence, index);
         var item = new MediaItem { Index = index, State = MediaStates.Expected, ContentType = media.ContentType };
         var client = services.GetRequiredService<TwilioMediaClient>();
-        if (!client.IsAccountMediaUrl(media.Url))
+        if (!client.IsAccountMediaUrl(media.Url, job.MessageSid))
         {
-            return (item with { State = MediaStates.Refused, Reason = "not a media URL of this Twilio account" }, null);
+            // Never given the credentials. Not "refused" either: that would let the message go at Twilio, and what
+            // it really brought may be there; the case says so and responders are told.
+            return (item with { State = MediaStates.Failed, Reason = "not a media URL of this message at Twilio: not fetched" }, null);
         }
 
         MediaDownload download;
         try
         {
-            download = await client.DownloadAsync(media.Url, settings.MaxBytes, settings.Allows, cancellationToken).ConfigureAwait(false);
+            download = await client.DownloadAsync(media.Url, job.MessageSid, settings.MaxBytes, settings.Allows, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

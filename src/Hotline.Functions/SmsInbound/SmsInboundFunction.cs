@@ -50,6 +50,12 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, ProviderCopies c
         using var deadline = IntakeDeadline.Start(cancellationToken);
         try
         {
+            if (command == SmsCommand.MenuAnswer && !await sms.IsMenuAnswerAsync(inbound, deadline.Token))
+            {
+                // Not right after the menu: a lone number is part of a report ("12": how many people).
+                command = SmsCommand.None;
+            }
+
             var answer = await AnswerAsync(inbound, command, argument, deadline.Token);
 
             // Everything the message brought is stored (or there was nothing to store): Twilio's copy can go.
@@ -80,13 +86,14 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, ProviderCopies c
                 return TwiML(SmsReplies.For(helpReceipt!.Language).Help, Acknowledgement(helpReceipt));
             }
 
-            case SmsCommand.Language:
-                return await ChooseLanguageAsync(from, argument, cancellationToken);
+            case SmsCommand.Language or SmsCommand.MenuAnswer:
+                return await ChooseLanguageAsync(inbound, argument, cancellationToken);
             case SmsCommand.None when body.Length == 0 && media.Count == 0:
                 // Nothing to store; say so, so a tipster whose text was lost can send it again.
                 return TwiML(SmsReplies.For(await sms.GetLanguageAsync(from, cancellationToken)).Empty);
             case SmsCommand.Stop or SmsCommand.Start:
-                // Twilio answers opt-out and opt-in words itself and blocks our replies: record, say nothing.
+                // Twilio answers opt-out and opt-in words itself and blocks our replies: record (with what it
+                // brought: a photo with no case to join opens one), say nothing.
                 await sms.ReceiveAsync(inbound, SmsKeywords.Kind(command), cancellationToken);
                 return TwiML();
             default:
@@ -106,16 +113,28 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, ProviderCopies c
         return receipt.Urgency == Urgency.Urgent ? text + replies.Danger : text;
     }
 
-    private async Task<IResult> ChooseLanguageAsync(string from, string argument, CancellationToken cancellationToken)
+    /// <summary>
+    /// LANG, LANG with a choice, or an answer to the menu. Stored first when it may be part of a report (in the
+    /// number's open case), or when it brought media (always): then the reply adds the receipt, in the language
+    /// chosen, so the tipster knows it was kept. A choice the menu does not know shows the menu again.
+    /// </summary>
+    private async Task<IResult> ChooseLanguageAsync(InboundSms inbound, string argument, CancellationToken cancellationToken)
     {
+        var receipt = await sms.ReceiveAsync(inbound, SmsKind.Lang, cancellationToken);
         var chosen = argument.Length == 0 ? null : TextCatalogue.Choose(argument);
+        string[] reply;
         if (chosen is null)
         {
-            return TwiML([.. TextCatalogue.Menu]);
+            await sms.MenuSentAsync(inbound.From, cancellationToken);
+            reply = [.. TextCatalogue.Menu];
+        }
+        else
+        {
+            await sms.SetLanguageAsync(inbound, chosen.Tag, cancellationToken);
+            reply = [chosen.Sms.LanguageSet];
         }
 
-        await sms.SetLanguageAsync(from, chosen.Tag, cancellationToken);
-        return TwiML(chosen.Sms.LanguageSet);
+        return TwiML(receipt is null ? reply : [.. reply, Acknowledgement(receipt with { Language = chosen?.Tag ?? receipt.Language })]);
     }
 
     /// <summary>

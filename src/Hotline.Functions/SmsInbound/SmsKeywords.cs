@@ -14,7 +14,16 @@ internal enum SmsCommand
     Stop,
     Start,
     Help,
+
+    /// <summary><c>LANG</c> (the menu), or <c>LANG</c> with a choice: a clear request whatever came before.</summary>
     Language,
+
+    /// <summary>
+    /// A lone one- or two-digit number: an answer to the menu only when it is the next message after the menu was
+    /// sent to that number, within minutes (<see cref="SmsIntake.MenuAnswerWindow"/>); otherwise a report ("12":
+    /// how many people).
+    /// </summary>
+    MenuAnswer,
 }
 
 internal static class SmsKeywords
@@ -45,7 +54,8 @@ internal static class SmsKeywords
 
         // "LANG", and "LANG 2", "LANG: ar", "lang-2", "LANG Dari" when what follows is a choice the menu knows;
         // and a bare menu number of one or two digits (in any script's digits, as Arabic and Persian keypads
-        // type them): people answer a numbered menu with the number alone, and a lone number is no report.
+        // type them): people answer a numbered menu with the number alone, but a lone number after a report is
+        // part of it, so whether it answers the menu is the caller's to decide from what was last sent.
         if (text == "LANG")
         {
             return (SmsCommand.Language, string.Empty);
@@ -61,7 +71,7 @@ internal static class SmsKeywords
 
         if (text.Length is 1 or 2 && text.All(char.IsDigit))
         {
-            return (SmsCommand.Language, text);
+            return (SmsCommand.MenuAnswer, text);
         }
 
         return (SmsCommand.None, string.Empty);
@@ -71,6 +81,7 @@ internal static class SmsKeywords
     {
         SmsCommand.Stop => SmsKind.Stop,
         SmsCommand.Start => SmsKind.Start,
+        SmsCommand.Language or SmsCommand.MenuAnswer => SmsKind.Lang,
         _ => SmsKind.Message,
     };
 }

@@ -266,6 +266,71 @@ public sealed class MediaTests(OwnAzurite storage) : IClassFixture<OwnAzurite>, 
         Assert.False(Directory.Exists(Path.Combine(folder.FullName, "evidence")));
     }
 
+    [Theory]
+    [InlineData("2")]
+    [InlineData("LANG")]
+    [InlineData("Lang 2")]
+    [InlineData("STOP")]
+    public async Task FetchMedia_KeywordOrMenuNumberWithAPhotoFromANumberWithNoCase_StoresTheMessageAndThePhoto(string body)
+    {
+        // Hardening 2 (issue 26, item 3): the text was taken as a command and the photo was never fetched.
+        await using var app = await StartAsync(storage.ConnectionString);
+        var sid = TwilioStub.NewMessageSid("MM");
+        var photo = RandomNumberGenerator.GetBytes(10_000);
+        var (request, _) = await TwilioStub.InboundAsync(TipTraffic.PublicBase, NewPhone(), body, [(_twilio.AddMedia(sid, "image/jpeg", photo), "image/jpeg")], sid);
+
+        using var response = await app.Http.SendAsync(request(), Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        // Stored before the answer, as a report of its own case; its text may still act as the keyword.
+        var (id, report) = await ReportOfAsync(sid);
+        Assert.Equal(body, report.Message);
+        Assert.Equal(body == "STOP" ? (true, "STOP") : (null, body == "2" ? null : "LANG"), (report.Sms!.ContactPaused, report.Sms.Keyword));
+        var media = Assert.Single(report.Sms.Media!);
+        Assert.Equal(MediaStates.Expected, media.State);
+
+        await Eventually.TrueAsync(() => Task.FromResult(_twilio.Deletes.Any(d => d.Answer == StubAnswer.Ok)), TimeSpan.FromSeconds(30));
+        Assert.Equal(photo, (await TestKeys.DecryptAsync(storage.ConnectionString, ReportStore.MediaBlobName(id, 1, 1), Ct)).ToArray());
+    }
+
+    public static TheoryData<string> NotThisMessagesMedia() => ["after another path", "with %2f segments", "of another message"];
+
+    [Theory]
+    [MemberData(nameof(NotThisMessagesMedia))]
+    public async Task FetchMedia_UrlThatIsNotExactlyAMediaOfThisMessage_IsNeverFetchedWithTheCredentials(string how)
+    {
+        // Hardening 2 (issue 26, item 7): the check was a substring test on the path.
+        await using var app = await StartAsync(storage.ConnectionString);
+        var sid = TwilioStub.NewMessageSid("MM");
+        var photo = RandomNumberGenerator.GetBytes(8_000);
+        var genuine = _twilio.AddMedia(sid, "image/jpeg", photo);
+        var other = _twilio.AddMedia(sid, "image/png", RandomNumberGenerator.GetBytes(4_000));
+        var hostile = how switch
+        {
+            "after another path" => other.Replace("/2010-04-01/", $"/2010-04-01/Accounts/{TwilioStub.AccountSid}/Recordings/RE1.mp3/x/", StringComparison.Ordinal),
+            "with %2f segments" => other + "%2f..%2f..%2f..%2f..%2fRecordings%2fRE1.mp3",
+            _ => _twilio.AddMedia(TwilioStub.NewMessageSid("MM"), "image/png", RandomNumberGenerator.GetBytes(4_000)),
+        };
+        var (request, _) = await TwilioStub.InboundAsync(TipTraffic.PublicBase, NewPhone(), "the car", [(genuine, "image/jpeg"), (hostile, "image/png")], sid);
+
+        using var response = await app.Http.SendAsync(request(), Ct);
+        var id = ReceiptIn(await response.Content.ReadAsStringAsync(Ct));
+        await Eventually.TrueAsync(async () => (await BlobNamesAsync()).Contains(ReportStore.MediaRecordBlobName(id, 1)), TimeSpan.FromSeconds(30));
+
+        // The account's credentials went to the genuine item's URL only.
+        var credentialed = Assert.Single(_twilio.Requests, r => r.Method == "GET" && !string.IsNullOrEmpty(r.Authorization));
+        Assert.Equal(new Uri(genuine).AbsolutePath, credentialed.Path);
+        var record = MediaRecord.FromUtf8Json((await TestKeys.DecryptAsync(storage.ConnectionString, ReportStore.MediaRecordBlobName(id, 1), Ct)).Span);
+        Assert.Equal([(1, MediaStates.Stored), (2, MediaStates.Failed)], record.Items.Select(i => (i.Index, i.State)));
+        Assert.Equal("not a media URL of this message at Twilio: not fetched", record.Items[1].Reason);
+        Assert.Equal(photo, (await TestKeys.DecryptAsync(storage.ConnectionString, ReportStore.MediaBlobName(id, 1, 1), Ct)).ToArray());
+
+        // Not refused either: the message stays at Twilio (what it really brought may be there) and responders are told.
+        await Eventually.TrueAsync(() => Task.FromResult(_twilio.Sms.Any(s => s.To == Responder)), TimeSpan.FromSeconds(30));
+        Assert.Contains("MEDIA OF A REPORT NOT STORED", Assert.Single(_twilio.Sms, s => s.To == Responder).SmsBody, StringComparison.Ordinal);
+        Assert.Empty(_twilio.Deletes);
+    }
+
     private async Task<List<string>> BlobNamesAsync()
     {
         var names = new List<string>();
@@ -275,6 +340,25 @@ public sealed class MediaTests(OwnAzurite storage) : IClassFixture<OwnAzurite>, 
         }
 
         return names;
+    }
+
+    // A number of its own for each run of a theory: rows sharing one would share a case.
+    private static string NewPhone() => "+4477009" + Random.Shared.Next(100_000, 999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The case whose report came from message <paramref name="messageSid"/>, and that report.</summary>
+    private async Task<(TipId Id, TipReport Report)> ReportOfAsync(string messageSid)
+    {
+        foreach (var name in (await BlobNamesAsync()).Where(n => n.EndsWith("/report", StringComparison.Ordinal)))
+        {
+            var report = await TestKeys.DecryptReportAsync(storage.ConnectionString, name, Ct);
+            if (report.Sms?.MessageSid == messageSid)
+            {
+                return (TipId.TryParse(report.TipId, out var id) ? id.Value : throw new InvalidOperationException(report.TipId), report);
+            }
+        }
+
+        Assert.Fail("no report holds the message");
+        return default;
     }
 
     private async Task<int> CountAsync(string queue) => (await storage.Queue(queue).GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount;

@@ -5,12 +5,15 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues;
 using Hotline.Functions.Texts;
+using Hotline.Sms;
 using Hotline.Tests.Infrastructure;
 using Hotline.Tests.Intake;
 using Hotline.Tips;
 using Hotline.Triage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hotline.Tests.Sms;
 
@@ -262,6 +265,89 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
 
         Assert.StartsWith("Received, case ", reply, StringComparison.Ordinal);
         Assert.Single(await storage.DrainAsync("triage", Ct));
+    }
+
+    [Theory]
+    [InlineData("12")]
+    [InlineData("3")]
+    [InlineData("٣")]
+    public async Task Sms_FollowUpThatIsALoneNumber_IsStoredAsAMessageOfTheCase(string number)
+    {
+        // Hardening 2 (issue 26, item 3): a follow-up "12" (how many people) became a language choice and was lost.
+        var phone = NewPhone();
+        var id = ReceiptIn((await SendAsync(App, phone, PrivacyCanaries.Register("They keep the workers in a barn behind the farm " + Guid.NewGuid()))).Reply);
+        await storage.DrainAsync("triage", Ct);
+
+        var (_, reply) = await SendAsync(App, phone, number);
+
+        Assert.Equal($"Added to case {id}.", reply);
+        var message = await TestKeys.DecryptReportAsync(storage.ConnectionString, ReportStore.MessageBlobName(id, 2), Ct);
+        Assert.Equal((number, 2, (string?)null), (message.Message, message.Sms!.Sequence, message.Sms.Keyword));
+    }
+
+    [Fact]
+    public async Task Sms_LoneNumber_PicksTheLanguageOnlyRightAfterTheMenu()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = await StartAppAsync(TimeSpan.FromHours(24), clock: clock);
+        var phone = NewPhone();
+        var before = await CountBlobsAsync();
+
+        // Right after the menu: the answer to it, and nothing is stored (no case is open).
+        await SendAsync(app, phone, "LANG");
+        clock.Advance(TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(1));
+        var (_, chosen) = await SendAsync(app, phone, "2");
+        Assert.Equal("اللغة: العربية", chosen);
+        Assert.Equal(before, await CountBlobsAsync());
+
+        // Long after the menu: a report (answered in the language chosen).
+        await SendAsync(app, phone, "LANG");
+        clock.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
+        var (_, late) = await SendAsync(app, phone, "3");
+
+        Assert.StartsWith("وصلنا. رقم القضية", late, StringComparison.Ordinal);
+        Assert.Equal("3", (await TestKeys.DecryptReportAsync(storage.ConnectionString, ReportStore.ReportBlobName(ReceiptIn(late)), Ct)).Message);
+        Assert.Equal(ReceiptIn(late).ToString(), TriageMessage.Parse(Assert.Single(await storage.DrainAsync("triage", Ct)).Body.ToString()).TipId);
+    }
+
+    [Fact]
+    public async Task Sms_LoneNumberAfterTheMenuAndAnotherMessage_IsAMessageOfTheCase()
+    {
+        // Only the next message answers the menu: a report sent in between ends it.
+        var phone = NewPhone();
+        await SendAsync(App, phone, "LANG");
+        var id = ReceiptIn((await SendAsync(App, phone, PrivacyCanaries.Register("Girls are kept above the kebab shop " + Guid.NewGuid()))).Reply);
+
+        var (_, reply) = await SendAsync(App, phone, "5");
+
+        Assert.Equal($"Added to case {id}.", reply);
+        Assert.Equal("5", (await TestKeys.DecryptReportAsync(storage.ConnectionString, ReportStore.MessageBlobName(id, 2), Ct)).Message);
+    }
+
+    [Theory]
+    [InlineData("Lang 5", "Язык: русский", "Добавлено к делу")]
+    [InlineData("12", "زمان: کوردیی سۆرانی", "زیادکرا بۆ دۆسیە")]
+    public async Task Sms_LanguageChoiceInAnOpenCase_SetsTheLanguageAndIsKeptInTheCase(string choice, string languageSet, string added)
+    {
+        // "Lang 5" in a conversation is a clear choice, and may be part of the report: both. So is a menu answer.
+        var phone = NewPhone();
+        var id = ReceiptIn((await SendAsync(App, phone, PrivacyCanaries.Register("The boss at the car wash keeps our passports " + Guid.NewGuid()))).Reply);
+        await storage.DrainAsync("triage", Ct);
+        if (choice == "12")
+        {
+            await SendAsync(App, phone, "LANG");
+        }
+
+        var (_, reply) = await SendAsync(App, phone, choice);
+
+        var lines = reply!.Split('\n');
+        Assert.Equal(languageSet, lines[^2]);
+        Assert.StartsWith(added, lines[^1], StringComparison.Ordinal);
+        Assert.Equal(id, ReceiptIn(lines[^1]));
+        var sequence = choice == "12" ? 3 : 2;
+        var kept = await TestKeys.DecryptReportAsync(storage.ConnectionString, ReportStore.MessageBlobName(id, sequence), Ct);
+        Assert.Equal((choice, "LANG"), (kept.Message, kept.Sms!.Keyword));
+        Assert.Empty(await storage.DrainAsync("triage", Ct)); // a language choice pages no one
     }
 
     [Fact]
@@ -778,9 +864,16 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
     [InlineData("99", "LANG + 1 English")]
     public async Task Sms_LanguageChoice_AcceptsTheWaysPeopleAnswerTheMenu(string message, string expectedStart)
     {
+        // A lone number answers the menu right after it was sent (Sms_LoneNumber_... below for the rest).
+        var phone = NewPhone();
+        if (char.IsDigit(message[0]))
+        {
+            await SendAsync(App, phone, "LANG");
+        }
+
         var before = await CountBlobsAsync();
 
-        var (_, reply) = await SendAsync(App, NewPhone(), message);
+        var (_, reply) = await SendAsync(App, phone, message);
 
         Assert.StartsWith(expectedStart, reply, StringComparison.Ordinal);
         Assert.Equal(before, await CountBlobsAsync());
@@ -895,7 +988,7 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
 
     private static TipId ParseBlobId(string name) => SubmitTipTests.ParseReceipt(name.Split('/')[1]);
 
-    private async Task<TestApp> StartAppAsync(TimeSpan window, Action<IServiceCollection, IConfiguration>? configureServices = null, Dictionary<string, string?>? settings = null, ExportedTelemetry? telemetry = null, Action<IServiceCollection>? afterApp = null)
+    private async Task<TestApp> StartAppAsync(TimeSpan window, Action<IServiceCollection, IConfiguration>? configureServices = null, Dictionary<string, string?>? settings = null, ExportedTelemetry? telemetry = null, Action<IServiceCollection>? afterApp = null, TimeProvider? clock = null)
     {
         var extra = settings;
         settings = TestApp.BaseSettings(storage.ConnectionString);
@@ -919,6 +1012,11 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         {
             telemetry?.AddTo(services);
             afterApp?.Invoke(services);
+            if (clock is not null)
+            {
+                // The SMS intake's clock only: what "right after the menu" and the conversation window are measured on.
+                services.Replace(ServiceDescriptor.Singleton(sp => ActivatorUtilities.CreateInstance<SmsIntake>(sp, clock)));
+            }
         }, cancellationToken: Ct);
     }
 
