@@ -154,10 +154,11 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
     [Fact]
     public async Task Sms_AfterTheWindow_OpensANewCase()
     {
-        await using var app = await StartAppAsync(TimeSpan.FromSeconds(1));
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = await StartAppAsync(TimeSpan.FromMinutes(30), clock: clock);
         var phone = NewPhone();
         var (_, first) = await SendAsync(app, phone, "First report about the car wash " + Guid.NewGuid());
-        await Task.Delay(TimeSpan.FromSeconds(1.5), Ct);
+        clock.Advance(TimeSpan.FromMinutes(30) + TimeSpan.FromSeconds(1));
 
         var (_, second) = await SendAsync(app, phone, "Another report, a different place " + Guid.NewGuid());
 
@@ -797,12 +798,13 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
     [Fact]
     public async Task Sms_StopThenNewCaseAfterTheWindow_StillTellsRespondersNotToReply()
     {
-        await using var app = await StartAppAsync(TimeSpan.FromSeconds(1));
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = await StartAppAsync(TimeSpan.FromMinutes(30), clock: clock);
         var phone = NewPhone();
         await SendAsync(app, phone, "First report about the car wash " + Guid.NewGuid());
         await SendAsync(app, phone, "STOP");
         await storage.DrainAsync("triage", Ct);
-        await Task.Delay(TimeSpan.FromSeconds(1.5), Ct);
+        clock.Advance(TimeSpan.FromMinutes(30) + TimeSpan.FromSeconds(1));
 
         await SendAsync(app, phone, "Another report, a different place " + Guid.NewGuid());
 
