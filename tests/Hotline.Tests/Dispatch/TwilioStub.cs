@@ -188,14 +188,14 @@ public sealed class TwilioStub : IAsyncDisposable
             ["ApiVersion"] = "2010-04-01",
         });
 
-    private static async Task<Func<HttpRequestMessage>> SignedAsync(string webhookBase, string path, Dictionary<string, string> parameters)
+    private static Task<Func<HttpRequestMessage>> SignedAsync(string webhookBase, string path, Dictionary<string, string> parameters)
     {
-        var signature = await TwilioNode.SignAsync(AuthToken, webhookBase + path, parameters);
-        return () => new HttpRequestMessage(HttpMethod.Post, path)
+        var signature = TwilioSigning.Sign(AuthToken, webhookBase + path, parameters);
+        return Task.FromResult<Func<HttpRequestMessage>>(() => new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = new FormUrlEncodedContent(parameters),
             Headers = { { "X-Twilio-Signature", signature } },
-        };
+        });
     }
 
     /// <summary>The next requests get these answers, in order; then <see cref="Answer"/> decides.</summary>

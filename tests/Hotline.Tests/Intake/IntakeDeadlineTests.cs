@@ -79,7 +79,7 @@ public sealed class IntakeDeadlineTests : IAsyncLifetime
             ["NumMedia"] = "0",
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/sms") { Content = new FormUrlEncodedContent(parameters) };
-        request.Headers.Add("X-Twilio-Signature", await TwilioNode.SignAsync(AuthToken, PublicBase + "/api/sms", parameters));
+        request.Headers.Add("X-Twilio-Signature", TwilioSigning.Sign(AuthToken, PublicBase + "/api/sms", parameters));
 
         using var response = await _app!.Http.SendAsync(request, Ct);
 

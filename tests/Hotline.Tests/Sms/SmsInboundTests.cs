@@ -948,7 +948,7 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         return parameters;
     }
 
-    private static Task<string> SignAsync(Dictionary<string, string> parameters) => TwilioNode.SignAsync(AuthToken, PublicBase + "/api/sms", parameters);
+    private static Task<string> SignAsync(Dictionary<string, string> parameters) => Task.FromResult(TwilioSigning.Sign(AuthToken, PublicBase + "/api/sms", parameters));
 
     private static async Task<HttpResponseMessage> PostAsync(TestApp app, Dictionary<string, string> parameters, string? signature)
     {

@@ -45,6 +45,33 @@ public sealed class TwilioSignatureTests
         Assert.Equal(Expected, await TwilioNode.SignAsync(Token, Url, Params));
     }
 
+    [Fact]
+    public void TwilioSigning_PublishedVector_SignsAsTwilioDoes()
+    {
+        Assert.Equal(Expected, TwilioSigning.Sign(Token, Url, Params));
+    }
+
+    [Fact]
+    public async Task TwilioSigning_WebhooksOfEveryShapeTheTestsSend_SignAsTwilioHelperLibrary()
+    {
+        // What the tests sign in process (every script, odd keys, empty values, media parameters) is what Twilio's
+        // Node library signs: one run of the library for the lot.
+        var forms = new List<IReadOnlyDictionary<string, string>>
+        {
+            new Dictionary<string, string>(),
+            Params,
+            new Dictionary<string, string> { ["Body"] = "أخذوا جوازات سفرنا 🙏 — Ünïcödé\n\"quoted\" & <b>", ["From"] = "+447700900123", ["NumMedia"] = "0" },
+            new Dictionary<string, string> { ["body"] = "lower", ["Body"] = "upper", ["_"] = string.Empty, ["a b"] = "c=d&e", ["MediaUrl0"] = "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1" },
+            new Dictionary<string, string> { ["Z"] = "1", ["a"] = "2", ["ä"] = "3", ["10"] = "4", ["9"] = "5" },
+        };
+        const string url = "https://hotline.example.org/api/sms";
+
+        var expected = await TwilioNode.SignAllAsync(Token, url, forms);
+
+        Assert.Equal(expected, forms.Select(f => TwilioSigning.Sign(Token, url, f)));
+        Assert.All(forms, f => Assert.True(AuthToken().IsValid(url, f, TwilioSigning.Sign(Token, url, f), signatureSettingsHeader: null)));
+    }
+
     [Theory]
     [InlineData("54321", Url, Expected)]
     [InlineData(Token, "https://mycompany.com/myapp.php?foo=1&bar=3", Expected)]
