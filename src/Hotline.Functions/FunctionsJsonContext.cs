@@ -16,5 +16,6 @@ namespace Hotline.Functions;
 [JsonSerializable(typeof(IntakeResponses.ReceiptResponse))]
 [JsonSerializable(typeof(WebhookAlert))]
 [JsonSerializable(typeof(AlertRecord))]
+[JsonSerializable(typeof(SentAlert))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class FunctionsJsonContext : JsonSerializerContext;

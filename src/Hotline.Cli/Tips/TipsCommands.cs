@@ -114,6 +114,10 @@ internal static class TipsCommands
             {
                 twilio?.Dispose();
             }
+            else if (twilio.NotRecorded is { } error)
+            {
+                context.Error($"warning: Twilio keeps its copy of this reply (text and number): recording it as Hotline's failed ({error}), so the app will not delete it. Delete it in Twilio's console (Monitor, Messaging logs).");
+            }
 
             return 0;
         });
@@ -341,21 +345,45 @@ internal static class TipsCommands
             throw new CliException(ex.Message, ex);
         }
 
-        return new TwilioSender(provider);
+        return new TwilioSender(provider, context.Settings.Storage());
     }
 
-    /// <summary>Sends through Hotline's Twilio client (Twilio's library, paced and retried as alerts are).</summary>
-    private sealed class TwilioSender(ServiceProvider provider) : IDisposable
+    /// <summary>
+    /// Sends through Hotline's Twilio client (Twilio's library, paced and retried as alerts are), and records each reply
+    /// as Hotline's (<see cref="SentMessages"/>): the app acts on a status callback only for a message recorded so.
+    /// </summary>
+    private sealed class TwilioSender(ServiceProvider provider, Hotline.Storage.HotlineStorage storage) : IDisposable
     {
+        private TwilioOptions Options => provider.GetRequiredService<IOptions<TwilioOptions>>().Value;
+
         /// <summary>Where Twilio reports the reply's fate, so the app deletes Twilio's copy; null when not configured.</summary>
-        public Uri? StatusCallbackUrl => provider.GetRequiredService<IOptions<TwilioOptions>>().Value.StatusCallbackUrl;
+        public Uri? StatusCallbackUrl => Options.StatusCallbackUrl;
+
+        /// <summary>Why the last reply sent could not be recorded as Hotline's (an error type), or null.</summary>
+        public string? NotRecorded { get; private set; }
 
         public async Task<string> SendAsync(string to, string body, CancellationToken cancellationToken)
         {
             var result = await provider.GetRequiredService<TwilioSmsClient>().SendSmsAsync(to, body, urgent: true, cancellationToken);
-            return result.Succeeded
-                ? result.MessageSid ?? "(no id)"
-                : throw new CliException($"Twilio refused the reply (HTTP {(int)result.Status}, error {result.ErrorCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}); nothing was stored.");
+            if (!result.Succeeded)
+            {
+                throw new CliException($"Twilio refused the reply (HTTP {(int)result.Status}, error {result.ErrorCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}); nothing was stored.");
+            }
+
+            if (result.MessageSid is { } sid && StatusCallbackUrl is not null)
+            {
+                try
+                {
+                    // The reply is out: whatever happens here, it must still be stored in the case.
+                    await SentMessages.ForResponderTool(storage, Options.AuthToken!).RecordAsync(sid, about: null, CancellationToken.None);
+                }
+                catch (Exception ex)
+                {
+                    NotRecorded = ex.GetType().Name;
+                }
+            }
+
+            return result.MessageSid ?? "(no id)";
         }
 
         public void Dispose() => provider.Dispose();

@@ -25,13 +25,16 @@ internal enum ClaimState
 
     /// <summary>Refused for good before (a 4xx): not again.</summary>
     Refused,
+
+    /// <summary>Sent, and Twilio reported it undelivered or failed: not again; this responder was not reached by it.</summary>
+    Undelivered,
 }
 
 /// <param name="ETag">The claim's ETag when <see cref="ClaimState.Ours"/>: only the holder may settle it.</param>
 /// <param name="TookOver">A stale claim (a delivery that ended without a verdict) was taken over.</param>
 internal sealed record AlertClaim(ClaimState State, ETag ETag = default, int Status = 0, int TwilioErrorCode = 0, bool TookOver = false);
 
-/// <summary>A send record's content: a state, a time, and for a refusal the HTTP status and Twilio code. Nothing else.</summary>
+/// <summary>A send record's content: a state, a time, and for a refusal the HTTP status and Twilio code (for an undelivered SMS the code). Nothing else.</summary>
 internal sealed record AlertRecord(
     string? State,
     DateTimeOffset? At,
@@ -45,7 +48,8 @@ internal sealed record AlertRecord(
 /// claimed before it goes out: the blob is created as <c>sending</c> with <c>If-None-Match: *</c>
 /// (only one delivery wins), then replaced with <c>sent</c> or <c>refused</c> under <c>If-Match</c>
 /// of the claim's ETag, or deleted (again <c>If-Match</c>) when the send failed for now, so a retry
-/// can claim it. A claim older than <see cref="StaleAfter"/> belongs to a delivery that died
+/// can claim it. A <c>sent</c> SMS that Twilio's status callback reports undelivered or failed becomes
+/// <c>undelivered</c> (with Twilio's code): never sent again, and not counted as reaching anyone. A claim older than <see cref="StaleAfter"/> belongs to a delivery that died
 /// mid-send and may be taken over. A blob's name is the receipt and a keyed hash of (alert key,
 /// responder, channel): a reader of the storage account learns how many sends a case had, not its
 /// urgency, who was paged, or how.
@@ -65,6 +69,7 @@ internal sealed class AlertLedger(HotlineStorage storage, IOptions<HttpDeliveryO
     private const string Sending = "sending";
     private const string SentState = "sent";
     private const string RefusedState = "refused";
+    private const string UndeliveredState = "undelivered";
 
     /// <summary>
     /// The longest one send can take: retries stop after TotalTimeout, the attempt under way then has
@@ -111,6 +116,8 @@ internal sealed class AlertLedger(HotlineStorage storage, IOptions<HttpDeliveryO
             {
                 case RefusedState:
                     return new AlertClaim(ClaimState.Refused, Status: record.Status ?? 0, TwilioErrorCode: record.Code ?? 0);
+                case UndeliveredState:
+                    return new AlertClaim(ClaimState.Undelivered, TwilioErrorCode: record.Code ?? 0);
                 case Sending when record.At is { } at && time.GetUtcNow() - at < StaleAfter:
                     return new AlertClaim(ClaimState.InProgressElsewhere);
                 case Sending:
@@ -155,6 +162,21 @@ internal sealed class AlertLedger(HotlineStorage storage, IOptions<HttpDeliveryO
     /// <summary>Settles this delivery's claim as refused for good (no phone number: the status and Twilio's code).</summary>
     public Task MarkRefusedAsync(string ledgerKey, Responder responder, string channel, AlertClaim claim, int status, int twilioErrorCode, CancellationToken cancellationToken) =>
         SettleAsync(ledgerKey, responder, channel, claim, Content(RefusedState, status, twilioErrorCode), cancellationToken);
+
+    /// <summary>The name of one send's record, for <see cref="MarkUndeliveredAsync"/> to find it again from Twilio's status callback.</summary>
+    public string RecordNameOf(string ledgerKey, Responder responder, string channel) => RecordName(_nameKey.Value, ledgerKey, responder, channel);
+
+    /// <summary>
+    /// Twilio reported the send in record <paramref name="recordName"/> undelivered or failed. Unconditional: only
+    /// a send that went out has a MessageSid to report on, and if its delivery has not recorded <c>sent</c> yet, its
+    /// <c>If-Match</c> then fails and the record stays <c>undelivered</c>. Repeating it (a retried callback) changes nothing.
+    /// </summary>
+    public async Task MarkUndeliveredAsync(string recordName, int? twilioErrorCode, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(recordName);
+        var container = storage.Blobs.GetBlobContainerClient(ContainerName);
+        await container.GetBlobClient(recordName).UploadAsync(Content(UndeliveredState, code: twilioErrorCode), overwrite: true, cancellationToken);
+    }
 
     /// <summary>Gives a claim back after a failed send, so the retry can claim it again.</summary>
     public async Task ReleaseAsync(string ledgerKey, Responder responder, string channel, AlertClaim claim, CancellationToken cancellationToken)

@@ -49,7 +49,13 @@ public sealed partial record AlertFacts(
     public static bool IsReceipt(string? tipId) => tipId is { Length: > 0 and <= MaxReceiptLength } && Token().IsMatch(tipId);
 
     public static AlertFacts ForAlert(TriageMessage m) =>
-        new(AlertKind.Alert, m.TipId, m.Urgency, m.Channel, m.ReceivedAt, LanguageTags.ForAlert(m.Language), m.ContactPaused == true, m.AlertKey) { LanguageUnread = m.LanguageUnread == true };
+        new(AlertKind.Alert, m.TipId, m.Urgency, m.Channel, m.ReceivedAt, LanguageTags.ForAlert(m.Language), m.ContactPaused == true, m.AlertKey) { LanguageUnread = m.LanguageUnread == true, Source = m };
+
+    /// <summary>
+    /// The triage message an <see cref="AlertKind.Alert"/> was made from (content-free, as on the queue): kept with
+    /// each SMS it sends, so an SMS Twilio reports undelivered can be routed again. Never part of the text.
+    /// </summary>
+    public TriageMessage? Source { get; init; }
 
     /// <summary>Set on a <see cref="AlertKind.Digest"/>: what it gathers.</summary>
     public DigestSummary? Digest { get; init; }

@@ -10,7 +10,7 @@ namespace Hotline.Functions.DispatchTriage;
 internal static partial class DispatchSetup
 {
     /// <summary>
-    /// Responder alerts: the roster, Twilio SMS, webhooks, the send records, the two queue functions
+    /// Responder alerts: the roster, Twilio SMS, webhooks, the send records, the sent-message records, the two queue functions
     /// (<c>DispatchTriage</c> on <c>triage</c>, <c>DispatchTriagePoison</c> on <c>triage-poison</c>) and the
     /// surge digest's timer (<c>DispatchDigest</c>).
     /// Settings are validated at start-up, each failure naming its setting.
@@ -35,6 +35,9 @@ internal static partial class DispatchSetup
         services.TryAddSingleton<WebhookAlertClient>();
         services.TryAddSingleton<AlertLedger>();
         services.TryAddSingleton<AlertDigest>();
+        services.TryAddSingleton(sp => SentMessages.ForApp(
+            sp.GetRequiredService<Hotline.Storage.HotlineStorage>(), sp.GetRequiredService<Hotline.Tips.IntakeSecrets>(), sp.GetRequiredService<IOptions<TwilioOptions>>().Value.AuthToken));
+        services.TryAddSingleton<SentAlerts>();
         services.TryAddSingleton<TriageDispatcher>();
         services.AddHostedService<DispatchStartupReport>();
 

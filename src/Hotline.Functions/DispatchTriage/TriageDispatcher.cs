@@ -82,6 +82,7 @@ public sealed class AlertDeliveryException : Exception
 /// progress in another delivery of the same alert. Paging everyone, any channel not done makes the
 /// invocation fail at the end, after everyone was tried, so the message is retried and the done
 /// sends are skipped; paging the first reached, one responder reached on any channel is enough.
+/// An SMS that Twilio later reports undelivered (<see cref="SentAlerts"/>) counts as reaching nobody.
 /// </summary>
 internal sealed partial class TriageDispatcher(
     IOptions<RosterOptions> roster,
@@ -91,6 +92,7 @@ internal sealed partial class TriageDispatcher(
     WebhookAlertClient webhooks,
     AlertLedger ledger,
     AlertDigest digest,
+    SentAlerts sentAlerts,
     UntriagedAlerts untriaged,
     TimeProvider time,
     ILogger<TriageDispatcher> logger)
@@ -105,6 +107,9 @@ internal sealed partial class TriageDispatcher(
         Refused,
         Failed,
         InProgressElsewhere,
+
+        /// <summary>Sent before, and Twilio reported it undelivered: not again, and it reached nobody.</summary>
+        Undelivered,
     }
 
     /// <summary>One send's result; a refusal carries the HTTP status and Twilio's code for the record.</summary>
@@ -125,7 +130,13 @@ internal sealed partial class TriageDispatcher(
                 Log.NobodyTakesUrgency(logger, triage.AlertKey, triage.Urgency);
             }
 
-            await DeliverAsync(AlertFacts.ForAlert(triage), plan, cancellationToken);
+            if (await DeliverAsync(AlertFacts.ForAlert(triage), plan, cancellationToken))
+            {
+                // Paging everyone, nobody takes the place of a responder Twilio could not reach: everyone the
+                // alert was for learns that it did not reach them all, as when it could not be sent at all.
+                Log.PageUndelivered(logger, triage.AlertKey);
+                await DeliverAsync(AlertFacts.ForUndelivered(triage), AlertRouting.Notice(responders, triage.Urgency), cancellationToken);
+            }
         }
 
         await ForgetUntriagedAsync(triage);
@@ -293,13 +304,18 @@ internal sealed partial class TriageDispatcher(
         }
     }
 
-    private async Task DeliverAsync(AlertFacts facts, RoutePlan plan, CancellationToken cancellationToken)
+    /// <returns>
+    /// Paging everyone: true when a responder was reached on no channel because Twilio reported their SMS
+    /// undelivered (the status callback queued the alert again). Paging the first reached, the next responder
+    /// takes their place, and it is false.
+    /// </returns>
+    private async Task<bool> DeliverAsync(AlertFacts facts, RoutePlan plan, CancellationToken cancellationToken)
     {
         if (plan.Responders.Count == 0)
         {
             // Only possible without Twilio (start-up refuses an empty roster with Twilio): a local run.
             Log.NoRoster(logger, facts.LedgerKey, AlertText.Plain(facts, AlertText.WordingFor(null)));
-            return;
+            return false;
         }
 
         if (plan.FirstReachedOnly)
@@ -314,7 +330,7 @@ internal sealed partial class TriageDispatcher(
                         Log.ReachedOnAnotherChannel(logger, facts.LedgerKey, responder.Label);
                     }
 
-                    return;
+                    return false;
                 }
 
                 if (channels.Contains(Outcome.InProgressElsewhere))
@@ -327,11 +343,17 @@ internal sealed partial class TriageDispatcher(
             throw new AlertDeliveryException($"Alert {facts.LedgerKey}: none of {plan.Responders.Count} responders could be reached; the message will be retried.");
         }
 
-        var outcomes = (await Task.WhenAll(plan.Responders.Select(r => DeliverToAsync(facts, r, cancellationToken)))).SelectMany(o => o).ToList();
+        var perResponder = await Task.WhenAll(plan.Responders.Select(r => DeliverToAsync(facts, r, cancellationToken)));
+        var outcomes = perResponder.SelectMany(o => o).ToList();
         var notDone = outcomes.Count(o => o is Outcome.Failed or Outcome.InProgressElsewhere);
         if (notDone > 0)
         {
             throw new AlertDeliveryException($"Alert {facts.LedgerKey}: {notDone} of {outcomes.Count} sends not done yet; the message will be retried (done sends are not repeated).");
+        }
+
+        if (perResponder.Any(channels => channels.Contains(Outcome.Undelivered) && !channels.Contains(Outcome.Delivered)))
+        {
+            return true;
         }
 
         if (!outcomes.Contains(Outcome.Delivered))
@@ -339,6 +361,8 @@ internal sealed partial class TriageDispatcher(
             // Nobody has it: retried, then the poison queue's notice tells the roster.
             throw new AlertDeliveryException($"Alert {facts.LedgerKey}: every one of {outcomes.Count} sends was refused; nobody was paged.");
         }
+
+        return false;
     }
 
     /// <summary>Every channel of one responder, at once; one outcome per channel.</summary>
@@ -374,6 +398,9 @@ internal sealed partial class TriageDispatcher(
             case ClaimState.Refused:
                 Log.AlreadyRefused(logger, facts.LedgerKey, responder.Label, channel, claim.Status, claim.TwilioErrorCode);
                 return Outcome.Refused;
+            case ClaimState.Undelivered:
+                Log.AlreadyUndelivered(logger, facts.LedgerKey, responder.Label, channel, claim.TwilioErrorCode);
+                return Outcome.Undelivered;
             case ClaimState.InProgressElsewhere:
                 Log.InProgressElsewhere(logger, facts.LedgerKey, responder.Label, channel);
                 return Outcome.InProgressElsewhere;
@@ -465,6 +492,7 @@ internal sealed partial class TriageDispatcher(
         {
             Log.Sent(logger, facts.Kind, facts.LedgerKey, responder.Label, SmsChannel);
             Measure(facts, SmsChannel, "sent");
+            await RecordSentAsync(facts, responder, result.MessageSid);
             return new SendResult(Outcome.Delivered);
         }
 
@@ -478,6 +506,29 @@ internal sealed partial class TriageDispatcher(
         Log.Refused(logger, facts.LedgerKey, responder.Label, SmsChannel, (int)result.Status, result.ErrorCode ?? 0);
         Measure(facts, SmsChannel, "refused");
         return new SendResult(Outcome.Refused, (int)result.Status, result.ErrorCode ?? 0);
+    }
+
+    /// <summary>
+    /// Records the SMS as Hotline's, so its status callback is acted on (<see cref="SentAlerts"/>). Best effort: the
+    /// SMS is out, and failing now would send it again. Without a record Twilio's copy stays, and an undelivered
+    /// report about it goes unheard.
+    /// </summary>
+    private async Task RecordSentAsync(AlertFacts facts, Responder responder, string? messageSid)
+    {
+        if (messageSid is null || twilio.Value.StatusCallbackUrl is null)
+        {
+            return;
+        }
+
+        try
+        {
+            // Not the invocation's token, as for the ledger: the message is out.
+            await sentAlerts.RecordAsync(messageSid, facts, responder, SmsChannel, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            Log.SentNotRecorded(logger, facts.LedgerKey, responder.Label, ex.GetType().Name);
+        }
     }
 
     private async Task<SendResult> SendWebhookAsync(AlertFacts facts, Responder responder, Uri url, WebhookAlert alert, CancellationToken cancellationToken)
@@ -567,5 +618,14 @@ internal sealed partial class TriageDispatcher(
 
         [LoggerMessage(17, LogLevel.Information, "{AlertKey}: sending a digest of {Count} alerts ({Urgent} urgent, {Unreadable} unreadable).")]
         public static partial void DigestDue(ILogger logger, string alertKey, int count, int urgent, int unreadable);
+
+        [LoggerMessage(19, LogLevel.Information, "{AlertKey}: {Channel} to {Responder} was reported undelivered by Twilio (error {TwilioErrorCode}); not sent again, and it reached nobody.")]
+        public static partial void AlreadyUndelivered(ILogger logger, string alertKey, string responder, string channel, int twilioErrorCode);
+
+        [LoggerMessage(20, LogLevel.Warning, "{AlertKey}: Twilio could not deliver the SMS to a responder paged with everyone; sending the undelivered-alert notice to everyone the alert is for.")]
+        public static partial void PageUndelivered(ILogger logger, string alertKey);
+
+        [LoggerMessage(21, LogLevel.Warning, "{AlertKey}: the SMS to {Responder} is out, but recording it as Hotline's failed ({ErrorType}): Twilio's copy stays, and an undelivered report about it will not re-route the alert.")]
+        public static partial void SentNotRecorded(ILogger logger, string alertKey, string responder, string errorType);
     }
 }

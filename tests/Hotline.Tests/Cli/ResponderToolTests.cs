@@ -132,7 +132,7 @@ public sealed partial class ResponderToolTests(OwnAzurite storage) : IClassFixtu
         Assert.Equal(phone, request.To);
         Assert.Equal(reply, request.SmsBody);
 
-        // Twilio reports the reply's fate to the app, which deletes Twilio's copy once it is final (ProviderCopyTests).
+        // Twilio reports the reply's fate to the app, which deletes Twilio's copy once it is final (TipsReply_StatusCallbacks_...).
         Assert.Equal(PublicBase + "/api/sms/status", request.Form["StatusCallback"]);
         Assert.DoesNotContain("Twilio keeps its copy", sent.Stderr, StringComparison.Ordinal);
         Assert.Contains("in-progress", Rows((await Cli("tips", "list", "--status", "in-progress")).Stdout).Single(r => r[0] == sms.ToString()));
@@ -329,6 +329,49 @@ public sealed partial class ResponderToolTests(OwnAzurite storage) : IClassFixtu
         Assert.DoesNotContain("StatusCallback", _twilio.Sms[^1].Form.Keys);
     }
 
+    [Fact]
+    public async Task TipsReply_StatusCallbacks_TheAppDeletesTheReplysCopyAndNothingTheToolDidNotSend()
+    {
+        // Hardening 2 (issue 26, item 8): the app acts on a status callback only for a message recorded as sent. The
+        // tool holds no pepper: it records its replies under a key from the Twilio auth token, with nothing in them.
+        var sms = await TextAsync(NewPhone(), "We are kept in a flat above the shop " + Guid.NewGuid());
+        var deletions = new Azure.Storage.Queues.QueueClient(storage.ConnectionString, "twilio-delete", new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 });
+        await deletions.ClearMessagesAsync(Ct);
+        var sent = await Cli("tips", "reply", sms.ToString(), "Are you safe now?");
+        Assert.Equal(0, sent.Exit);
+        Assert.DoesNotContain("warning", sent.Stderr, StringComparison.Ordinal);
+        var sid = _twilio.Sms[^1].Sid!;
+        var records = await SentRecordsAsync();
+        Assert.All(records, r => Assert.Matches("^sent/[0-9a-f]{64}$", r.Name));
+        Assert.All(records, r => Assert.Equal(string.Empty, r.Content));
+
+        using (var other = await _app.Http.SendAsync((await TwilioStub.StatusCallbackAsync(PublicBase, TwilioStub.NewMessageSid(), "delivered"))(), Ct))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, other.StatusCode);
+        }
+
+        Assert.Empty((await deletions.PeekMessagesAsync(cancellationToken: Ct)).Value);
+        using var delivered = await _app.Http.SendAsync((await TwilioStub.StatusCallbackAsync(PublicBase, sid, "delivered"))(), Ct);
+
+        Assert.Equal(HttpStatusCode.NoContent, delivered.StatusCode);
+        var queued = Assert.Single((await deletions.PeekMessagesAsync(cancellationToken: Ct)).Value);
+        Assert.Equal(sid, IntakeSecrets.FromPepper(TestKeys.PhonePepper).Open("twilio-delete", BinaryData.FromString(queued.MessageText)).ToString());
+        Assert.Equal(records.Count - 1, (await SentRecordsAsync()).Count);
+        await deletions.ClearMessagesAsync(Ct);
+    }
+
+    private async Task<List<(string Name, string Content)>> SentRecordsAsync()
+    {
+        var intake = new BlobContainerClient(storage.ConnectionString, "intake");
+        var records = new List<(string Name, string Content)>();
+        await foreach (var blob in intake.GetBlobsAsync(BlobTraits.None, BlobStates.None, "sent/", Ct))
+        {
+            records.Add((blob.Name, (await intake.GetBlobClient(blob.Name).DownloadContentAsync(Ct)).Value.Content.ToString()));
+        }
+
+        return records;
+    }
+
     [GeneratedRegex(@"--continue (\S+)")]
     private static partial Regex NextToken();
 
@@ -366,6 +409,9 @@ public sealed partial class ResponderToolTests(OwnAzurite storage) : IClassFixtu
 
         settings["Responders:0:Name"] = "On call";
         settings["Responders:0:Phone"] = "+447700900999";
+
+        // Deletions of Twilio's copies are queued visible at once (nothing here takes them), so a test can read them.
+        settings["Hotline:Twilio:DeleteAfter"] = "00:00:00";
         return await TestApp.StartAsync(settings, cancellationToken: Ct);
     }
 

@@ -174,9 +174,14 @@ public sealed class TwilioStub : IAsyncDisposable
         return (await SignedAsync(webhookBase, "/api/sms", parameters), messageSid);
     }
 
-    /// <summary>Twilio's status callback for a message Hotline sent, signed, to <c>{webhookBase}/api/sms/status</c>.</summary>
-    public static Task<Func<HttpRequestMessage>> StatusCallbackAsync(string webhookBase, string messageSid, string status) =>
-        SignedAsync(webhookBase, "/api/sms/status", new Dictionary<string, string>
+    /// <summary>
+    /// Twilio's status callback for a message Hotline sent, signed, to <c>{webhookBase}/api/sms/status</c>; with
+    /// <paramref name="errorCode"/> as Twilio reports an undelivered or failed message, and <paramref name="edit"/> to
+    /// change its parameters before it is signed.
+    /// </summary>
+    public static Task<Func<HttpRequestMessage>> StatusCallbackAsync(string webhookBase, string messageSid, string status, string? errorCode = null, Action<Dictionary<string, string>>? edit = null)
+    {
+        var parameters = new Dictionary<string, string>
         {
             ["MessageSid"] = messageSid,
             ["SmsSid"] = messageSid,
@@ -186,7 +191,15 @@ public sealed class TwilioStub : IAsyncDisposable
             ["From"] = FromNumber,
             ["To"] = "+447700900999",
             ["ApiVersion"] = "2010-04-01",
-        });
+        };
+        if (errorCode is not null)
+        {
+            parameters["ErrorCode"] = errorCode;
+        }
+
+        edit?.Invoke(parameters);
+        return SignedAsync(webhookBase, "/api/sms/status", parameters);
+    }
 
     private static Task<Func<HttpRequestMessage>> SignedAsync(string webhookBase, string path, Dictionary<string, string> parameters)
     {

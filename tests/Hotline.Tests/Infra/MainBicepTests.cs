@@ -38,6 +38,20 @@ public sealed class MainBicepTests(MainBicepFixture bicep) : IClassFixture<MainB
     }
 
     [Fact]
+    public void Storage_LifecycleRule_DeletesIntakeRecordsAndTheLedgerAfter30Days()
+    {
+        // What the app leaves behind in intake/ (sent-message records of messages Twilio never reports final, pointers,
+        // idempotency records) and alerts/ (the send ledger) is deleted by this rule; reports in tips/ never are.
+        var rule = Assert.Single(Assert.Single(bicep.Resources("Microsoft.Storage/storageAccounts/managementPolicies"))
+            .GetProperty("properties").GetProperty("policy").GetProperty("rules").EnumerateArray());
+        var definition = rule.GetProperty("definition");
+
+        Assert.True(rule.GetProperty("enabled").GetBoolean());
+        Assert.Equal([$"{StorageNames.IntakeContainer}/", $"{AlertLedger.ContainerName}/"], definition.GetProperty("filters").GetProperty("prefixMatch").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(30, definition.GetProperty("actions").GetProperty("baseBlob").GetProperty("delete").GetProperty("daysAfterModificationGreaterThan").GetInt32());
+    }
+
+    [Fact]
     public void AlertRules_OnTheAppsMetricsAndTheHostsRecords_NotifyTheOnCallActionGroup()
     {
         var rules = bicep.Template.GetProperty("variables").GetProperty("alertRules").EnumerateArray()

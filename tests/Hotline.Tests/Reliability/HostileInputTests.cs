@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Hotline.Functions.SmsInbound;
 using Hotline.Tests.Dispatch;
 using Hotline.Tests.Infrastructure;
@@ -194,6 +195,53 @@ public sealed class HostileInputTests(OwnAzurite storage) : IClassFixture<OwnAzu
 
         // Nearly every string is a message someone could send: all but blanks and keywords became reports.
         Assert.True(stored > Strings.Count * 9 / 10, $"only {stored} of {Strings.Count} bodies were stored");
+    }
+
+    [Fact]
+    public async Task SmsStatus_NaughtyStringInEverySignedParameter_AnswersByTheRulesAndDeletesNothing()
+    {
+        // Hardening 2 (issue 26, items 2 and 8): a status callback's AccountSid and ErrorCode are read too. Each request
+        // is validly signed and about a message Hotline did not send, so none may queue a deletion or re-route anything.
+        var deletions = storage.Queue("twilio-delete");
+        await deletions.CreateIfNotExistsAsync(cancellationToken: Ct);
+        var triage = storage.Queue("triage");
+        await triage.CreateIfNotExistsAsync(cancellationToken: Ct);
+        var before = (await deletions.GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount;
+        var alertsBefore = (await triage.GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount;
+        var requests = new List<(string What, string Value, Dictionary<string, string> Form)>();
+        foreach (var value in Strings)
+        {
+            foreach (var parameter in new[] { "MessageSid", "MessageStatus", "AccountSid", "ErrorCode", "name" })
+            {
+                var form = StatusCallback();
+                form[parameter == "name" ? value : parameter] = value;
+                requests.Add((parameter, value, form));
+            }
+        }
+
+        var signatures = await TwilioNode.SignAllAsync(TwilioStub.AuthToken, TipTraffic.PublicBase + "/api/sms/status", requests.Select(r => (IReadOnlyDictionary<string, string>)r.Form));
+        await ForEachAsync(requests.Select((r, i) => (r.What, r.Value, r.Form, Signature: signatures[i])), async item =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/sms/status")
+            {
+                Content = new FormUrlEncodedContent(item.Form),
+                Headers = { { "X-Twilio-Signature", item.Signature } },
+            };
+            using var response = await SendAsync($"status {item.What}", request);
+            var expected = item.What switch
+            {
+                "MessageSid" => HttpStatusCode.BadRequest,
+                "MessageStatus" => Regex.IsMatch(item.Value, "^[a-z_]{1,20}$") ? HttpStatusCode.NoContent : HttpStatusCode.BadRequest,
+                "AccountSid" => HttpStatusCode.Forbidden,
+                "ErrorCode" => item.Value.Length == 0 || Regex.IsMatch(item.Value, "^[0-9]{1,6}$") ? HttpStatusCode.NoContent : HttpStatusCode.BadRequest,
+                _ => HttpStatusCode.NoContent,
+            };
+            Assert.True(expected == response.StatusCode, $"status {item.What} = {JsonSerializer.Serialize(item.Value)}: {(int)response.StatusCode}, not {(int)expected}");
+        });
+
+        // Answers are given after a deletion or a re-routed alert is queued: the queues hold what the other tests left, no more.
+        Assert.Equal(before, (await deletions.GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
+        Assert.Equal(alertsBefore, (await triage.GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
     }
 
     [Fact]
@@ -435,6 +483,24 @@ public sealed class HostileInputTests(OwnAzurite storage) : IClassFixture<OwnAzu
         ["Body"] = body,
         ["NumMedia"] = "0",
     };
+
+    /// <summary>A final, undelivered status callback, as Twilio signs it, about a message Hotline never sent.</summary>
+    private static Dictionary<string, string> StatusCallback()
+    {
+        var sid = "SM" + Guid.NewGuid().ToString("N");
+        return new()
+        {
+            ["MessageSid"] = sid,
+            ["SmsSid"] = sid,
+            ["AccountSid"] = TwilioStub.AccountSid,
+            ["MessageStatus"] = "undelivered",
+            ["SmsStatus"] = "undelivered",
+            ["ErrorCode"] = "30003",
+            ["From"] = TwilioStub.FromNumber,
+            ["To"] = "+447700900999",
+            ["ApiVersion"] = "2010-04-01",
+        };
+    }
 
     private static byte[] U(string text) => Encoding.UTF8.GetBytes(text);
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using Azure.Storage.Queues;
 using Hotline.Tests.Dispatch;
@@ -144,10 +145,11 @@ public sealed class ProviderCopyTests(OwnAzurite storage) : IClassFixture<OwnAzu
     }
 
     [Fact]
-    public async Task SmsStatus_ReplySentThenDelivered_IsDeletedOnlyAfterTheFinalStatus()
+    public async Task SmsStatus_AlertSentThenDelivered_IsDeletedOnlyAfterTheFinalStatus()
     {
-        await using var app = await StartAsync(storage.ConnectionString, deleting: true);
-        var sid = TwilioStub.NewMessageSid();
+        // A reply from the responder tool goes the same way (ResponderToolTests).
+        await using var app = await StartAsync(storage.ConnectionString, deleting: true, dispatching: true);
+        var sid = await AlertSidAsync(app);
 
         foreach (var status in new[] { "queued", "sent" })
         {
@@ -166,6 +168,84 @@ public sealed class ProviderCopyTests(OwnAzurite storage) : IClassFixture<OwnAzu
         Assert.EndsWith($"/Messages/{sid}.json", Assert.Single(_twilio.Deletes).Path, StringComparison.Ordinal);
         Assert.DoesNotContain(sid, app.Logs.AllText, StringComparison.Ordinal);
         Assert.DoesNotContain("447700900999", app.Logs.AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SmsStatus_CallbackForAnInboundMmsWhoseMediaIsNotStored_DeletesNothing()
+    {
+        // Hardening 2 (issue 26, item 8): any signed MessageSid was deleted, and deleting a message deletes its media.
+        await using var app = await StartAsync(storage.ConnectionString, deleting: false);
+        var messageSid = TwilioStub.NewMessageSid("MM");
+        var media = _twilio.AddMedia(messageSid, "image/jpeg", [0xFF, 0xD8, 0xFF, 0xE0]);
+        var (inbound, _) = await TwilioStub.InboundAsync(TipTraffic.PublicBase, "+447700900308", "photo of the passport", [(media, "image/jpeg")], messageSid);
+        using (var answered = await app.Http.SendAsync(inbound(), Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        }
+
+        var triage = (await storage.Queue("triage").GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount;
+        foreach (var status in new[] { "delivered", "undelivered", "failed", "canceled" })
+        {
+            using var response = await app.Http.SendAsync((await TwilioStub.StatusCallbackAsync(TipTraffic.PublicBase, messageSid, status, status is "undelivered" or "failed" ? "30003" : null))(), Ct);
+
+            // Acknowledged (Twilio need not call again), and nothing queued: a deletion, or a re-routed alert, is queued before the answer.
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+            Assert.Equal(0, (await Queue().GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
+            Assert.Equal(triage, (await storage.Queue("triage").GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
+        }
+
+        Assert.Single(_twilio.Media, m => m.Value.MessageSid == messageSid);
+        Assert.Contains(app.Logs.Lines, l => l.Contains("no record of sending", StringComparison.Ordinal));
+        Assert.DoesNotContain(messageSid, app.Logs.AllText, StringComparison.Ordinal);
+        await storage.Queue("sms-media").ClearMessagesAsync(Ct);
+    }
+
+    [Theory]
+    [InlineData("missing")]
+    [InlineData("empty")]
+    [InlineData("ours in capitals")]
+    [InlineData("not an account SID")]
+    [InlineData("another account")]
+    public async Task SmsStatus_CallbackNotNamingThisAccount_IsRefusedAndDeletesNothing(string how)
+    {
+        // Hardening 2 (issue 26, item 8): a callback without this account's AccountSid was acted on.
+        await using var app = await StartAsync(storage.ConnectionString, deleting: false, dispatching: true);
+        var sid = await AlertSidAsync(app);
+        var callback = await TwilioStub.StatusCallbackAsync(TipTraffic.PublicBase, sid, "delivered", edit: form =>
+        {
+            switch (how)
+            {
+                case "missing":
+                    form.Remove("AccountSid");
+                    break;
+                case "empty":
+                    form["AccountSid"] = string.Empty;
+                    break;
+                case "ours in capitals":
+                    form["AccountSid"] = "AC" + TwilioStub.AccountSid[2..].ToUpperInvariant();
+                    break;
+                case "another account":
+                    form["AccountSid"] = "AC" + Guid.NewGuid().ToString("N");
+                    break;
+                default:
+                    form["AccountSid"] = "PN" + TwilioStub.AccountSid[2..];
+                    break;
+            }
+        });
+
+        using (var refused = await app.Http.SendAsync(callback(), Ct))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal(0, (await Queue().GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
+        }
+
+        // The same message's callback naming the account is acted on: the refusal, not the message, stopped it.
+        using var accepted = await app.Http.SendAsync((await TwilioStub.StatusCallbackAsync(TipTraffic.PublicBase, sid, "delivered"))(), Ct);
+        Assert.Equal(HttpStatusCode.NoContent, accepted.StatusCode);
+        Assert.Equal(1, (await Queue().GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
+        var refusal = how == "another account" ? "signed for another Twilio account" : "AccountSid is missing or not this hotline's";
+        Assert.Contains(app.Logs.Lines, l => l.Contains(refusal, StringComparison.Ordinal));
+        await Queue().ClearMessagesAsync(Ct);
     }
 
     [Theory]
@@ -208,12 +288,31 @@ public sealed class ProviderCopyTests(OwnAzurite storage) : IClassFixture<OwnAzu
 
     private QueueClient Queue() => storage.Queue("twilio-delete");
 
-    private async Task<TestApp> StartAsync(string connectionString, bool deleting, string deleteAfter = "00:00:00", bool switchedOn = true)
+    /// <summary>A web report whose alert the app sends: the MessageSid Twilio gave that SMS.</summary>
+    private async Task<string> AlertSidAsync(TestApp app)
+    {
+        var before = _twilio.Sms.Count;
+        using (var tip = await app.Http.PostAsJsonAsync("/api/tips", new { message = "They took our passports " + Guid.NewGuid(), language = "en" }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, tip.StatusCode);
+        }
+
+        await Eventually.TrueAsync(() => Task.FromResult(_twilio.Sms.Skip(before).Any(r => r.Delivered)), TimeSpan.FromSeconds(20), "the alert should be sent");
+        var alert = _twilio.Sms.Skip(before).First(r => r.Delivered);
+        Assert.Equal(TipTraffic.PublicBase + "/api/sms/status", alert.Form["StatusCallback"]);
+
+        // Recorded as Hotline's before its delivery ends: once the triage queue is empty, it is.
+        await Eventually.TrueAsync(async () => (await storage.Queue("triage").GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount == 0, TimeSpan.FromSeconds(20));
+        return alert.Sid!;
+    }
+
+    private async Task<TestApp> StartAsync(string connectionString, bool deleting, string deleteAfter = "00:00:00", bool switchedOn = true, bool dispatching = false)
     {
         var settings = TestApp.BaseSettings(connectionString);
         foreach (var (key, value) in new Dictionary<string, string?>
         {
             ["AzureWebJobs:DeleteProviderCopy:Disabled"] = deleting ? "false" : "true",
+            ["AzureWebJobs:DispatchTriage:Disabled"] = dispatching ? "false" : "true",
             ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.200",
             ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:00.500",
             ["Hotline:Twilio:DeleteProviderCopies"] = switchedOn ? "true" : "false",
