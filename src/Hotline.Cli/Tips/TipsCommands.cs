@@ -109,14 +109,14 @@ internal static class TipsCommands
                 {
                     context.Error("warning: Twilio keeps its copy of this reply (text and number): set Twilio__WebhookBaseUrl to the app's public address, and Hotline deletes the copy once the reply is delivered.");
                 }
+                else if (twilio.NotRecorded is { } error)
+                {
+                    context.Error($"warning: Twilio keeps its copy of this reply (text and number): recording it as Hotline's failed ({error}), so the app will not delete it. Delete it in Twilio's console (Monitor, Messaging logs).");
+                }
             }
             finally
             {
                 twilio?.Dispose();
-            }
-            else if (twilio.NotRecorded is { } error)
-            {
-                context.Error($"warning: Twilio keeps its copy of this reply (text and number): recording it as Hotline's failed ({error}), so the app will not delete it. Delete it in Twilio's console (Monitor, Messaging logs).");
             }
 
             return 0;
