@@ -12,12 +12,6 @@ namespace Hotline.Functions.TipForm;
 /// The web form's pages, rendered on the server: plain HTML that works with JavaScript off, on a
 /// small phone and in Tor Browser's safest mode; one same-origin stylesheet and one optional script.
 /// </summary>
-/// <summary>What a tipster had typed when a submission was refused: given back in the form, with the same idempotency key.</summary>
-internal sealed record FormDraft(string? Message, string? Location, string? Contact, string? IdempotencyKey);
-
-/// <summary>Why a submission was refused, in the page's language, and the field it is about (null: the whole form).</summary>
-internal sealed record FormError(string? Field, string Text);
-
 internal static partial class FormPages
 {
     public const string FormPath = "/api/tips/form";
