@@ -3,8 +3,18 @@
 # Debian's Chromium for the browser tests and tmux for the terminal tests if they are missing, checks infra/ (Bicep build and
 # lint), then `dotnet test`.
 # The tests start their own Azurite.
+#
+# --fast (first argument): the developers' loop. Every test but the slow tier (browser, publish, pack, Bicep, the
+# crash, fault and corpus runs, real-time deadlines: tests/Hotline.Tests/Infrastructure/Tier.cs), no apt and no
+# infra check. CI runs everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+fast=false
+if [ "${1:-}" = "--fast" ]; then
+  fast=true
+  shift
+fi
 
 die() { echo "test: $*" >&2; exit 1; }
 command -v dotnet >/dev/null || die "the .NET SDK is needed: https://dot.net"
@@ -12,6 +22,10 @@ command -v node >/dev/null || die "Node.js 20+ is needed for Azurite: https://no
 
 if ! npm ls --depth=0 >/dev/null 2>&1; then  # missing, or not what package-lock.json pins
   npm ci --no-audit --no-fund
+fi
+
+if [ "$fast" = true ]; then
+  exec dotnet test tests/Hotline.Tests -c Release --nologo --filter "Tier!=Slow" "$@"
 fi
 
 # Debian packages the tests drive: chromium (browser tests), tmux (the responder tool's prompts are

@@ -10,6 +10,7 @@ namespace Hotline.Tests.Browser;
 /// limits that agree with the browser in every script, a screen that never hides the field being typed in, and a
 /// thank-you page that says what happens next.
 /// </summary>
+[Trait(Tier.Name, Tier.Slow)]
 public sealed class TipsterJourneyTests(AzuriteFixture azurite, BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private const string HotlineNumber = "+15005550006";

@@ -6,6 +6,7 @@ using Microsoft.Playwright;
 namespace Hotline.Tests.Browser;
 
 /// <summary>The web form in a real browser, as a tipster on a small phone would use it.</summary>
+[Trait(Tier.Name, Tier.Slow)]
 public sealed class WebFormBrowserTests(AzuriteFixture azurite, BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private TestApp? _app;

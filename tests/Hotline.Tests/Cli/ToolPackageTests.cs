@@ -8,6 +8,7 @@ namespace Hotline.Tests.Cli;
 /// `hotline` as responders get it: packed as a .NET tool, installed from the local package, and run as a
 /// program; its passphrase prompt answered at a real terminal (tmux), as a person would.
 /// </summary>
+[Trait(Tier.Name, Tier.Slow)]
 public sealed class ToolPackageTests(ToolPackageTests.InstalledTool tool) : IClassFixture<ToolPackageTests.InstalledTool>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

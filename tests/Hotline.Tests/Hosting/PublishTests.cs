@@ -17,6 +17,7 @@ namespace Hotline.Tests.Hosting;
 /// be: as the host launches its worker (with <c>--verify-worker</c>, since no host runs here) and standalone,
 /// taken through a tip, its alert and an SMS (its own Azurite: the listener reads the triage queue).
 /// </summary>
+[Trait(Tier.Name, Tier.Slow)]
 public sealed class PublishTests(OwnAzurite azurite) : IClassFixture<OwnAzurite>
 {
     private const string TwilioPublicBase = "https://hotline.example.org";

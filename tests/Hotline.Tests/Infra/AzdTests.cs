@@ -9,6 +9,7 @@ namespace Hotline.Tests.Infra;
 /// What `azd up` needs from this repository, read the way azd reads it (azd itself cannot run here): azure.yaml's
 /// service and hook, main.parameters.json against the compiled template, and the tags and outputs azd looks for.
 /// </summary>
+[Trait(Tier.Name, Tier.Slow)]
 public sealed partial class AzdTests(MainBicepFixture bicep) : IClassFixture<MainBicepFixture>
 {
     [Fact]

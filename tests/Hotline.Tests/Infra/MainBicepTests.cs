@@ -7,6 +7,7 @@ using Hotline.Tests.Infrastructure;
 namespace Hotline.Tests.Infra;
 
 /// <summary>What the Azure deployment promises: no shared keys, no secrets in app settings, a private-key vault the app cannot read, and the storage and settings the app expects.</summary>
+[Trait(Tier.Name, Tier.Slow)]
 public sealed class MainBicepTests(MainBicepFixture bicep) : IClassFixture<MainBicepFixture>
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Hotline.Tests.Intake;
 /// request for the SDK's timeouts times its retries (about two minutes): intake answers 503 with
 /// Retry-After once its deadline passes.
 /// </summary>
+[Trait(Tier.Name, Tier.Slow)]
 public sealed class IntakeDeadlineTests : IAsyncLifetime
 {
     private const string PublicBase = "https://hotline.example.org";

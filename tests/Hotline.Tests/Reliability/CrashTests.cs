@@ -13,6 +13,7 @@ namespace Hotline.Tests.Reliability;
 /// dispatch and sweeper running) is killed with SIGKILL three times while 2,000 tips come in through
 /// every channel; clients retry what got no 2xx as real ones do (same idempotency key, same MessageSid).
 /// </summary>
+[Trait(Tier.Name, Tier.Slow)]
 public sealed class CrashTests(OwnAzurite storage) : IClassFixture<OwnAzurite>
 {
     private const int JsonTips = 1200;

@@ -15,6 +15,7 @@ namespace Hotline.Tests.Reliability;
 /// Twilio answering 429, 500 or nothing for a while (alerts are late, never lost or doubled). A poison
 /// message ending in a responder notice is <c>DispatchTriage_SendKeepsFailing_EndsInTriagePoisonAndRaisesThePoisonNotice</c>.
 /// </summary>
+[Trait(Tier.Name, Tier.Slow)]
 public sealed class FaultTests(OwnAzurite storage) : IClassFixture<OwnAzurite>
 {
     private const string Amina = "+447700900101";

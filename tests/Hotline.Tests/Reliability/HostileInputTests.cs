@@ -21,6 +21,7 @@ namespace Hotline.Tests.Reliability;
 /// what was sent (trimmed and NFC-normalised, as the README says); never a 5xx; the app is healthy after,
 /// and its log holds none of it.
 /// </summary>
+[Trait(Tier.Name, Tier.Slow)]
 public sealed class HostileInputTests(OwnAzurite storage) : IClassFixture<OwnAzurite>, IAsyncLifetime
 {
     private const string Page = "text/html";
