@@ -22,6 +22,16 @@ public sealed class PlatformCodeTests
         { "FUNCTIONS_CUSTOMHANDLER_PORT", "the custom handler is gone: the app is an isolated worker" },
     };
 
+    /// <summary>
+    /// Where a pattern stands for a reason the library cannot serve: the media client checks that a URL it is given
+    /// is exactly a media item's (<c>/2010-04-01/Accounts/.../Media/ME...</c>) before it sends the credentials
+    /// there; it builds no REST call (Twilio's library has none for a media item's bytes).
+    /// </summary>
+    private static readonly HashSet<(string Pattern, string File)> Allowed =
+    [
+        ("2010-04-01", Path.Combine("src", "Hotline.Core", "Twilio", "TwilioMediaClient.cs")),
+    ];
+
     [Theory]
     [MemberData(nameof(HandWrittenPatterns))]
     public void SourceTree_TwilioAndFunctionsProtocols_AreLeftToTheOfficialLibraries(string pattern, string because)
@@ -31,6 +41,7 @@ public sealed class PlatformCodeTests
                 && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .Where(f => File.ReadAllText(f).Contains(pattern, StringComparison.Ordinal))
             .Select(f => Path.GetRelativePath(RepoPaths.Root, f))
+            .Where(f => !Allowed.Contains((pattern, f)))
             .ToList();
 
         Assert.True(offenders.Count == 0, $"'{pattern}' in {string.Join(", ", offenders)}: {because}.");

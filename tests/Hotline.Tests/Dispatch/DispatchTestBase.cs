@@ -96,8 +96,10 @@ public abstract class DispatchTestBase(OwnAzurite storage) : IAsyncLifetime
         settings["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:00";
         settings["AzureFunctionsJobHost:extensions:queues:maxDequeueCount"] = "3";
         Stub.Configure(settings);
-        settings["Hotline:Dispatch:Http:AttemptTimeout"] = "00:00:00.300";
-        settings["Hotline:Dispatch:Http:TotalTimeout"] = "00:00:05";
+        // Long enough that a loaded machine does not time out an attempt the stub has already answered (its retry
+        // would be a second SMS); the hang test waits it out once. The pacing tests set 300 ms, their bound.
+        settings["Hotline:Dispatch:Http:AttemptTimeout"] = "00:00:02";
+        settings["Hotline:Dispatch:Http:TotalTimeout"] = "00:00:10";
         settings["Hotline:Dispatch:Http:MaxRetries"] = "3";
         settings["Hotline:Dispatch:Http:RetryBaseDelay"] = "00:00:00.020";
         settings["Responders:0:Name"] = "Amina";

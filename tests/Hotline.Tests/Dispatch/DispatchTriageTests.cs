@@ -126,7 +126,7 @@ public sealed class DispatchTriageTests(OwnAzurite storage) : DispatchTestBase(s
     public async Task DispatchTriage_TwoMessagesPerSecond_SpacesSendsAtLeastTheInterval()
     {
         // A second and a half of pacing in all, three times the total timeout: waiting for a slot is not part of it.
-        var settings = new Dictionary<string, string?> { ["Twilio:MessagesPerSecond"] = "2", ["Hotline:Dispatch:Http:TotalTimeout"] = "00:00:00.500" };
+        var settings = new Dictionary<string, string?> { ["Twilio:MessagesPerSecond"] = "2", ["Hotline:Dispatch:Http:AttemptTimeout"] = "00:00:00.300", ["Hotline:Dispatch:Http:TotalTimeout"] = "00:00:00.500" };
         for (var i = 2; i < 4; i++)
         {
             settings[$"Responders:{i}:Name"] = $"Responder {i}";
@@ -362,7 +362,7 @@ public sealed class DispatchTriageTests(OwnAzurite storage) : DispatchTestBase(s
     {
         // One slot a second, far longer than an attempt may take (300 ms): the retry must wait its
         // turn, and the wait must not count as the attempt.
-        await using var app = await StartAsync(listeners: false, responders: 1, extra: new() { ["Twilio:MessagesPerSecond"] = "1" });
+        await using var app = await StartAsync(listeners: false, responders: 1, extra: new() { ["Twilio:MessagesPerSecond"] = "1", ["Hotline:Dispatch:Http:AttemptTimeout"] = "00:00:00.300" });
         Stub.Script(StubAnswer.ServerError);
 
         var response = await InvokeAsync(app, Message(Urgency.Urgent));
