@@ -25,8 +25,8 @@ internal sealed partial class QueueListener(
     private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
     private readonly QueueTriggerOptions _options = options.Value;
 
-    // Raw text, decoded here: with base64 decoding in the client, one message that is not base64 would
-    // fail every receive of its batch and jam the queue.
+    // Raw text, decoded here by messageEncoding: with base64 decoding in the client, one message that is not
+    // base64 would fail every receive of its batch and jam the queue.
     private readonly QueueClient _queue = storage.RawQueue(function.QueueName);
     private readonly QueueClient _poison = storage.RawQueue(function.QueueName + StorageNames.PoisonSuffix);
 
@@ -121,7 +121,7 @@ internal sealed partial class QueueListener(
                 return;
             }
 
-            if (!TryDecodeBase64(rawText, out var body))
+            if (!TryDecode(rawText, out var body))
             {
                 if (!_isPoisonQueue)
                 {
@@ -164,9 +164,19 @@ internal sealed partial class QueueListener(
         }
     }
 
-    /// <summary>Base64 as the queue trigger's default <c>messageEncoding</c> writes it, read as UTF-8 (as the SDK does).</summary>
-    private static bool TryDecodeBase64(string text, out string decoded)
+    /// <summary>
+    /// The text as host.json's <c>messageEncoding</c> says it is stored: with <c>none</c> as it is; with
+    /// <c>base64</c> (the default) decoded and read as UTF-8, as the SDK does.
+    /// </summary>
+    private bool TryDecode(string text, out string decoded)
     {
+        if (_options.Encoding == QueueMessageEncoding.None)
+        {
+            decoded = text;
+            return true;
+        }
+
+
         var bytes = new byte[text.Length * 3 / 4 + 3];
         if (Convert.TryFromBase64String(text, bytes, out var written))
         {

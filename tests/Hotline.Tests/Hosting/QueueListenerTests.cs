@@ -1,5 +1,6 @@
 using Azure.Storage.Queues;
 using Hotline.Functions.Hosting;
+using Hotline.Storage;
 using Hotline.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -134,6 +135,39 @@ public sealed class QueueListenerTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Listener_MessageEncodingNone_ReadsStoredTextAsItIsAndTheAppWritesItSo()
+    {
+        // "aGVsbG8=" is valid base64: with messageEncoding none it must reach the function as it is, not as "hello".
+        const string AppText = "{\"sent\":\"by the app\"}";
+        var queueName = UniqueQueue();
+        await using var app = await StartAsync(queueName, new Dictionary<string, string?> { ["AzureFunctionsJobHost:extensions:queues:messageEncoding"] = "None" });
+        await RawQueue(queueName).SendMessageAsync("aGVsbG8=", TestContext.Current.CancellationToken);
+        var storage = app.Services.GetRequiredService<HotlineStorage>();
+        await storage.Queue(queueName).SendMessageAsync(AppText, TestContext.Current.CancellationToken);
+
+        var function = app.Services.GetRequiredService<RecordingQueueFunction>();
+        await Eventually.TrueAsync(() => Task.FromResult(function.Received.Count == 2), Patience, "both messages should be run");
+        Assert.Equal(["aGVsbG8=", AppText], function.Received.Select(m => m.Body).Order(StringComparer.Ordinal));
+        Assert.Equal(AppText, await StoredTextAsync(storage, AppText));
+        Assert.Empty((await RawQueue(queueName + "-poison").PeekMessagesAsync(cancellationToken: TestContext.Current.CancellationToken)).Value);
+    }
+
+    [Fact]
+    public async Task Listener_MessageEncodingDefault_DecodesBase64AndTheAppWritesBase64()
+    {
+        const string AppText = "{\"sent\":\"by the app\"}";
+        var queueName = UniqueQueue();
+        await using var app = await StartAsync(queueName, new Dictionary<string, string?>());
+        var storage = app.Services.GetRequiredService<HotlineStorage>();
+        await storage.Queue(queueName).SendMessageAsync(AppText, TestContext.Current.CancellationToken);
+
+        var function = app.Services.GetRequiredService<RecordingQueueFunction>();
+        await Eventually.TrueAsync(() => Task.FromResult(!function.Received.IsEmpty), Patience);
+        Assert.Equal(AppText, Assert.Single(function.Received).Body);
+        Assert.Equal(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(AppText)), await StoredTextAsync(storage, AppText));
+    }
+
+    [Fact]
     public async Task Listener_RunOutlastsTheMessageLease_RenewsItSoTheMessageIsDeliveredOnceAndDeleted()
     {
         var queueName = UniqueQueue();
@@ -200,6 +234,15 @@ public sealed class QueueListenerTests(AzuriteFixture azurite)
         await Eventually.TrueAsync(async () => (await receiver.GetPropertiesAsync(TestContext.Current.CancellationToken)).Value.ApproximateMessagesCount == 0, Patience, "the listener should poll and take the message");
 
         Assert.DoesNotContain(app.Logs.Lines, l => l.Contains("Polling queue", StringComparison.Ordinal));
+    }
+
+    /// <summary>What the app's queue client stores for <paramref name="text"/>, read back raw from a queue no listener reads.</summary>
+    private async Task<string> StoredTextAsync(HotlineStorage storage, string text)
+    {
+        var unread = UniqueQueue();
+        await RawQueue(unread).CreateIfNotExistsAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await storage.Queue(unread).SendMessageAsync(text, TestContext.Current.CancellationToken);
+        return Assert.Single((await RawQueue(unread).PeekMessagesAsync(cancellationToken: TestContext.Current.CancellationToken)).Value).Body.ToString();
     }
 
     internal static string UniqueQueue() => "test-" + Guid.NewGuid().ToString("N")[..20];

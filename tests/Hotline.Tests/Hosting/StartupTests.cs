@@ -140,6 +140,7 @@ public sealed class StartupTests(AzuriteFixture azurite)
     // Values a secret could be: distinctive, so finding one in the output means the value was printed.
     [InlineData("Hotline__RateLimit__PerMinute", "abc97q", "abc97q", "Hotline__RateLimit__PerMinute")]
     [InlineData("AzureFunctionsJobHost__extensions__queues__visibilityTimeout", "abc97q", "abc97q", "AzureFunctionsJobHost__extensions__queues__VisibilityTimeout")]
+    [InlineData("AzureFunctionsJobHost__extensions__queues__messageEncoding", "utf97q", "utf97q", "AzureFunctionsJobHost__extensions__queues__MessageEncoding")]
     [InlineData("Hotline__ConversationWindow", "x97q", "x97q", "Hotline__ConversationWindow")]
     [InlineData("AzureWebJobsStorage", "AccountName=foo97q", "foo97q", "AzureWebJobsStorage")]
     [InlineData("AzureWebJobs__DispatchTriagePoison__Disabled", "yes97q", "yes97q", "AzureWebJobs__DispatchTriagePoison__Disabled")]
