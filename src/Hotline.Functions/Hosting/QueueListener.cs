@@ -13,17 +13,20 @@ namespace Hotline.Functions.Hosting;
 /// function for each message, deletes it on success, and on failure hides it for
 /// <c>visibilityTimeout</c> until the next try or, after <c>maxDequeueCount</c> deliveries, moves it
 /// to <c>&lt;queue&gt;-poison</c> with no expiry. While the function runs, the message's lease is
-/// renewed at half its length, as the host does, so long work is not delivered twice.
+/// renewed at half its length, as the host does, so long work is not delivered twice (the lease is
+/// <see cref="ListenerOptions.MessageLease"/>: the host's is a fixed 10 minutes).
 /// </summary>
 internal sealed partial class QueueListener(
     IQueueFunction function,
     HotlineStorage storage,
     StorageInitializer initializer,
     IOptions<QueueTriggerOptions> options,
+    IOptions<ListenerOptions> listenerOptions,
     ILogger<QueueListener> logger) : BackgroundService
 {
     private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
     private readonly QueueTriggerOptions _options = options.Value;
+    private readonly TimeSpan _messageLease = listenerOptions.Value.MessageLease;
 
     // Raw text, decoded here by messageEncoding: with base64 decoding in the client, one message that is not
     // base64 would fail every receive of its batch and jam the queue.
@@ -69,7 +72,7 @@ internal sealed partial class QueueListener(
                 QueueMessage[] batch;
                 try
                 {
-                    batch = (await _queue.ReceiveMessagesAsync(_options.BatchSize, _options.MessageLease, stoppingToken)).Value;
+                    batch = (await _queue.ReceiveMessagesAsync(_options.BatchSize, _messageLease, stoppingToken)).Value;
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
@@ -235,7 +238,7 @@ internal sealed partial class QueueListener(
         {
             try
             {
-                await Task.Delay(_options.MessageLease / 2, running);
+                await Task.Delay(_messageLease / 2, running);
             }
             catch (OperationCanceledException)
             {
@@ -244,7 +247,7 @@ internal sealed partial class QueueListener(
 
             try
             {
-                var renewed = await _queue.UpdateMessageAsync(messageId, receipt.Value, visibilityTimeout: _options.MessageLease, cancellationToken: stopping);
+                var renewed = await _queue.UpdateMessageAsync(messageId, receipt.Value, visibilityTimeout: _messageLease, cancellationToken: stopping);
                 receipt.Value = renewed.Value.PopReceipt;
             }
             catch (RequestFailedException ex) when (ex.Status == 404)

@@ -7,7 +7,8 @@ namespace Hotline.Functions.Hosting;
 /// <summary>
 /// The queue trigger's settings, read from host.json <c>extensions.queues</c> (overridable as in
 /// Azure with <c>AzureFunctionsJobHost__extensions__queues__*</c>), so the standalone listener
-/// behaves as the Functions host would with the same file.
+/// behaves as the Functions host would with the same file. Only settings the host has are read here;
+/// the listener's own are in <see cref="ListenerOptions"/>.
 /// </summary>
 public sealed class QueueTriggerOptions
 {
@@ -33,9 +34,6 @@ public sealed class QueueTriggerOptions
 
     /// <summary>The longest wait between polls of an empty queue.</summary>
     public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>How long a message being processed stays hidden from other listeners (the host's lease).</summary>
-    public TimeSpan MessageLease { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
     /// How message text is stored: <c>base64</c> (the host's default) or <c>none</c> (as is), either case, as
@@ -70,7 +68,6 @@ public sealed class QueueTriggerOptionsValidator : IValidateOptions<QueueTrigger
         Check(failures, nameof(options.BatchSize), options.BatchSize, 1, 32);
         Check(failures, nameof(options.NewBatchThreshold), options.EffectiveNewBatchThreshold, 0, 1000);
         Check(failures, nameof(options.MaxPollingInterval), options.MaxPollingInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
-        Check(failures, nameof(options.MessageLease), options.MessageLease, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         if (!QueueTriggerOptions.IsKnownEncoding(options.MessageEncoding))
         {
             // Never the value: only the two the host knows.

@@ -173,7 +173,7 @@ public sealed class QueueListenerTests(AzuriteFixture azurite)
         var queueName = UniqueQueue();
         await using var app = await StartAsync(
             queueName,
-            new Dictionary<string, string?> { ["AzureFunctionsJobHost:extensions:queues:messageLease"] = "00:00:02" },
+            new Dictionary<string, string?> { ["Hotline:Queues:MessageLease"] = "00:00:02" },
             runTime: TimeSpan.FromSeconds(7));
         var queue = Queue(queueName);
         await queue.SendMessageAsync("{\"slow\":true}", TestContext.Current.CancellationToken);
