@@ -17,7 +17,8 @@ namespace Hotline.Functions.Hosting;
 /// <see cref="ListenerOptions.MessageLease"/>: the host's is a fixed 10 minutes).
 /// </summary>
 internal sealed partial class QueueListener(
-    IQueueFunction function,
+    QueueFunctionDefinition function,
+    IServiceScopeFactory scopes,
     HotlineStorage storage,
     StorageInitializer initializer,
     IOptions<QueueTriggerOptions> options,
@@ -30,12 +31,12 @@ internal sealed partial class QueueListener(
 
     // Raw text, decoded here by messageEncoding: with base64 decoding in the client, one message that is not
     // base64 would fail every receive of its batch and jam the queue.
-    private readonly QueueClient _queue = storage.RawQueue(function.QueueName);
-    private readonly QueueClient _poison = storage.RawQueue(function.QueueName + StorageNames.PoisonSuffix);
+    private readonly QueueClient _queue = storage.RawQueue(function.ResolvedQueueName);
+    private readonly QueueClient _poison = storage.RawQueue(function.ResolvedQueueName + StorageNames.PoisonSuffix);
 
     // A poison queue is the last stop: what cannot be decoded there is handed to its function as it is
     // (DispatchTriagePoison raises an "unreadable" notice) instead of vanishing into "-poison-poison".
-    private readonly bool _isPoisonQueue = function.QueueName.EndsWith(StorageNames.PoisonSuffix, StringComparison.Ordinal);
+    private readonly bool _isPoisonQueue = function.ResolvedQueueName.EndsWith(StorageNames.PoisonSuffix, StringComparison.Ordinal);
 
     public string FunctionName => function.Name;
 
@@ -52,7 +53,7 @@ internal sealed partial class QueueListener(
             return;
         }
 
-        Log.Started(logger, function.Name, function.QueueName, _options.MaxDequeueCount);
+        Log.Started(logger, function.Name, function.ResolvedQueueName, _options.MaxDequeueCount);
         var wait = MinPollingInterval;
         var running = new List<Task>();
         try
@@ -76,7 +77,7 @@ internal sealed partial class QueueListener(
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
-                    Log.PollFailed(logger, function.QueueName, ex is RequestFailedException rfe ? rfe.Status : 0, ex.GetType().Name);
+                    Log.PollFailed(logger, function.ResolvedQueueName, ex is RequestFailedException rfe ? rfe.Status : 0, ex.GetType().Name);
                     await Delay(_options.MaxPollingInterval, stoppingToken);
                     continue;
                 }
@@ -129,12 +130,12 @@ internal sealed partial class QueueListener(
                 if (!_isPoisonQueue)
                 {
                     // It would fail the same way on every delivery: poison it now, as the host does.
-                    Log.NotBase64(logger, function.Name, message.MessageId, function.QueueName, _poison.Name);
+                    Log.NotBase64(logger, function.Name, message.MessageId, function.ResolvedQueueName, _poison.Name);
                     await MoveToPoisonAsync(message, rawText, receipt.Value, cancellationToken);
                     return;
                 }
 
-                Log.NotBase64HandedOver(logger, function.Name, message.MessageId, function.QueueName);
+                Log.NotBase64HandedOver(logger, function.Name, message.MessageId, function.ResolvedQueueName);
                 body = rawText;
             }
 
@@ -222,7 +223,9 @@ internal sealed partial class QueueListener(
         var renewals = RenewLeaseAsync(trigger.Id, receipt, running.Token, cancellationToken);
         try
         {
-            await function.RunAsync(trigger, cancellationToken);
+            // A scope per invocation, as the host's worker gives each: the function and what it takes are made in it.
+            await using var scope = scopes.CreateAsyncScope();
+            await function.Invoke(scope.ServiceProvider, trigger, cancellationToken);
         }
         finally
         {
