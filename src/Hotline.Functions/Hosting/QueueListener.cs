@@ -180,7 +180,6 @@ internal sealed partial class QueueListener(
             return true;
         }
 
-
         var bytes = new byte[text.Length * 3 / 4 + 3];
         if (Convert.TryFromBase64String(text, bytes, out var written))
         {
