@@ -85,6 +85,10 @@ public static class HotlineApp
             .BindConfiguration(QueueTriggerOptions.SectionName)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<QueueTriggerOptions>, QueueTriggerOptionsValidator>();
+        services.AddOptions<ListenerOptions>()
+            .BindConfiguration(ListenerOptions.SectionName)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ListenerOptions>, ListenerOptionsValidator>();
         services.AddSingleton<StorageInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
         services.AddIntake();

@@ -5,7 +5,8 @@ namespace Hotline.Storage;
 
 /// <summary>
 /// Hotline's storage account: the service clients built from <see cref="StorageConnection"/>.
-/// Queue messages are base64 (the Functions queue trigger's default <c>messageEncoding</c>).
+/// Queue messages are written with <see cref="HotlineStorageOptions.MessageEncoding"/>: base64 unless the
+/// app's <c>messageEncoding</c> (host.json <c>extensions.queues</c>) says none.
 /// </summary>
 public sealed class HotlineStorage
 {
@@ -16,7 +17,7 @@ public sealed class HotlineStorage
         Connection = connection;
 
         var blobOptions = new BlobClientOptions();
-        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        var queueOptions = new QueueClientOptions { MessageEncoding = options.MessageEncoding };
         var rawQueueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
         foreach (var retry in new[] { blobOptions.Retry, queueOptions.Retry, rawQueueOptions.Retry })
         {
@@ -47,6 +48,7 @@ public sealed class HotlineStorage
 
     public BlobServiceClient Blobs { get; }
 
+    /// <summary>The queues, message text encoded and decoded with <see cref="HotlineStorageOptions.MessageEncoding"/>.</summary>
     public QueueServiceClient Queues { get; }
 
     /// <summary>
@@ -81,6 +83,13 @@ public sealed class HotlineStorageOptions
     public int MaxRetries { get; set; } = 3;
 
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How <see cref="HotlineStorage.Queues"/> store message text: base64 (the Functions queue trigger's
+    /// default <c>messageEncoding</c>) or none. The app passes its <c>messageEncoding</c>, so what it sends
+    /// is what its queue triggers read.
+    /// </summary>
+    public QueueMessageEncoding MessageEncoding { get; set; } = QueueMessageEncoding.Base64;
 
     /// <summary>The HTTP transport of every client (null: the SDK's own). The micro-benchmarks give one that answers in-process.</summary>
     public Azure.Core.Pipeline.HttpPipelineTransport? Transport { get; set; }

@@ -9,13 +9,13 @@ namespace Hotline.Functions.DeleteProviderCopy;
 /// Throwing fails the invocation, so a deletion Twilio refuses for now (a message it has not finished with,
 /// an outage) is retried, and finally left in <c>twilio-delete-poison</c>: the copy then stays at Twilio.
 /// </summary>
-internal sealed class DeleteProviderCopyFunction(IServiceProvider services) : IQueueFunction
+internal sealed class DeleteProviderCopyFunction(ProviderCopies copies) : IQueueFunction
 {
     public const string FunctionName = "DeleteProviderCopy";
 
-    string IQueueFunction.Name => FunctionName;
+    static string IQueueFunction.Name => FunctionName;
 
-    string IQueueFunction.QueueName => StorageNames.ProviderCopiesQueue;
+    static string IQueueFunction.QueueName => StorageNames.ProviderCopiesQueue;
 
     [Function(FunctionName)]
     public Task Run(
@@ -23,7 +23,6 @@ internal sealed class DeleteProviderCopyFunction(IServiceProvider services) : IQ
         FunctionContext context,
         CancellationToken cancellationToken) => RunAsync(QueueTriggerMessage.FromWorker(message, context), cancellationToken);
 
-    // Resolved on first run, as the dispatch functions' services.
     public Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken) =>
-        services.GetRequiredService<ProviderCopies>().DeleteAsync(message, cancellationToken);
+        copies.DeleteAsync(message, cancellationToken);
 }

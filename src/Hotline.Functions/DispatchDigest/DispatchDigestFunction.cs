@@ -10,21 +10,20 @@ namespace Hotline.Functions.DispatchDigest;
 /// minute at most, and a flood costs each responder one message a minute, not one per forged tip.
 /// A run that fails leaves the alerts for the next one.
 /// </summary>
-internal sealed class DispatchDigestFunction(IServiceProvider services) : ITimerFunction
+internal sealed class DispatchDigestFunction(TriageDispatcher dispatcher) : ITimerFunction
 {
     public const string FunctionName = "DispatchDigest";
 
     /// <summary>At second 0 of every minute (six-field NCRONTAB, UTC).</summary>
     public const string EveryMinute = "0 * * * * *";
 
-    string ITimerFunction.Name => FunctionName;
+    static string ITimerFunction.Name => FunctionName;
 
-    string ITimerFunction.Schedule => EveryMinute;
+    static string ITimerFunction.Schedule => EveryMinute;
 
     [Function(FunctionName)]
     public Task Run([TimerTrigger(EveryMinute)] TimerInfo timer, CancellationToken cancellationToken) => RunAsync(cancellationToken);
 
-    // Resolved on first run, as DispatchTriage's: start-up validation names a missing setting first.
     public Task RunAsync(CancellationToken cancellationToken) =>
-        services.GetRequiredService<TriageDispatcher>().DispatchDigestAsync(cancellationToken);
+        dispatcher.DispatchDigestAsync(cancellationToken);
 }

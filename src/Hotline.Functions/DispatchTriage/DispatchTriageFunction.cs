@@ -8,13 +8,13 @@ namespace Hotline.Functions.DispatchTriage;
 /// Queue trigger on <c>triage</c>: pages the responders on call. Throwing fails the invocation, so the
 /// message is retried and finally lands in <c>triage-poison</c>.
 /// </summary>
-internal sealed class DispatchTriageFunction(IServiceProvider services) : IQueueFunction
+internal sealed class DispatchTriageFunction(TriageDispatcher dispatcher) : IQueueFunction
 {
     public const string FunctionName = "DispatchTriage";
 
-    string IQueueFunction.Name => FunctionName;
+    static string IQueueFunction.Name => FunctionName;
 
-    string IQueueFunction.QueueName => StorageNames.TriageQueue;
+    static string IQueueFunction.QueueName => StorageNames.TriageQueue;
 
     [Function(FunctionName)]
     public Task Run(
@@ -22,9 +22,6 @@ internal sealed class DispatchTriageFunction(IServiceProvider services) : IQueue
         FunctionContext context,
         CancellationToken cancellationToken) => RunAsync(QueueTriggerMessage.FromWorker(message, context), cancellationToken);
 
-    // Resolved on first run, not at construction: the standalone listener builds its function before
-    // start-up validation, and the dispatcher's storage would turn a clear "setting X is missing" into
-    // an error from inside the container.
     public Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken) =>
-        services.GetRequiredService<TriageDispatcher>().DispatchAlertAsync(message, cancellationToken);
+        dispatcher.DispatchAlertAsync(message, cancellationToken);
 }

@@ -11,13 +11,13 @@ namespace Hotline.Functions.DispatchTriagePoison;
 /// to open the case in the responder tool. If even this fails, the message is retried and finally
 /// left in <c>triage-poison-poison</c>, with an error in the log.
 /// </summary>
-internal sealed class DispatchTriagePoisonFunction(IServiceProvider services) : IQueueFunction
+internal sealed class DispatchTriagePoisonFunction(TriageDispatcher dispatcher) : IQueueFunction
 {
     public const string FunctionName = "DispatchTriagePoison";
 
-    string IQueueFunction.Name => FunctionName;
+    static string IQueueFunction.Name => FunctionName;
 
-    string IQueueFunction.QueueName => StorageNames.TriagePoisonQueue;
+    static string IQueueFunction.QueueName => StorageNames.TriagePoisonQueue;
 
     [Function(FunctionName)]
     public Task Run(
@@ -25,7 +25,6 @@ internal sealed class DispatchTriagePoisonFunction(IServiceProvider services) : 
         FunctionContext context,
         CancellationToken cancellationToken) => RunAsync(QueueTriggerMessage.FromWorker(message, context), cancellationToken);
 
-    // Resolved on first run, as DispatchTriageFunction's dispatcher.
     public Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken) =>
-        services.GetRequiredService<TriageDispatcher>().DispatchUndeliveredNoticeAsync(message, cancellationToken);
+        dispatcher.DispatchUndeliveredNoticeAsync(message, cancellationToken);
 }

@@ -9,13 +9,13 @@ namespace Hotline.Functions.FetchMedia;
 /// worth another try are retried by the fetcher itself, with back-off; what still throws (storage down) is
 /// retried by the host and finally poisoned, which tells the responders.
 /// </summary>
-internal sealed class FetchMediaFunction(IServiceProvider services) : IQueueFunction
+internal sealed class FetchMediaFunction(MediaFetcher fetcher) : IQueueFunction
 {
     public const string FunctionName = "FetchMedia";
 
-    string IQueueFunction.Name => FunctionName;
+    static string IQueueFunction.Name => FunctionName;
 
-    string IQueueFunction.QueueName => StorageNames.MediaQueue;
+    static string IQueueFunction.QueueName => StorageNames.MediaQueue;
 
     [Function(FunctionName)]
     public Task Run(
@@ -23,7 +23,6 @@ internal sealed class FetchMediaFunction(IServiceProvider services) : IQueueFunc
         FunctionContext context,
         CancellationToken cancellationToken) => RunAsync(QueueTriggerMessage.FromWorker(message, context), cancellationToken);
 
-    // Resolved on first run, as the dispatch functions' services.
     public Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken) =>
-        services.GetRequiredService<MediaFetcher>().FetchAsync(message, cancellationToken);
+        fetcher.FetchAsync(message, cancellationToken);
 }

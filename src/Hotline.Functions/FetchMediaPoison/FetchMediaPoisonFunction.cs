@@ -9,15 +9,15 @@ namespace Hotline.Functions.FetchMediaPoison;
 /// Queue trigger on <c>sms-media-poison</c>: a media job that kept failing must not fail silently. Every
 /// responder is told (the receipt, no content) that media of the case is not stored and is still at Twilio.
 /// </summary>
-internal sealed class FetchMediaPoisonFunction(IServiceProvider services) : IQueueFunction
+internal sealed class FetchMediaPoisonFunction(MediaFetcher fetcher) : IQueueFunction
 {
     public const string FunctionName = "FetchMediaPoison";
 
     private const string PoisonQueue = StorageNames.MediaQueue + StorageNames.PoisonSuffix;
 
-    string IQueueFunction.Name => FunctionName;
+    static string IQueueFunction.Name => FunctionName;
 
-    string IQueueFunction.QueueName => PoisonQueue;
+    static string IQueueFunction.QueueName => PoisonQueue;
 
     [Function(FunctionName)]
     public Task Run(
@@ -26,5 +26,5 @@ internal sealed class FetchMediaPoisonFunction(IServiceProvider services) : IQue
         CancellationToken cancellationToken) => RunAsync(QueueTriggerMessage.FromWorker(message, context), cancellationToken);
 
     public Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken) =>
-        services.GetRequiredService<MediaFetcher>().NotifyPoisonedAsync(message, cancellationToken);
+        fetcher.NotifyPoisonedAsync(message, cancellationToken);
 }

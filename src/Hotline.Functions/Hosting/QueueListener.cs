@@ -13,26 +13,30 @@ namespace Hotline.Functions.Hosting;
 /// function for each message, deletes it on success, and on failure hides it for
 /// <c>visibilityTimeout</c> until the next try or, after <c>maxDequeueCount</c> deliveries, moves it
 /// to <c>&lt;queue&gt;-poison</c> with no expiry. While the function runs, the message's lease is
-/// renewed at half its length, as the host does, so long work is not delivered twice.
+/// renewed at half its length, as the host does, so long work is not delivered twice (the lease is
+/// <see cref="ListenerOptions.MessageLease"/>: the host's is a fixed 10 minutes).
 /// </summary>
 internal sealed partial class QueueListener(
-    IQueueFunction function,
+    QueueFunctionDefinition function,
+    IServiceScopeFactory scopes,
     HotlineStorage storage,
     StorageInitializer initializer,
     IOptions<QueueTriggerOptions> options,
+    IOptions<ListenerOptions> listenerOptions,
     ILogger<QueueListener> logger) : BackgroundService
 {
     private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
     private readonly QueueTriggerOptions _options = options.Value;
+    private readonly TimeSpan _messageLease = listenerOptions.Value.MessageLease;
 
-    // Raw text, decoded here: with base64 decoding in the client, one message that is not base64 would
-    // fail every receive of its batch and jam the queue.
-    private readonly QueueClient _queue = storage.RawQueue(function.QueueName);
-    private readonly QueueClient _poison = storage.RawQueue(function.QueueName + StorageNames.PoisonSuffix);
+    // Raw text, decoded here by messageEncoding: with base64 decoding in the client, one message that is not
+    // base64 would fail every receive of its batch and jam the queue.
+    private readonly QueueClient _queue = storage.RawQueue(function.ResolvedQueueName);
+    private readonly QueueClient _poison = storage.RawQueue(function.ResolvedQueueName + StorageNames.PoisonSuffix);
 
     // A poison queue is the last stop: what cannot be decoded there is handed to its function as it is
     // (DispatchTriagePoison raises an "unreadable" notice) instead of vanishing into "-poison-poison".
-    private readonly bool _isPoisonQueue = function.QueueName.EndsWith(StorageNames.PoisonSuffix, StringComparison.Ordinal);
+    private readonly bool _isPoisonQueue = function.ResolvedQueueName.EndsWith(StorageNames.PoisonSuffix, StringComparison.Ordinal);
 
     public string FunctionName => function.Name;
 
@@ -49,7 +53,7 @@ internal sealed partial class QueueListener(
             return;
         }
 
-        Log.Started(logger, function.Name, function.QueueName, _options.MaxDequeueCount);
+        Log.Started(logger, function.Name, function.ResolvedQueueName, _options.MaxDequeueCount);
         var wait = MinPollingInterval;
         var running = new List<Task>();
         try
@@ -69,11 +73,11 @@ internal sealed partial class QueueListener(
                 QueueMessage[] batch;
                 try
                 {
-                    batch = (await _queue.ReceiveMessagesAsync(_options.BatchSize, _options.MessageLease, stoppingToken)).Value;
+                    batch = (await _queue.ReceiveMessagesAsync(_options.BatchSize, _messageLease, stoppingToken)).Value;
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
-                    Log.PollFailed(logger, function.QueueName, ex is RequestFailedException rfe ? rfe.Status : 0, ex.GetType().Name);
+                    Log.PollFailed(logger, function.ResolvedQueueName, ex is RequestFailedException rfe ? rfe.Status : 0, ex.GetType().Name);
                     await Delay(_options.MaxPollingInterval, stoppingToken);
                     continue;
                 }
@@ -121,17 +125,17 @@ internal sealed partial class QueueListener(
                 return;
             }
 
-            if (!TryDecodeBase64(rawText, out var body))
+            if (!TryDecode(rawText, out var body))
             {
                 if (!_isPoisonQueue)
                 {
                     // It would fail the same way on every delivery: poison it now, as the host does.
-                    Log.NotBase64(logger, function.Name, message.MessageId, function.QueueName, _poison.Name);
+                    Log.NotBase64(logger, function.Name, message.MessageId, function.ResolvedQueueName, _poison.Name);
                     await MoveToPoisonAsync(message, rawText, receipt.Value, cancellationToken);
                     return;
                 }
 
-                Log.NotBase64HandedOver(logger, function.Name, message.MessageId, function.QueueName);
+                Log.NotBase64HandedOver(logger, function.Name, message.MessageId, function.ResolvedQueueName);
                 body = rawText;
             }
 
@@ -164,9 +168,18 @@ internal sealed partial class QueueListener(
         }
     }
 
-    /// <summary>Base64 as the queue trigger's default <c>messageEncoding</c> writes it, read as UTF-8 (as the SDK does).</summary>
-    private static bool TryDecodeBase64(string text, out string decoded)
+    /// <summary>
+    /// The text as host.json's <c>messageEncoding</c> says it is stored: with <c>none</c> as it is; with
+    /// <c>base64</c> (the default) decoded and read as UTF-8, as the SDK does.
+    /// </summary>
+    private bool TryDecode(string text, out string decoded)
     {
+        if (_options.Encoding == QueueMessageEncoding.None)
+        {
+            decoded = text;
+            return true;
+        }
+
         var bytes = new byte[text.Length * 3 / 4 + 3];
         if (Convert.TryFromBase64String(text, bytes, out var written))
         {
@@ -209,7 +222,9 @@ internal sealed partial class QueueListener(
         var renewals = RenewLeaseAsync(trigger.Id, receipt, running.Token, cancellationToken);
         try
         {
-            await function.RunAsync(trigger, cancellationToken);
+            // A scope per invocation, as the host's worker gives each: the function and what it takes are made in it.
+            await using var scope = scopes.CreateAsyncScope();
+            await function.Invoke(scope.ServiceProvider, trigger, cancellationToken);
         }
         finally
         {
@@ -225,7 +240,7 @@ internal sealed partial class QueueListener(
         {
             try
             {
-                await Task.Delay(_options.MessageLease / 2, running);
+                await Task.Delay(_messageLease / 2, running);
             }
             catch (OperationCanceledException)
             {
@@ -234,7 +249,7 @@ internal sealed partial class QueueListener(
 
             try
             {
-                var renewed = await _queue.UpdateMessageAsync(messageId, receipt.Value, visibilityTimeout: _options.MessageLease, cancellationToken: stopping);
+                var renewed = await _queue.UpdateMessageAsync(messageId, receipt.Value, visibilityTimeout: _messageLease, cancellationToken: stopping);
                 receipt.Value = renewed.Value.PopReceipt;
             }
             catch (RequestFailedException ex) when (ex.Status == 404)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
 
 namespace Hotline.Functions.Hosting;
@@ -6,7 +7,8 @@ namespace Hotline.Functions.Hosting;
 /// <summary>
 /// The queue trigger's settings, read from host.json <c>extensions.queues</c> (overridable as in
 /// Azure with <c>AzureFunctionsJobHost__extensions__queues__*</c>), so the standalone listener
-/// behaves as the Functions host would with the same file.
+/// behaves as the Functions host would with the same file. Only settings the host has are read here;
+/// the listener's own are in <see cref="ListenerOptions"/>.
 /// </summary>
 public sealed class QueueTriggerOptions
 {
@@ -33,8 +35,20 @@ public sealed class QueueTriggerOptions
     /// <summary>The longest wait between polls of an empty queue.</summary>
     public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How long a message being processed stays hidden from other listeners (the host's lease).</summary>
-    public TimeSpan MessageLease { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// How message text is stored: <c>base64</c> (the host's default) or <c>none</c> (as is), either case, as
+    /// the host reads it. The listener decodes by it, and Hotline's own senders encode by it, so one setting
+    /// governs both ends of every queue.
+    /// </summary>
+    public string MessageEncoding { get; set; } = "base64";
+
+    /// <summary><see cref="MessageEncoding"/> as the storage client's option (valid once start-up validation passed).</summary>
+    public QueueMessageEncoding Encoding =>
+        string.Equals(MessageEncoding, "none", StringComparison.OrdinalIgnoreCase) ? QueueMessageEncoding.None : QueueMessageEncoding.Base64;
+
+    /// <summary>Whether <paramref name="value"/> is a <c>messageEncoding</c> the host knows: <c>base64</c> or <c>none</c>, either case.</summary>
+    public static bool IsKnownEncoding(string? value) =>
+        string.Equals(value, "base64", StringComparison.OrdinalIgnoreCase) || string.Equals(value, "none", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>
@@ -54,7 +68,12 @@ public sealed class QueueTriggerOptionsValidator : IValidateOptions<QueueTrigger
         Check(failures, nameof(options.BatchSize), options.BatchSize, 1, 32);
         Check(failures, nameof(options.NewBatchThreshold), options.EffectiveNewBatchThreshold, 0, 1000);
         Check(failures, nameof(options.MaxPollingInterval), options.MaxPollingInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
-        Check(failures, nameof(options.MessageLease), options.MessageLease, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        if (!QueueTriggerOptions.IsKnownEncoding(options.MessageEncoding))
+        {
+            // Never the value: only the two the host knows.
+            failures.Add($"{Prefix}{nameof(options.MessageEncoding)} (host.json extensions.queues) must be base64 or none.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -8,7 +8,7 @@ namespace Hotline.Functions.Hosting;
 /// storage is down or an identity token is slow. Until storage answers, <c>/api/health</c> reports 503
 /// and this keeps trying.
 /// </summary>
-internal sealed partial class StorageInitializer(HotlineStorage storage, IEnumerable<IQueueFunction> functions, ILogger<StorageInitializer> logger) : IHostedService, IDisposable
+internal sealed partial class StorageInitializer(HotlineStorage storage, IEnumerable<QueueFunctionDefinition> functions, ILogger<StorageInitializer> logger) : IHostedService, IDisposable
 {
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(5);
     private readonly CancellationTokenSource _stopping = new();
@@ -19,7 +19,7 @@ internal sealed partial class StorageInitializer(HotlineStorage storage, IEnumer
     public Task Ready => _ready.Task;
 
     private IEnumerable<string> Queues => new[] { StorageNames.TriageQueue, StorageNames.TriagePoisonQueue }
-        .Concat(functions.SelectMany(f => new[] { f.QueueName, f.QueueName + StorageNames.PoisonSuffix }));
+        .Concat(functions.SelectMany(f => new[] { f.ResolvedQueueName, f.ResolvedQueueName + StorageNames.PoisonSuffix }));
 
     public Task StartAsync(CancellationToken cancellationToken)
     {

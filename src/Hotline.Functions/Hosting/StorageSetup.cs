@@ -24,7 +24,10 @@ internal static class StorageSetup
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageConnectionOptions>, StorageConnectionValidator>();
-        services.AddSingleton(sp => new HotlineStorage(sp.GetRequiredService<IOptions<StorageConnectionOptions>>().Value.Connection!));
+        // Messages are written in the encoding the queue triggers read (host.json messageEncoding), under both hosts.
+        services.AddSingleton(sp => new HotlineStorage(
+            sp.GetRequiredService<IOptions<StorageConnectionOptions>>().Value.Connection!,
+            new HotlineStorageOptions { MessageEncoding = sp.GetRequiredService<IOptions<QueueTriggerOptions>>().Value.Encoding }));
         return services;
     }
 

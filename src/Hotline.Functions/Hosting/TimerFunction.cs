@@ -1,19 +1,34 @@
 namespace Hotline.Functions.Hosting;
 
 /// <summary>
-/// A timer-triggered function. One handler serves both hosts: its <c>[Function]</c> method (the Functions
+/// A timer-triggered function. One class serves both hosts: its <c>[Function]</c> method (the Functions
 /// host's timer, which runs it once across all instances) and the standalone <see cref="TimerListener"/>.
+/// Either host creates it per run, its services by constructor.
 /// </summary>
 public interface ITimerFunction
 {
     /// <summary>The function's name: its <c>[Function]</c> name and its <c>AzureWebJobs__{Name}__Disabled</c> switch.</summary>
-    string Name { get; }
+    static abstract string Name { get; }
 
     /// <summary>The <c>[TimerTrigger]</c> schedule as written: six-field NCRONTAB (seconds first, UTC), or <c>%Setting%</c>.</summary>
-    string Schedule { get; }
+    static abstract string Schedule { get; }
 
-    /// <summary>The schedule the standalone listener runs: <see cref="Schedule"/> with a <c>%Setting%</c> read from the settings.</summary>
-    string ResolvedSchedule => Schedule;
+    /// <summary>
+    /// The schedule standalone runs when <see cref="Schedule"/>'s setting is unset or empty (none: the setting
+    /// is required, as under the host, which has no default).
+    /// </summary>
+    static virtual string? DefaultSchedule => null;
 
     Task RunAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>A registered timer function, as the standalone listener sees it.</summary>
+/// <param name="Name">The function's name.</param>
+/// <param name="Schedule">The schedule as the trigger writes it (the metadata's <c>schedule</c>).</param>
+/// <param name="ResolvedSchedule">The schedule run: <paramref name="Schedule"/> with its <c>%Setting%</c> read from the settings.</param>
+/// <param name="Invoke">Creates the function from a run's services and runs it.</param>
+public sealed record TimerFunctionDefinition(
+    string Name,
+    string Schedule,
+    string ResolvedSchedule,
+    Func<IServiceProvider, CancellationToken, Task> Invoke);

@@ -7,7 +7,7 @@ namespace Hotline.Functions.Hosting;
 /// run left. Occurrences missed while a run was still going are not made up (the host's past-due run
 /// is one run, too).
 /// </summary>
-internal sealed partial class TimerListener(ITimerFunction function, TimeProvider time, ILogger<TimerListener> logger) : BackgroundService
+internal sealed partial class TimerListener(TimerFunctionDefinition function, IServiceScopeFactory scopes, TimeProvider time, ILogger<TimerListener> logger) : BackgroundService
 {
     public string FunctionName => function.Name;
 
@@ -17,7 +17,7 @@ internal sealed partial class TimerListener(ITimerFunction function, TimeProvide
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Read when it starts, after the settings were validated (a %Setting% schedule is one of them).
+        // Parsed when it starts, after the settings were validated (a bad %Setting% schedule is named there).
         var schedule = ParseSchedule(function.ResolvedSchedule);
         Log.Started(logger, function.Name, function.ResolvedSchedule);
         while (!stoppingToken.IsCancellationRequested)
@@ -35,7 +35,9 @@ internal sealed partial class TimerListener(ITimerFunction function, TimeProvide
 
             try
             {
-                await function.RunAsync(stoppingToken);
+                // A scope per run, as for a queue invocation: the function and what it takes are made in it.
+                await using var scope = scopes.CreateAsyncScope();
+                await function.Invoke(scope.ServiceProvider, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -1,6 +1,5 @@
 using Hotline.Functions.Hosting;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Options;
 
 namespace Hotline.Functions.SweepUntriaged;
 
@@ -10,19 +9,20 @@ namespace Hotline.Functions.SweepUntriaged;
 /// was lost (a failed send the tipster never retried, a crash between the blob and the queue) still
 /// reaches a responder.
 /// </summary>
-internal sealed class SweepUntriagedFunction(IServiceProvider services) : ITimerFunction
+internal sealed class SweepUntriagedFunction(UntriagedSweeper sweeper) : ITimerFunction
 {
     public const string FunctionName = "SweepUntriaged";
 
-    string ITimerFunction.Name => FunctionName;
+    static string ITimerFunction.Name => FunctionName;
 
-    string ITimerFunction.Schedule => "%" + SweepOptions.ScheduleSetting + "%";
+    static string ITimerFunction.Schedule => "%" + SweepOptions.ScheduleSetting + "%";
 
-    string ITimerFunction.ResolvedSchedule => services.GetRequiredService<IOptions<SweepOptions>>().Value.Schedule;
+    // Standalone runs without the setting (as SweepOptions reads it); the host needs it set (infra sets it).
+    static string? ITimerFunction.DefaultSchedule => SweepOptions.DefaultSchedule;
 
     [Function(FunctionName)]
     public Task Run([TimerTrigger("%" + SweepOptions.ScheduleSetting + "%")] TimerInfo timer, CancellationToken cancellationToken) => RunAsync(cancellationToken);
 
     public Task RunAsync(CancellationToken cancellationToken) =>
-        services.GetRequiredService<UntriagedSweeper>().SweepAsync(cancellationToken);
+        sweeper.SweepAsync(cancellationToken);
 }

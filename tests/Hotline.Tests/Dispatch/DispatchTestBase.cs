@@ -59,7 +59,9 @@ public abstract class DispatchTestBase(OwnAzurite storage) : IAsyncLifetime
 
     protected static async Task<bool> InvokeAsync(TestApp app, string body, int dequeueCount = 1, string function = "DispatchTriage")
     {
-        var invocation = new WorkerInvocation(function, app.Services, triggerMetadata: new Dictionary<string, object?>
+        // A scope per invocation, and the function made in it by constructor, as the worker's activator makes it.
+        await using var scope = app.Services.CreateAsyncScope();
+        var invocation = new WorkerInvocation(function, scope.ServiceProvider, triggerMetadata: new Dictionary<string, object?>
         {
             ["Id"] = JsonSerializer.Serialize(Guid.NewGuid().ToString()),
             ["DequeueCount"] = dequeueCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -70,10 +72,10 @@ public abstract class DispatchTestBase(OwnAzurite storage) : IAsyncLifetime
         {
             await middleware.Invoke(invocation, context => function switch
             {
-                DispatchTriageFunction.FunctionName => app.Services.GetRequiredService<DispatchTriageFunction>().Run(body, context, Ct),
-                DispatchTriagePoisonFunction.FunctionName => app.Services.GetRequiredService<DispatchTriagePoisonFunction>().Run(body, context, Ct),
-                DispatchDigestFunction.FunctionName => app.Services.GetRequiredService<DispatchDigestFunction>().Run(new Microsoft.Azure.Functions.Worker.TimerInfo(), Ct),
-                SweepUntriagedFunction.FunctionName => app.Services.GetRequiredService<SweepUntriagedFunction>().Run(new Microsoft.Azure.Functions.Worker.TimerInfo(), Ct),
+                DispatchTriageFunction.FunctionName => ActivatorUtilities.CreateInstance<DispatchTriageFunction>(context.InstanceServices).Run(body, context, Ct),
+                DispatchTriagePoisonFunction.FunctionName => ActivatorUtilities.CreateInstance<DispatchTriagePoisonFunction>(context.InstanceServices).Run(body, context, Ct),
+                DispatchDigestFunction.FunctionName => ActivatorUtilities.CreateInstance<DispatchDigestFunction>(context.InstanceServices).Run(new Microsoft.Azure.Functions.Worker.TimerInfo(), Ct),
+                SweepUntriagedFunction.FunctionName => ActivatorUtilities.CreateInstance<SweepUntriagedFunction>(context.InstanceServices).Run(new Microsoft.Azure.Functions.Worker.TimerInfo(), Ct),
                 _ => throw new ArgumentOutOfRangeException(nameof(function)),
             });
             return true;

@@ -138,7 +138,7 @@ public sealed class FunctionsContractTests(AzuriteFixture azurite)
     public async Task QueueFunctions_StandaloneListeners_ReadTheQueuesTheMetadataNames()
     {
         await using var app = TestApp.Build(TestApp.BaseSettings(azurite.ConnectionString), new LogCapture());
-        var registered = app.Services.GetServices<IQueueFunction>().Select(f => (f.Name, f.QueueName)).Order().ToList();
+        var registered = app.Services.GetServices<QueueFunctionDefinition>().Select(f => (f.Name, f.QueueName)).Order().ToList();
 
         var declared = Metadata()
             .Select(f => (Name: f.GetProperty("name").GetString()!, Trigger: f.GetProperty("bindings").EnumerateArray().First()))
@@ -153,7 +153,7 @@ public sealed class FunctionsContractTests(AzuriteFixture azurite)
     public async Task TimerFunctions_StandaloneListeners_RunTheScheduleTheMetadataNames()
     {
         await using var app = TestApp.Build(TestApp.BaseSettings(azurite.ConnectionString), new LogCapture());
-        var registered = app.Services.GetServices<ITimerFunction>().Select(f => (f.Name, f.Schedule)).Order().ToList();
+        var registered = app.Services.GetServices<TimerFunctionDefinition>().Select(f => (f.Name, f.Schedule)).Order().ToList();
 
         var declared = Metadata()
             .Select(f => (Name: f.GetProperty("name").GetString()!, Trigger: f.GetProperty("bindings").EnumerateArray().First()))
@@ -162,7 +162,7 @@ public sealed class FunctionsContractTests(AzuriteFixture azurite)
             .Order()
             .ToList();
         Assert.Equal(declared, registered);
-        Assert.All(app.Services.GetServices<ITimerFunction>(), f => TimerListener.ParseSchedule(f.ResolvedSchedule));
+        Assert.All(app.Services.GetServices<TimerFunctionDefinition>(), f => TimerListener.ParseSchedule(f.ResolvedSchedule));
     }
 
     private static List<JsonElement> Metadata()

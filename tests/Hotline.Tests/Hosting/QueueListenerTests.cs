@@ -1,5 +1,6 @@
 using Azure.Storage.Queues;
 using Hotline.Functions.Hosting;
+using Hotline.Storage;
 using Hotline.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,7 +18,7 @@ public sealed class QueueListenerTests(AzuriteFixture azurite)
         var queue = Queue(queueName);
         await queue.SendMessageAsync("{\"hello\":\"world\"}", TestContext.Current.CancellationToken);
 
-        var function = app.Services.GetRequiredService<RecordingQueueFunction>();
+        var function = app.Services.GetRequiredService<RecordingQueueFunction.Recording>();
         await Eventually.TrueAsync(() => Task.FromResult(!function.Received.IsEmpty), Patience);
         await Eventually.TrueAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0, Patience);
 
@@ -25,6 +26,34 @@ public sealed class QueueListenerTests(AzuriteFixture azurite)
         Assert.Equal("{\"hello\":\"world\"}", received.Body);
         Assert.Equal(1, received.DequeueCount);
         Assert.False(await Queue(queueName + "-poison").ExistsAsync(TestContext.Current.CancellationToken) && (await Queue(queueName + "-poison").PeekMessagesAsync(cancellationToken: TestContext.Current.CancellationToken)).Value.Length > 0);
+    }
+
+    [Fact]
+    public async Task Listener_EachMessage_RunsAFunctionMadeInItsOwnScope()
+    {
+        // As the worker's activator does: a new function per invocation, its services from that invocation's scope.
+        var queueName = UniqueQueue();
+        await using var app = await StartAsync(queueName, new Dictionary<string, string?>());
+        await Queue(queueName).SendMessageAsync("one", TestContext.Current.CancellationToken);
+        await Queue(queueName).SendMessageAsync("two", TestContext.Current.CancellationToken);
+
+        var recording = app.Services.GetRequiredService<RecordingQueueFunction.Recording>();
+        await Eventually.TrueAsync(() => Task.FromResult(recording.Made.Count == 2), Patience);
+
+        var made = recording.Made.ToArray();
+        Assert.NotSame(made[0].Function, made[1].Function);
+        Assert.NotSame(made[0].Scope, made[1].Scope);
+    }
+
+    [Fact]
+    public void Listener_QueueNameSettingUnset_StopsStartUpNamingIt()
+    {
+        var ex = Assert.Throws<StartupException>(() => TestApp.Build(
+            TestApp.BaseSettings(azurite.ConnectionString),
+            new LogCapture(),
+            configureServices: (services, configuration) => services.AddQueueFunction<RecordingQueueFunction>(configuration)));
+
+        Assert.Equal($"{RecordingQueueFunction.QueueSetting} is not set: {RecordingQueueFunction.FunctionName}'s trigger reads it (%{RecordingQueueFunction.QueueSetting}%).", ex.Message);
     }
 
     [Fact]
@@ -38,7 +67,7 @@ public sealed class QueueListenerTests(AzuriteFixture azurite)
             queueName,
             new Dictionary<string, string?> { ["AzureFunctionsJobHost:extensions:queues:batchSize"] = "4", ["AzureFunctionsJobHost:extensions:queues:newBatchThreshold"] = "2" },
             runTime: TimeSpan.FromSeconds(20));
-        var function = app.Services.GetRequiredService<RecordingQueueFunction>();
+        var function = app.Services.GetRequiredService<RecordingQueueFunction.Recording>();
         await Queue(queueName).SendMessageAsync("slow one", TestContext.Current.CancellationToken);
         await Eventually.TrueAsync(() => Task.FromResult(function.Received.Count == 1), Patience);
 
@@ -63,7 +92,7 @@ public sealed class QueueListenerTests(AzuriteFixture azurite)
         var poison = Queue(queueName + "-poison");
         await Eventually.TrueAsync(async () => await poison.ExistsAsync() && (await poison.PeekMessagesAsync()).Value.Length == 1, Patience);
 
-        var function = app.Services.GetRequiredService<RecordingQueueFunction>();
+        var function = app.Services.GetRequiredService<RecordingQueueFunction.Recording>();
         Assert.Equal([1L, 2L, 3L], function.Received.Select(m => m.DequeueCount).Order());
         var poisoned = Assert.Single((await poison.PeekMessagesAsync(cancellationToken: TestContext.Current.CancellationToken)).Value);
         Assert.Equal("please fail", poisoned.Body.ToString());
@@ -88,7 +117,7 @@ public sealed class QueueListenerTests(AzuriteFixture azurite)
         Assert.Equal(System.Net.HttpStatusCode.OK, (await app.Http.GetAsync(new Uri("/api/health", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
         await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
 
-        Assert.Empty(app.Services.GetRequiredService<RecordingQueueFunction>().Received);
+        Assert.Empty(app.Services.GetRequiredService<RecordingQueueFunction.Recording>().Received);
         Assert.Equal(1, (await Queue(queueName).GetPropertiesAsync(TestContext.Current.CancellationToken)).Value.ApproximateMessagesCount);
         Assert.Contains(app.Logs.Lines, l => l.Contains("is disabled", StringComparison.Ordinal));
     }
@@ -105,7 +134,7 @@ public sealed class QueueListenerTests(AzuriteFixture azurite)
 
         await using var app = await StartAsync(queueName, new Dictionary<string, string?>());
 
-        var function = app.Services.GetRequiredService<RecordingQueueFunction>();
+        var function = app.Services.GetRequiredService<RecordingQueueFunction.Recording>();
         var poison = RawQueue(queueName + "-poison");
         await Eventually.TrueAsync(async () => (await Queue(queueName).GetPropertiesAsync()).Value.ApproximateMessagesCount == 0, Patience, "every message should leave the queue");
         Assert.Equal(["{\"good\":1}", "{\"good\":2}"], function.Received.Select(m => m.Body).Order(StringComparer.Ordinal));
@@ -126,11 +155,44 @@ public sealed class QueueListenerTests(AzuriteFixture azurite)
 
         await using var app = await StartAsync(queueName, new Dictionary<string, string?>());
 
-        var function = app.Services.GetRequiredService<RecordingQueueFunction>();
+        var function = app.Services.GetRequiredService<RecordingQueueFunction.Recording>();
         await Eventually.TrueAsync(async () => (await Queue(queueName).GetPropertiesAsync()).Value.ApproximateMessagesCount == 0, Patience);
         var received = Assert.Single(function.Received);
         Assert.Equal(NotBase64, received.Body);
         Assert.Equal(0, (await Queue(queueName + "-poison").GetPropertiesAsync(TestContext.Current.CancellationToken)).Value.ApproximateMessagesCount);
+    }
+
+    [Fact]
+    public async Task Listener_MessageEncodingNone_ReadsStoredTextAsItIsAndTheAppWritesItSo()
+    {
+        // "aGVsbG8=" is valid base64: with messageEncoding none it must reach the function as it is, not as "hello".
+        const string AppText = "{\"sent\":\"by the app\"}";
+        var queueName = UniqueQueue();
+        await using var app = await StartAsync(queueName, new Dictionary<string, string?> { ["AzureFunctionsJobHost:extensions:queues:messageEncoding"] = "None" });
+        await RawQueue(queueName).SendMessageAsync("aGVsbG8=", TestContext.Current.CancellationToken);
+        var storage = app.Services.GetRequiredService<HotlineStorage>();
+        await storage.Queue(queueName).SendMessageAsync(AppText, TestContext.Current.CancellationToken);
+
+        var function = app.Services.GetRequiredService<RecordingQueueFunction.Recording>();
+        await Eventually.TrueAsync(() => Task.FromResult(function.Received.Count == 2), Patience, "both messages should be run");
+        Assert.Equal(["aGVsbG8=", AppText], function.Received.Select(m => m.Body).Order(StringComparer.Ordinal));
+        Assert.Equal(AppText, await StoredTextAsync(storage, AppText));
+        Assert.Empty((await RawQueue(queueName + "-poison").PeekMessagesAsync(cancellationToken: TestContext.Current.CancellationToken)).Value);
+    }
+
+    [Fact]
+    public async Task Listener_MessageEncodingDefault_DecodesBase64AndTheAppWritesBase64()
+    {
+        const string AppText = "{\"sent\":\"by the app\"}";
+        var queueName = UniqueQueue();
+        await using var app = await StartAsync(queueName, new Dictionary<string, string?>());
+        var storage = app.Services.GetRequiredService<HotlineStorage>();
+        await storage.Queue(queueName).SendMessageAsync(AppText, TestContext.Current.CancellationToken);
+
+        var function = app.Services.GetRequiredService<RecordingQueueFunction.Recording>();
+        await Eventually.TrueAsync(() => Task.FromResult(!function.Received.IsEmpty), Patience);
+        Assert.Equal(AppText, Assert.Single(function.Received).Body);
+        Assert.Equal(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(AppText)), await StoredTextAsync(storage, AppText));
     }
 
     [Fact]
@@ -139,11 +201,11 @@ public sealed class QueueListenerTests(AzuriteFixture azurite)
         var queueName = UniqueQueue();
         await using var app = await StartAsync(
             queueName,
-            new Dictionary<string, string?> { ["AzureFunctionsJobHost:extensions:queues:messageLease"] = "00:00:02" },
+            new Dictionary<string, string?> { ["Hotline:Queues:MessageLease"] = "00:00:02" },
             runTime: TimeSpan.FromSeconds(7));
         var queue = Queue(queueName);
         await queue.SendMessageAsync("{\"slow\":true}", TestContext.Current.CancellationToken);
-        var function = app.Services.GetRequiredService<RecordingQueueFunction>();
+        var function = app.Services.GetRequiredService<RecordingQueueFunction.Recording>();
         await Eventually.TrueAsync(() => Task.FromResult(!function.Received.IsEmpty), Patience);
 
         // Another instance polling the same queue while the run goes on (far past the 2 s lease) must never get the message.
@@ -176,7 +238,7 @@ public sealed class QueueListenerTests(AzuriteFixture azurite)
         var nextVisibleOn = DateTimeOffset.Parse(
             System.Text.RegularExpressions.Regex.Match(app.Logs.Lines.First(l => l.Contains("will be retried at", StringComparison.Ordinal)), @"NextVisibleOn=(\S+?)[,\]]").Groups[1].Value,
             System.Globalization.CultureInfo.InvariantCulture);
-        var delivery = Assert.Single(app.Services.GetRequiredService<RecordingQueueFunction>().Received);
+        var delivery = Assert.Single(app.Services.GetRequiredService<RecordingQueueFunction.Recording>().Received);
         Assert.Equal(1, delivery.DequeueCount);
         Assert.True(nextVisibleOn >= delivery.InsertedOn!.Value + visibilityTimeout, $"next visible {nextVisibleOn:O}, inserted {delivery.InsertedOn:O}");
         Assert.Equal(1, (await Queue(queueName).GetPropertiesAsync(TestContext.Current.CancellationToken)).Value.ApproximateMessagesCount);
@@ -202,6 +264,15 @@ public sealed class QueueListenerTests(AzuriteFixture azurite)
         Assert.DoesNotContain(app.Logs.Lines, l => l.Contains("Polling queue", StringComparison.Ordinal));
     }
 
+    /// <summary>What the app's queue client stores for <paramref name="text"/>, read back raw from a queue no listener reads.</summary>
+    private async Task<string> StoredTextAsync(HotlineStorage storage, string text)
+    {
+        var unread = UniqueQueue();
+        await RawQueue(unread).CreateIfNotExistsAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await storage.Queue(unread).SendMessageAsync(text, TestContext.Current.CancellationToken);
+        return Assert.Single((await RawQueue(unread).PeekMessagesAsync(cancellationToken: TestContext.Current.CancellationToken)).Value).Body.ToString();
+    }
+
     internal static string UniqueQueue() => "test-" + Guid.NewGuid().ToString("N")[..20];
 
     private QueueClient Queue(string name) =>
@@ -219,10 +290,12 @@ public sealed class QueueListenerTests(AzuriteFixture azurite)
         }
 
         settings["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.200";
+        settings[RecordingQueueFunction.QueueSetting] = queueName;
         await Queue(queueName).CreateIfNotExistsAsync(cancellationToken: TestContext.Current.CancellationToken);
         return await TestApp.StartAsync(settings, configureServices: (services, configuration) =>
         {
-            services.AddSingleton(new RecordingQueueFunction.Behaviour(queueName, RunTime: runTime));
+            services.AddSingleton(new RecordingQueueFunction.Recording { RunTime = runTime });
+            services.AddScoped<RecordingQueueFunction.InvocationScope>();
             services.AddQueueFunction<RecordingQueueFunction>(configuration);
         });
     }

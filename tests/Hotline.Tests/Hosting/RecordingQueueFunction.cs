@@ -3,33 +3,52 @@ using Hotline.Functions.Hosting;
 
 namespace Hotline.Tests.Hosting;
 
-/// <summary>A queue function for hosting tests: records what it is given and fails on demand.</summary>
-public sealed class RecordingQueueFunction(RecordingQueueFunction.Behaviour behaviour) : IQueueFunction
+/// <summary>
+/// A queue function for hosting tests: records what it is given and fails on demand. Its queue is the
+/// setting <see cref="QueueSetting"/>, as a trigger's <c>%Setting%</c>, so each test reads its own queue.
+/// Made per invocation, as the hosts make functions: what it records lives in the shared <see cref="Recording"/>.
+/// </summary>
+public sealed class RecordingQueueFunction(RecordingQueueFunction.Recording recording, RecordingQueueFunction.InvocationScope scope) : IQueueFunction
 {
     public const string FunctionName = "RecordQueue";
 
-    public string Name => FunctionName;
+    /// <summary>The setting the trigger's queue name is read from.</summary>
+    public const string QueueSetting = "RecordQueueName";
 
-    public string QueueName => behaviour.QueueName;
+    static string IQueueFunction.Name => FunctionName;
 
-    public ConcurrentQueue<QueueTriggerMessage> Received { get; } = new();
+    static string IQueueFunction.QueueName => "%" + QueueSetting + "%";
 
     public async Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken)
     {
-        Received.Enqueue(message);
-        if (behaviour.RunTime > TimeSpan.Zero)
+        recording.Received.Enqueue(message);
+        recording.Made.Enqueue((this, scope));
+        if (recording.RunTime > TimeSpan.Zero)
         {
-            await Task.Delay(behaviour.RunTime, cancellationToken);
+            await Task.Delay(recording.RunTime, cancellationToken);
         }
 
-        if (behaviour.AlwaysFail || message.Body.Contains("fail", StringComparison.Ordinal))
+        if (recording.AlwaysFail || message.Body.Contains("fail", StringComparison.Ordinal))
         {
             throw new InvalidOperationException("the test function was told to fail");
         }
     }
 
-    /// <param name="QueueName">The queue the function reads.</param>
-    /// <param name="AlwaysFail">Fail every message (otherwise only those whose text contains "fail").</param>
-    /// <param name="RunTime">How long each run takes before it succeeds or fails.</param>
-    public sealed record Behaviour(string QueueName, bool AlwaysFail = false, TimeSpan RunTime = default);
+    /// <summary>What every invocation was given, and how each behaves.</summary>
+    public sealed class Recording
+    {
+        /// <summary>Fail every message (otherwise only those whose text contains "fail").</summary>
+        public bool AlwaysFail { get; init; }
+
+        /// <summary>How long each run takes before it succeeds or fails.</summary>
+        public TimeSpan RunTime { get; init; }
+
+        public ConcurrentQueue<QueueTriggerMessage> Received { get; } = new();
+
+        /// <summary>Each run's function instance and the scoped service it was given.</summary>
+        public ConcurrentQueue<(RecordingQueueFunction Function, InvocationScope Scope)> Made { get; } = new();
+    }
+
+    /// <summary>A scoped service: one per invocation's scope.</summary>
+    public sealed class InvocationScope;
 }

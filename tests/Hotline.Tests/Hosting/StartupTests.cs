@@ -34,6 +34,34 @@ public sealed class StartupTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Start_MessageLeaseUnderTheHostSection_FailsNamingItsOwnSetting()
+    {
+        // The host has no messageLease: the listener's lease is Hotline's own setting, and one left where it
+        // used to be is refused rather than silently ignored.
+        var settings = TestApp.BaseSettings(azurite.ConnectionString);
+        settings["AzureFunctionsJobHost:extensions:queues:messageLease"] = "00:00:30";
+        var app = TestApp.Build(settings, new LogCapture());
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("set Hotline__Queues__MessageLease instead", ex.Message, StringComparison.Ordinal);
+        await app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Start_MessageLeaseOutOfRange_FailsNamingHotlineQueuesMessageLease()
+    {
+        var settings = TestApp.BaseSettings(azurite.ConnectionString);
+        settings["Hotline:Queues:MessageLease"] = "00:00:00";
+        var app = TestApp.Build(settings, new LogCapture());
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("Hotline__Queues__MessageLease must be between", ex.Message, StringComparison.Ordinal);
+        await app.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Executable_Standalone_ServesHealthOnUrlsAndStopsCleanly()
     {
         var port = FreePort();
@@ -140,6 +168,7 @@ public sealed class StartupTests(AzuriteFixture azurite)
     // Values a secret could be: distinctive, so finding one in the output means the value was printed.
     [InlineData("Hotline__RateLimit__PerMinute", "abc97q", "abc97q", "Hotline__RateLimit__PerMinute")]
     [InlineData("AzureFunctionsJobHost__extensions__queues__visibilityTimeout", "abc97q", "abc97q", "AzureFunctionsJobHost__extensions__queues__VisibilityTimeout")]
+    [InlineData("AzureFunctionsJobHost__extensions__queues__messageEncoding", "utf97q", "utf97q", "AzureFunctionsJobHost__extensions__queues__MessageEncoding")]
     [InlineData("Hotline__ConversationWindow", "x97q", "x97q", "Hotline__ConversationWindow")]
     [InlineData("AzureWebJobsStorage", "AccountName=foo97q", "foo97q", "AzureWebJobsStorage")]
     [InlineData("AzureWebJobs__DispatchTriagePoison__Disabled", "yes97q", "yes97q", "AzureWebJobs__DispatchTriagePoison__Disabled")]

@@ -1,6 +1,8 @@
 using Hotline.Functions.Hosting;
-using Microsoft.Extensions.Logging.Abstractions;
 using Hotline.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hotline.Tests.Hosting;
 
@@ -15,8 +17,9 @@ public sealed class TimerListenerTests
     public async Task TimerListener_EveryMinuteSchedule_RunsAtSecondZeroOfEachMinute()
     {
         var time = new WatchedClock(new DateTimeOffset(2026, 12, 2, 10, 0, 30, TimeSpan.Zero));
-        var function = new RecordingFunction("0 * * * * *", time);
-        using var listener = new TimerListener(function, time, NullLogger<TimerListener>.Instance);
+        var function = new Recording(time);
+        await using var services = Services(function);
+        using var listener = Listener(services, time);
         await listener.StartAsync(Ct);
 
         await time.AdvanceWhenSetAsync(TimeSpan.FromSeconds(29));
@@ -35,8 +38,9 @@ public sealed class TimerListenerTests
     public async Task TimerListener_RunThrows_RunsAgainAtTheNextOccurrence()
     {
         var time = new WatchedClock(new DateTimeOffset(2026, 12, 2, 10, 0, 0, TimeSpan.Zero));
-        var function = new RecordingFunction("0 * * * * *", time) { Fails = true };
-        using var listener = new TimerListener(function, time, NullLogger<TimerListener>.Instance);
+        var function = new Recording(time) { Fails = true };
+        await using var services = Services(function);
+        using var listener = Listener(services, time);
         await listener.StartAsync(Ct);
 
         await time.AdvanceWhenSetAsync(TimeSpan.FromMinutes(1));
@@ -47,17 +51,30 @@ public sealed class TimerListenerTests
         await listener.StopAsync(Ct);
     }
 
-    /// <summary>A timer function that records when it ran (the listener is what is under test here).</summary>
-    private sealed class RecordingFunction(string schedule, WatchedClock time) : ITimerFunction
+    private static ServiceProvider Services(Recording recording) =>
+        new ServiceCollection().AddSingleton(recording).BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+    /// <summary>The listener as the app registers it: the function made per run from the run's scope.</summary>
+    private static TimerListener Listener(ServiceProvider services, WatchedClock time) =>
+        new(FunctionRegistration.TimerDefinition<RecordingFunction>(new ConfigurationBuilder().Build()), services.GetRequiredService<IServiceScopeFactory>(), time, NullLogger<TimerListener>.Instance);
+
+    /// <summary>A timer function every minute (the listener is what is under test here).</summary>
+    private sealed class RecordingFunction(Recording recording) : ITimerFunction
+    {
+        static string ITimerFunction.Name => "Recording";
+
+        static string ITimerFunction.Schedule => "0 * * * * *";
+
+        public Task RunAsync(CancellationToken cancellationToken) => recording.RunAsync();
+    }
+
+    /// <summary>When the function ran: shared by the instances each run makes.</summary>
+    private sealed class Recording(WatchedClock time)
     {
         private readonly List<DateTimeOffset> _runs = [];
         private readonly SemaphoreSlim _ran = new(0);
 
         public bool Fails { get; init; }
-
-        public string Name => "Recording";
-
-        public string Schedule => schedule;
 
         public IReadOnlyList<DateTimeOffset> Runs
         {
@@ -78,7 +95,7 @@ public sealed class TimerListenerTests
             }
         }
 
-        public Task RunAsync(CancellationToken cancellationToken)
+        public Task RunAsync()
         {
             lock (_runs)
             {

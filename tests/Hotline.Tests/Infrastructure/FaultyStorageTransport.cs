@@ -55,7 +55,7 @@ public sealed class FaultyStorageTransport(Func<HttpRequestMessage, bool> cutAns
         ArgumentNullException.ThrowIfNull(services);
         services.AddSingleton(sp => new HotlineStorage(
             sp.GetRequiredService<IOptions<StorageConnectionOptions>>().Value.Connection!,
-            new HotlineStorageOptions { Transport = new HttpClientTransport(this) }));
+            new HotlineStorageOptions { Transport = new HttpClientTransport(this), MessageEncoding = sp.GetRequiredService<IOptions<QueueTriggerOptions>>().Value.Encoding }));
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

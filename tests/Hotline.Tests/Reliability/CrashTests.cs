@@ -143,7 +143,7 @@ public sealed class CrashTests(OwnAzurite storage) : IClassFixture<OwnAzurite>
             // and the retry pages again (Twilio has no idempotency key). Shorter total: claims go stale sooner.
             ["Hotline__Dispatch__Http__AttemptTimeout"] = "00:00:10",
             ["Hotline__Dispatch__Http__TotalTimeout"] = "00:00:15",
-            ["AzureFunctionsJobHost__extensions__queues__messageLease"] = "00:00:10",
+            ["Hotline__Queues__MessageLease"] = "00:00:10",
             ["AzureFunctionsJobHost__extensions__queues__visibilityTimeout"] = "00:00:01",
             ["AzureFunctionsJobHost__extensions__queues__maxPollingInterval"] = "00:00:00.500",
             ["Twilio__MessagesPerSecond"] = "1000",
