@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Storage;
-using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Hotline.Encryption;
@@ -14,45 +13,6 @@ using Hotline.Tips;
 using Hotline.Triage;
 
 namespace Hotline.Cases;
-
-/// <summary>Which cases to list: every filter optional; newest first, <see cref="Top"/> at a time.</summary>
-public sealed record CaseQuery(
-    CaseStatus? Status = null, Urgency? Urgency = null, Channel? Channel = null, DateTimeOffset? Since = null, DateTimeOffset? Until = null, int Top = 50, string? Continuation = null);
-
-/// <summary>One page of cases, how many matched in all, and the token for the next page (null on the last).</summary>
-public sealed record CasePage(IReadOnlyList<CaseRecord> Cases, int Matched, string? Continuation);
-
-/// <summary>
-/// A case decrypted: its record, every message in order, the responders' notes and replies in time order, and
-/// the media records of messages that brought media (what was stored, refused or not fetched; not the bytes).
-/// </summary>
-public sealed record CaseFile(string Receipt, CaseRecord? Record, IReadOnlyList<TipReport> Messages, IReadOnlyList<CaseEntry> Entries, IReadOnlyList<MediaRecord> Media)
-{
-    /// <summary>What became of item <paramref name="index"/> of message <paramref name="sequence"/>: the settled item, else null (still being fetched).</summary>
-    public MediaItem? SettledMedia(int sequence, int index) =>
-        Media.FirstOrDefault(r => r.Sequence == sequence)?.Items.FirstOrDefault(i => i.Index == index);
-}
-
-/// <summary>One stored media item decrypted, its bytes checked against the SHA-256 taken when it was fetched.</summary>
-public sealed record MediaFile(int Sequence, MediaItem Item, ReadOnlyMemory<byte> Content);
-
-/// <summary>A case operation that cannot be done, with the one line a responder needs to read.</summary>
-public sealed class CaseException : Exception
-{
-    public CaseException()
-    {
-    }
-
-    public CaseException(string message)
-        : base(message)
-    {
-    }
-
-    public CaseException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}
 
 /// <summary>
 /// What responders do with cases, in one place for every front end (the <c>hotline</c> tool today):

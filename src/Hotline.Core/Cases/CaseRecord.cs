@@ -4,15 +4,6 @@ using Hotline.Triage;
 
 namespace Hotline.Cases;
 
-/// <summary>Where responders are with a case.</summary>
-public enum CaseStatus
-{
-    New,
-    InProgress,
-    Referred,
-    Closed,
-}
-
 /// <summary>
 /// What responders list cases by, without decrypting anything: a case's channel, urgency, language,
 /// status, times and message count. Nothing a tipster wrote and no number: the report stays in its

@@ -3,12 +3,8 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Hotline.Storage;
 using Hotline.Tips;
-using Hotline.Triage;
 
 namespace Hotline.Cases;
-
-/// <summary>One message as intake records it in its case: what the case record is updated from.</summary>
-public sealed record CaseMessage(TipId TipId, Channel Channel, Urgency Urgency, string Language, DateTimeOffset ReceivedAt, int Sequence, bool? ContactPaused);
 
 /// <summary>
 /// The case records: one empty blob per case in the <c>cases</c> container, named by the compact

@@ -9,31 +9,6 @@ using Microsoft.Extensions.Options;
 
 namespace Hotline.Sms;
 
-/// <summary>One inbound SMS as Twilio posted it, geo fields already dropped.</summary>
-public sealed record InboundSms(string MessageSid, string From, string Body, IReadOnlyList<InboundMedia> Media);
-
-/// <summary>What an SMS does to its case.</summary>
-public enum SmsKind
-{
-    /// <summary>A report or a further message of one.</summary>
-    Message,
-
-    /// <summary>STOP and Twilio's other opt-out words: pause contact (the phone may not be the tipster's any more).</summary>
-    Stop,
-
-    /// <summary>START and Twilio's other opt-in words: contact may resume.</summary>
-    Start,
-
-    /// <summary>
-    /// LANG, LANG with a choice, or an answer to the menu: kept in the number's open case, where it may be part of
-    /// the report, paging no one; with no open case, nothing is stored.
-    /// </summary>
-    Lang,
-}
-
-/// <summary>What happened to an SMS: its case, its place in it, and what the tipster should hear.</summary>
-public sealed record SmsReceipt(TipId TipId, int Sequence, Urgency Urgency, string Language, bool NewCase, bool Duplicate);
-
 /// <summary>
 /// SMS intake on top of the shared pipeline. Messages from one number (by its pseudonym) within
 /// <see cref="HotlineOptions.ConversationWindow"/> form one case: the first is <c>{TIPID}/report</c> and

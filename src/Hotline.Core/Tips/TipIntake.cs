@@ -5,63 +5,6 @@ using Microsoft.Extensions.Logging;
 
 namespace Hotline.Tips;
 
-/// <summary>What a tipster submitted, already validated by the channel.</summary>
-public sealed record TipSubmission
-{
-    public required Channel Channel { get; init; }
-
-    public required string Message { get; init; }
-
-    /// <summary>BCP-47 tag; <c>und</c> if neither given nor detected.</summary>
-    public required string Language { get; init; }
-
-    public string? Location { get; init; }
-
-    public string? Contact { get; init; }
-
-    public string? Category { get; init; }
-
-    public SmsSender? Sender { get; init; }
-
-    public SmsDetails? Sms { get; init; }
-
-    /// <summary>When set, raises the classifier's verdict to at least this (e.g. an SMS STOP mid-case).</summary>
-    public bool? ContactPaused { get; init; }
-}
-
-/// <summary>The tipster's receipt: their case id and how it was triaged.</summary>
-public sealed record IntakeReceipt(TipId TipId, Urgency Urgency, DateTimeOffset ReceivedAt);
-
-/// <summary>Storage or queue did not answer: the tipster is told to retry (503), and nothing half-done is visible.</summary>
-public sealed class IntakeUnavailableException : Exception
-{
-    public IntakeUnavailableException()
-    {
-    }
-
-    public IntakeUnavailableException(string message)
-        : base(message)
-    {
-    }
-
-    public IntakeUnavailableException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}
-
-/// <summary>Where new tip ids come from. The CSPRNG in production; a test supplies a fixed sequence to force a collision.</summary>
-public interface ITipIdSource
-{
-    TipId Draw();
-}
-
-/// <summary>60 random bits per id (<see cref="TipId.New"/>).</summary>
-public sealed class RandomTipIdSource : ITipIdSource
-{
-    public TipId Draw() => TipId.New();
-}
-
 /// <summary>
 /// The one intake pipeline every channel uses: classify → encrypt → write the blob once → enqueue
 /// the triage message → receipt. A receipt is only returned once the blob is durably stored and

@@ -8,9 +8,6 @@ using Hotline.Triage;
 
 namespace Hotline.Tips;
 
-/// <summary>An alert intake queued and dispatch has not yet taken: its record's name, when it was (re)queued, and the message (null if unreadable).</summary>
-public sealed record UntriagedAlert(string Name, DateTimeOffset QueuedAt, TriageMessage? Message);
-
 /// <summary>
 /// The alerts intake has queued and dispatch has not yet handled: one record per alert,
 /// <c>intake/untriaged/{keyed hash of the alert key}</c>, its triage message sealed under the pepper.

@@ -3,34 +3,6 @@ using System.Text.Json.Serialization;
 
 namespace Hotline.Triage;
 
-/// <summary>How soon responders must act on a report.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<Urgency>))]
-public enum Urgency
-{
-    /// <summary>Nothing points at immediate danger.</summary>
-    [JsonStringEnumMemberName("normal")]
-    Normal = 0,
-
-    /// <summary>Signs of trafficking or exploitation, no immediate danger.</summary>
-    [JsonStringEnumMemberName("high")]
-    High = 1,
-
-    /// <summary>Immediate danger: locked in, beaten, weapons, children at risk, kidnapping, "help now".</summary>
-    [JsonStringEnumMemberName("urgent")]
-    Urgent = 2,
-}
-
-/// <summary>Where a report came in.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<Channel>))]
-public enum Channel
-{
-    [JsonStringEnumMemberName("web")]
-    Web,
-
-    [JsonStringEnumMemberName("sms")]
-    Sms,
-}
-
 /// <summary>
 /// The message on the <c>triage</c> queue: enough to page the right responders, nothing of the
 /// report itself. Responders open the report with the responder tool.

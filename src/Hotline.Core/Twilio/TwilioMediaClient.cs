@@ -1,30 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
 namespace Hotline.Twilio;
-
-/// <summary>How a media download ended.</summary>
-public enum MediaDownloadOutcome
-{
-    /// <summary>The bytes are in <see cref="MediaDownload.Content"/>.</summary>
-    Downloaded,
-
-    /// <summary>Not fetched whole: its type is not allowed, or it is larger than the limit.</summary>
-    Refused,
-
-    /// <summary>Twilio has no such media (deleted, or never there): trying again will not help.</summary>
-    Gone,
-}
-
-/// <summary>One media item as Twilio served it; <see cref="Reason"/> says why it was refused, in words.</summary>
-public sealed record MediaDownload(MediaDownloadOutcome Outcome, string? ContentType, long? Size, ReadOnlyMemory<byte> Content, string? Reason)
-{
-    public string Sha256 => Convert.ToHexStringLower(SHA256.HashData(Content.Span));
-}
 
 /// <summary>
 /// Downloads the media of an inbound MMS from Twilio. Written here because Twilio's library has no call for a

@@ -3,35 +3,6 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Hotline.Functions.Hosting;
 
-/// <summary>
-/// A queue-triggered function. One class serves both hosts: its <c>[Function]</c> method (the Functions
-/// host's trigger, through the worker) and the standalone <see cref="QueueListener"/>. Either host creates
-/// it per invocation, its services by constructor from that invocation's scope. Throwing fails the
-/// invocation, so the message is retried and, after <c>maxDequeueCount</c> deliveries, moved to the
-/// poison queue.
-/// </summary>
-public interface IQueueFunction
-{
-    /// <summary>The function's name: its <c>[Function]</c> name and its <c>AzureWebJobs__{Name}__Disabled</c> switch.</summary>
-    static abstract string Name { get; }
-
-    /// <summary>The queue the trigger reads, as its <c>[QueueTrigger]</c> writes it: a name, or <c>%Setting%</c>.</summary>
-    static abstract string QueueName { get; }
-
-    Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken);
-}
-
-/// <summary>A registered queue function, as the standalone listener (and the storage initializer) sees it.</summary>
-/// <param name="Name">The function's name.</param>
-/// <param name="QueueName">The queue as the trigger writes it (the metadata's <c>queueName</c>).</param>
-/// <param name="ResolvedQueueName">The queue read: <paramref name="QueueName"/> with each <c>%Setting%</c> replaced by its value.</param>
-/// <param name="Invoke">Creates the function from an invocation's services and runs it on one message.</param>
-public sealed record QueueFunctionDefinition(
-    string Name,
-    string QueueName,
-    string ResolvedQueueName,
-    Func<IServiceProvider, QueueTriggerMessage, CancellationToken, Task> Invoke);
-
 /// <summary>One delivery of a queue message, as either host sees it.</summary>
 /// <param name="Id">The queue message id.</param>
 /// <param name="Body">The decoded message text (base64 already removed).</param>

@@ -1,0 +1,10 @@
+namespace Hotline.Cases;
+
+/// <summary>Where responders are with a case.</summary>
+public enum CaseStatus
+{
+    New,
+    InProgress,
+    Referred,
+    Closed,
+}

@@ -1,0 +1,16 @@
+namespace Hotline.Functions.DispatchTriage;
+
+public enum AlertKind
+{
+    /// <summary>A new case (or a case whose urgency rose or whose contact was paused).</summary>
+    Alert,
+
+    /// <summary>An alert that could not be delivered and ended in <c>triage-poison</c>.</summary>
+    Undelivered,
+
+    /// <summary>Under a surge, the alerts gathered since the last digest, in one message (<see cref="DigestSummary"/>).</summary>
+    Digest,
+
+    /// <summary>Media an MMS brought could not be stored (it is still at Twilio): a responder should look at the case.</summary>
+    MediaNotStored,
+}

@@ -1,0 +1,31 @@
+using System.Text.Json.Serialization;
+
+namespace Hotline.Functions.DispatchTriage;
+
+/// <summary>The webhook body: the SMS's facts, plus <c>text</c> that Teams and Slack incoming webhooks display.</summary>
+public sealed record WebhookAlert(
+    [property: JsonPropertyName("kind")] string Kind,
+    [property: JsonPropertyName("urgency")] string? Urgency,
+    [property: JsonPropertyName("channel")] string? Channel,
+    [property: JsonPropertyName("receipt")] string Receipt,
+    [property: JsonPropertyName("receivedAt")] DateTimeOffset? ReceivedAt,
+    [property: JsonPropertyName("language")] string? Language,
+    [property: JsonPropertyName("contactPaused")] bool ContactPaused,
+    [property: JsonPropertyName("pointer")] string NextStep,
+    [property: JsonPropertyName("text")] string Text)
+{
+    /// <summary>A digest's number of reports; absent on other alerts.</summary>
+    [JsonPropertyName("reports")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Reports { get; init; }
+
+    /// <summary>A digest's receipts, urgent first (all of them: a chat message has room); absent on other alerts.</summary>
+    [JsonPropertyName("receipts")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Receipts { get; init; }
+
+    /// <summary>True when no triage rules read the report's language (it was raised to high); absent otherwise.</summary>
+    [JsonPropertyName("languageUnread")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? LanguageUnread { get; init; }
+}
