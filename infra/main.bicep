@@ -1,7 +1,7 @@
 // Hotline on Azure: a Flex Consumption Function App running the .NET isolated worker, its storage, two
 // Key Vaults and monitoring. Everything authenticates with one user-assigned identity; the storage
 // account takes no shared keys. Deploy with `azd up` (azure.yaml; parameters from main.parameters.json and the
-// azd environment; see README, "Deploying to Azure").
+// azd environment; see docs/operating.md, "Deploying to Azure").
 targetScope = 'resourceGroup'
 
 @description('Short name of this deployment: lowercase letters, digits and single hyphens (e.g. "hotline-balkans"); names every resource together with a hash of the resource group.')
@@ -380,7 +380,7 @@ resource appInsightsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-0
 }
 
 // ---------------------------------------------------------------- alert rules
-// On the app's own metrics (meter "Hotline", exported to customMetrics: see README, "Telemetry") and the
+// On the app's own metrics (meter "Hotline", exported to customMetrics: see docs/operating.md, "Telemetry") and the
 // host's request records. Each rule names what it means in its description; the runbook says what to do.
 
 resource onCall 'Microsoft.Insights/actionGroups@2023-01-01' = {

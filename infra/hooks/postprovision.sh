@@ -21,9 +21,9 @@ Next steps (the app starts only when its secrets are there; restart it after set
 
 1. Twilio auth token:
      az keyvault secret set --vault-name $AZURE_KEY_VAULT_NAME --name Twilio--AuthToken --value '<auth token>'
-2. The responders' roster (README, "The roster"):
+2. The responders' roster (docs/alerts.md, "The roster"):
      az keyvault secret set --vault-name $AZURE_KEY_VAULT_NAME --name Responders --file roster.json
-3. The responders' private key, from a responder's machine (README, "Keys"):
+3. The responders' private key, from a responder's machine (docs/responders.md, "Keys"):
      az keyvault secret set --vault-name $AZURE_RESPONDER_KEY_VAULT_NAME --name hotline-private-key --file ~/hotline-keys/hotline-private.pem
 4. Restart the app:
      az functionapp restart --name $AZURE_FUNCTION_APP_NAME --resource-group ${AZURE_RESOURCE_GROUP:-<resource group>}

@@ -203,7 +203,7 @@ internal static class TipsCommands
             var paths = media.Select(m => Path.Combine(directory, MediaFileName(id, m))).ToList();
             if (paths.Distinct(StringComparer.Ordinal).Count() != paths.Count)
             {
-                // The case reader refuses two items of one name; this holds the README's "nothing written" for any other way to one.
+                // The case reader refuses two items of one name; this holds docs/responders.md's "nothing written" for any other way to one.
                 throw new CliException($"two media items of {id} have one file name: its media records may have been altered (nothing was written).");
             }
 

@@ -250,7 +250,7 @@ public sealed class CaseFiles
                         continue;
                     }
 
-                    // Soft-deleted copies stay for the account's retention (7 days): see the README.
+                    // Soft-deleted copies stay for the account's retention (7 days): see docs/intake.md, "What remains where".
                     if ((await client.DeleteBlobIfExistsAsync(item.Name, DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken).ConfigureAwait(false)).Value)
                     {
                         deleted++;

@@ -42,7 +42,7 @@ public sealed partial class TipIntake(ReportStore reports, CaseStore cases, Untr
     /// retries (or the process dies in between), the sweeper queues it again, so a stored report always
     /// reaches a responder.</item>
     /// <item>The two records do not depend on each other, so they are written at once: one storage round
-    /// trip less for every tip (the intake benchmark in the README measured it).</item>
+    /// trip less for every tip (the intake benchmark in docs/reliability.md measured it).</item>
     /// </list>
     /// </summary>
     public async Task FileAsync(CaseMessage message, TriageMessage? alert, CancellationToken cancellationToken = default)

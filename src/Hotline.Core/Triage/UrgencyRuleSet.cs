@@ -9,7 +9,7 @@ namespace Hotline.Triage;
 /// signs of exploitation, and the words and letters that tell the language from others written alike.
 /// </summary>
 /// <param name="Language">BCP-47 tag the rules are for (<c>sr</c> serves Serbian, Croatian and Bosnian).</param>
-/// <param name="Name">The language's English name, for reviewers and the README.</param>
+/// <param name="Name">The language's English name, for reviewers and docs/intake.md.</param>
 /// <param name="View">
 /// <c>fold</c>: terms are matched on <see cref="Text.TextNormalizer.Fold"/>ed text; <c>latin</c>: on its
 /// <see cref="Text.TextNormalizer.Latin"/> view (languages written in Cyrillic or Latin, and Arabizi).

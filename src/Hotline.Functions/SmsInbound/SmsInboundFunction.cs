@@ -64,7 +64,7 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, ProviderCopies c
         }
         catch (Exception ex) when (ex is IntakeUnavailableException || deadline.Passed(ex))
         {
-            // Not stored: a 503 makes Twilio retry (with connection overrides, see README), and the
+            // Not stored: a 503 makes Twilio retry (with connection overrides, see docs/intake.md), and the
             // same MessageSid then finishes what this request started.
             HotlineMetrics.IntakeUnavailable(Channel.Sms);
             request.HttpContext.Response.Headers.RetryAfter = IntakeResponses.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);

@@ -192,7 +192,7 @@ internal static class TextCatalogue
 /// <summary>One language of the catalogue.</summary>
 /// <param name="Tag">BCP-47 tag (<c>sr-Latn</c>, <c>prs</c>): what <c>?lang=</c> and a chosen SMS language hold.</param>
 /// <param name="NativeName">The language's name in itself (CLDR).</param>
-/// <param name="EnglishName">Its English name (CLDR), for the README and logs of counts.</param>
+/// <param name="EnglishName">Its English name (CLDR), for docs/intake.md and logs of counts.</param>
 /// <param name="FoldedNames">Names a tipster may answer LANG with, folded.</param>
 /// <param name="Alert">Alert wording for responders who read this language; null where responders get English.</param>
 internal sealed record CatalogueLanguage(

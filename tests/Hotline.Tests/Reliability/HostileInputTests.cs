@@ -18,7 +18,7 @@ namespace Hotline.Tests.Reliability;
 /// field and field name of JSON, form and signed SMS, invalid UTF-8, huge and overlong bodies, broken and
 /// duplicated headers, bidi and zero-width text, HTML in the form's pages, and forged, replayed and
 /// cross-account Twilio signatures. Each request gets its 4xx or a stored report that decrypts to exactly
-/// what was sent (trimmed and NFC-normalised, as the README says); never a 5xx; the app is healthy after,
+/// exactly what was sent (as docs/intake.md says); never a 5xx; the app is healthy after,
 /// and its log holds none of it.
 /// </summary>
 [Trait(Tier.Name, Tier.Slow)]

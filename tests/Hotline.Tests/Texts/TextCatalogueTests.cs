@@ -73,13 +73,13 @@ public sealed partial class TextCatalogueTests
     }
 
     [Fact]
-    public void SmsHelp_LanguagesWhoseScriptCannotSayItInOneSegment_AreTheOnesTheReadmeNames()
+    public void SmsHelp_LanguagesWhoseScriptCannotSayItInOneSegment_AreTheOnesTheManualNames()
     {
         var longer = TextCatalogue.All.Where(l => SmsSegments.Count(l.Sms.Help) > 1).Select(l => l.Tag).ToList();
-        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
-        var named = HelpOverOneSegment().Match(readme);
+        var intake = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "intake.md"));
+        var named = HelpOverOneSegment().Match(intake);
 
-        Assert.True(named.Success, "the README names the languages whose HELP text takes more than one SMS");
+        Assert.True(named.Success, "docs/intake.md names the languages whose HELP text takes more than one SMS");
         Assert.Equal(named.Groups[1].Value.Split(',', StringSplitOptions.TrimEntries).Select(t => t.Trim('`')).Order(StringComparer.Ordinal), longer.Order(StringComparer.Ordinal));
         Assert.All(TextCatalogue.All, l => Assert.True(SmsSegments.Count(l.Sms.Help) <= 3, $"{l.Tag}: HELP takes {SmsSegments.Count(l.Sms.Help)} segments"));
     }
@@ -212,11 +212,12 @@ public sealed partial class TextCatalogueTests
     }
 
     [Fact]
-    public void Readme_LanguageTable_ListsEveryCatalogueLanguageWithItsDirectionAlertsAndReview()
+    public void Docs_LanguageTable_ListsEveryCatalogueLanguageWithItsDirectionAlertsAndReview()
     {
-        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
-        var section = readme[readme.IndexOf("## Languages of the form, SMS replies and alerts", StringComparison.Ordinal)..];
-        var rows = LanguageRow().Matches(section[..section.IndexOf("\n## ", 5, StringComparison.Ordinal)])
+        var intake = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "intake.md"));
+        var section = intake[intake.IndexOf("## Languages of the form, SMS replies and alerts", StringComparison.Ordinal)..];
+        var end = section.IndexOf("\n## ", 5, StringComparison.Ordinal);
+        var rows = LanguageRow().Matches(end < 0 ? section : section[..end])
             .ToDictionary(m => m.Groups[1].Value, m => (m.Groups[2].Value, m.Groups[3].Value == "yes", m.Groups[4].Value.Trim()));
 
         Assert.Equal(

@@ -122,10 +122,10 @@ public sealed class UrgencyClassifierTests
     }
 
     [Fact]
-    public void Readme_TriageLanguageTable_ListsEveryRuleFileWithItsReview()
+    public void Docs_TriageLanguageTable_ListsEveryRuleFileWithItsReview()
     {
-        var readme = File.ReadAllText(Path.Combine(Hotline.Tests.Infrastructure.RepoPaths.Root, "README.md"));
-        var section = readme[readme.IndexOf("### Triage in every language", StringComparison.Ordinal)..];
+        var intake = File.ReadAllText(Path.Combine(Hotline.Tests.Infrastructure.RepoPaths.Root, "docs", "intake.md"));
+        var section = intake[intake.IndexOf("### Triage in every language", StringComparison.Ordinal)..];
         var rows = System.Text.RegularExpressions.Regex.Matches(section[..section.IndexOf("\n### ", 5, StringComparison.Ordinal)], @"^\|[^|]+\| `([^`]+)` \|[^|]+\| ([^|]+) \|$", System.Text.RegularExpressions.RegexOptions.Multiline)
             .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value.Trim());
 
