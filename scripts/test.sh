@@ -45,6 +45,10 @@ fi
 # infra/ compiles and lints clean (the Bicep CLI comes from NuGet).
 bash scripts/check-infra.sh
 
+# The whole solution builds, benchmarks and load harness included: `dotnet test` builds only the test project
+# and what it references, and run-local.sh builds everything.
+dotnet build Hotline.sln -c Release --nologo -v quiet -clp:ErrorsOnly
+
 results=$(mktemp -d)
 set +e
 # A test that hangs (a browser waiting on a page that never answers) is stopped after 10 minutes and named, with a

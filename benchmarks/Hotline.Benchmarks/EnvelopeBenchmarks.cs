@@ -56,8 +56,8 @@ public class EnvelopeBenchmarks
         return _rsa.Encrypt(contentKey.ToArray(), RSAEncryptionPadding.OaepSHA256);
     }
 
-    [Benchmark(Description = "envelope: ReportStore.TryCreateAsync")]
-    public Task<bool> Envelope() => _store.TryCreateAsync("7K2M9QXD4HTR/report", _report);
+    [Benchmark(Description = "envelope: ReportStore.CreateOnceAsync")]
+    public Task<CreateOutcome> Envelope() => _store.CreateOnceAsync("7K2M9QXD4HTR/report", _report, writeMark: null);
 
     [Benchmark(Description = "the same upload, unencrypted (SDK request cost)")]
     public async Task Unencrypted() => await _storage.Tips.GetBlobClient("7K2M9QXD4HTR/report").UploadAsync(BinaryData.FromBytes(_plain), overwrite: true);
