@@ -46,7 +46,7 @@ internal sealed partial class HttpPolicies(IntakeRateLimiter limiter, ILogger<Ht
             }
 
             http.Response.Clear();
-            return IntakeResponses.Failed(http.Request, transient: IsTransient(ex));
+            return await IntakeResponses.FailedAsync(http.Request, transient: IsTransient(ex));
         }
     }
 

@@ -15,12 +15,12 @@ internal static class IntakeResponses
 
     public sealed record ReceiptResponse(string Receipt);
 
-    public static IResult Accepted(bool fromForm, string? language, string receipt, string? hotlineNumber) =>
+    public static async Task<IResult> AcceptedAsync(bool fromForm, string? language, string receipt, string? hotlineNumber) =>
         fromForm
-            ? Html(FormPages.ThankYou(FormTexts.For(language), receipt, hotlineNumber), StatusCodes.Status202Accepted)
+            ? Html(await FormPages.ThankYouAsync(FormTexts.For(language), receipt, hotlineNumber), StatusCodes.Status202Accepted)
             : TypedResults.Accepted((string?)null, new ReceiptResponse(receipt));
 
-    public static IResult Rejected(HttpRequest request, TipRejection rejection)
+    public static async Task<IResult> RejectedAsync(HttpRequest request, TipRejection rejection)
     {
         var (status, title, detail) = rejection switch
         {
@@ -55,21 +55,21 @@ internal static class IntakeResponses
             TipRejection.TooLarge => (null, texts.ErrorTooLarge),
             _ => ((string?)null, texts.ErrorInvalid),
         };
-        return Page(request, texts, new FormError(field, message), status);
+        return await PageAsync(request, texts, new FormError(field, message), status);
     }
 
     /// <summary>The form again with the draft and the error when the body was read; otherwise an error page.</summary>
-    private static CompressedText Page(HttpRequest request, FormTexts texts, FormError error, int status) =>
+    private static async Task<IResult> PageAsync(HttpRequest request, FormTexts texts, FormError error, int status) =>
         request.HttpContext.Items.TryGetValue(FormDraftItem, out var value) && value is FormDraft draft
-            ? Html(FormPages.Form(texts, draft, error), status)
-            : Html(FormPages.Error(texts, error.Text), status);
+            ? Html(await FormPages.FormAsync(texts, draft, error), status)
+            : Html(await FormPages.ErrorAsync(texts, error.Text), status);
 
-    public static IResult Unavailable(HttpRequest request, string? language)
+    public static async Task<IResult> UnavailableAsync(HttpRequest request, string? language)
     {
         request.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var texts = FormTexts.For(language ?? FormLanguage(request));
         return WantsPage(request)
-            ? Page(request, texts, new FormError(null, texts.ErrorUnavailable), StatusCodes.Status503ServiceUnavailable)
+            ? await PageAsync(request, texts, new FormError(null, texts.ErrorUnavailable), StatusCodes.Status503ServiceUnavailable)
             : TypedResults.Problem("Your report may not have reached us. Retry with the same Idempotency-Key: if it did arrive, the retry will not create a second report.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Temporarily unavailable");
     }
 
@@ -77,17 +77,17 @@ internal static class IntakeResponses
     /// A request that failed inside: 503 with Retry-After when storage failed (worth a retry), 500
     /// otherwise. Neither claims the report was kept or lost.
     /// </summary>
-    public static IResult Failed(HttpRequest request, bool transient)
+    public static async Task<IResult> FailedAsync(HttpRequest request, bool transient)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (transient)
         {
-            return Unavailable(request, language: null);
+            return await UnavailableAsync(request, language: null);
         }
 
         var texts = FormTexts.For(FormLanguage(request));
         return WantsPage(request)
-            ? Page(request, texts, new FormError(null, texts.ErrorUnavailable), StatusCodes.Status500InternalServerError)
+            ? await PageAsync(request, texts, new FormError(null, texts.ErrorUnavailable), StatusCodes.Status500InternalServerError)
             : TypedResults.Problem("The request could not be completed. A report may not have reached us: retry with the same Idempotency-Key, which never creates a second report.", statusCode: StatusCodes.Status500InternalServerError, title: "Internal error");
     }
 
@@ -105,7 +105,7 @@ internal static class IntakeResponses
 
         await TipRequestReader.ReadFormDraftAsync(http.Request, cancellationToken);
         var texts = FormTexts.For(FormLanguage(http.Request));
-        return Page(http.Request, texts, new FormError(null, texts.ErrorTooMany), StatusCodes.Status429TooManyRequests);
+        return await PageAsync(http.Request, texts, new FormError(null, texts.ErrorTooMany), StatusCodes.Status429TooManyRequests);
     }
 
     /// <summary>A browser posting the form gets a page; everything else gets ProblemDetails.</summary>

@@ -25,7 +25,7 @@ internal sealed class SubmitTipFunction(TipIntake intake, IOptions<TwilioOptions
         var (fields, rejection) = await TipRequestReader.ReadAsync(request, cancellationToken);
         if (fields is null)
         {
-            return IntakeResponses.Rejected(request, rejection);
+            return await IntakeResponses.RejectedAsync(request, rejection);
         }
 
         var submission = new TipSubmission
@@ -47,14 +47,14 @@ internal sealed class SubmitTipFunction(TipIntake intake, IOptions<TwilioOptions
         catch (Exception ex) when (ex is IntakeUnavailableException || deadline.Passed(ex))
         {
             HotlineMetrics.IntakeUnavailable(Channel.Web);
-            return IntakeResponses.Unavailable(request, fields.FromForm ? fields.Language : null);
+            return await IntakeResponses.UnavailableAsync(request, fields.FromForm ? fields.Language : null);
         }
         catch (IdempotencyConflictException)
         {
-            return IntakeResponses.Rejected(request, TipRejection.IdempotencyKeyReused);
+            return await IntakeResponses.RejectedAsync(request, TipRejection.IdempotencyKeyReused);
         }
 
-        return IntakeResponses.Accepted(fields.FromForm, fields.Language, receipt.TipId.ToString(), hotlineNumber);
+        return await IntakeResponses.AcceptedAsync(fields.FromForm, fields.Language, receipt.TipId.ToString(), hotlineNumber);
     }
 
     /// <summary>

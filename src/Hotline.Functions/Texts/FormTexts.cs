@@ -4,9 +4,10 @@ namespace Hotline.Functions.Texts;
 
 /// <summary>
 /// The web form's words in one language (the <c>form</c> section of its catalogue file). Every key is
-/// required: a file missing one stops start-up, and the catalogue tests name it.
+/// required: a file missing one stops start-up, and the catalogue tests name it. Public because the pages (Razor
+/// components, always public classes) take it as a parameter.
 /// </summary>
-internal sealed record FormTexts : CatalogueSection
+public sealed record FormTexts : CatalogueSection
 {
     [JsonIgnore]
     public string Direction => RightToLeft ? "rtl" : "ltr";

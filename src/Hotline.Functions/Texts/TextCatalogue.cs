@@ -198,22 +198,6 @@ internal static class TextCatalogue
 internal sealed record CatalogueLanguage(
     string Tag, string NativeName, string EnglishName, bool RightToLeft, string Review, FormTexts Form, SmsReplies Sms, AlertWording? Alert, IReadOnlyList<string> FoldedNames);
 
-/// <summary>What a section of a catalogue file knows of its language once loaded (none of it is in the file).</summary>
-internal abstract record CatalogueSection
-{
-    /// <summary>The catalogue's tag (<c>ar</c>, <c>sr-Latn</c>, <c>prs</c>): the page's <c>lang</c> and <c>?lang=</c>.</summary>
-    [JsonIgnore]
-    public string Language { get; init; } = string.Empty;
-
-    /// <summary>The language's name in itself, from CLDR.</summary>
-    [JsonIgnore]
-    public string NativeName { get; init; } = string.Empty;
-
-    /// <summary>Read right to left: pages are <c>dir=rtl</c>, and a case number in an SMS is isolated.</summary>
-    [JsonIgnore]
-    public bool RightToLeft { get; init; }
-}
-
 /// <summary>A catalogue file as stored.</summary>
 /// <param name="Names">Other names speakers give the language ("Farsi", "Sorani"); optional, so it defaults.</param>
 /// <param name="Alert">Alert wording for responders; optional, English is the fallback.</param>

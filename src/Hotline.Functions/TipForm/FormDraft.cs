@@ -1,4 +1,4 @@
 namespace Hotline.Functions.TipForm;
 
 /// <summary>What a tipster had typed when a submission was refused: given back in the form, with the same idempotency key.</summary>
-internal sealed record FormDraft(string? Message, string? Location, string? Contact, string? IdempotencyKey);
+public sealed record FormDraft(string? Message, string? Location, string? Contact, string? IdempotencyKey);

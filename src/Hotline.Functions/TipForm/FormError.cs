@@ -1,4 +1,4 @@
 namespace Hotline.Functions.TipForm;
 
 /// <summary>Why a submission was refused, in the page's language, and the field it is about (null: the whole form).</summary>
-internal sealed record FormError(string? Field, string Text);
+public sealed record FormError(string? Field, string Text);

@@ -1,4 +1,5 @@
 using Hotline.Functions.Http;
+using Hotline.Functions.Http.Pages;
 using Hotline.Functions.Intake;
 using Hotline.Functions.SubmitTip;
 using Hotline.Functions.Texts;
@@ -18,6 +19,9 @@ internal static class TipFormFunction
     public const string Name = "TipForm";
     public const string HomeName = "TipFormHome";
 
+    /// <summary>The form's address; its assets (<see cref="PageAssets"/>) are under it.</summary>
+    public const string FormPath = "/api/tips/form";
+
     // The asset is read from the path, not from route values, so both hosts see the same thing.
     [Function(Name)]
     public static async Task<IResult> Run(
@@ -28,15 +32,15 @@ internal static class TipFormFunction
         var path = request.Path.Value?.TrimEnd('/').ToLowerInvariant();
         if (HttpMethods.IsPost(request.Method))
         {
-            return path == FormPages.FormPath ? await SwitchLanguageAsync(request, cancellationToken) : TypedResults.StatusCode(StatusCodes.Status405MethodNotAllowed);
+            return path == FormPath ? await SwitchLanguageAsync(request, cancellationToken) : TypedResults.StatusCode(StatusCodes.Status405MethodNotAllowed);
         }
 
         return path switch
         {
-            FormPages.FormPath => ShowForm(request),
-            FormPages.IconPath => TypedResults.NoContent(),
-            FormPages.StylePath => new CompressedText(FormPages.Style, "text/css; charset=utf-8", StatusCodes.Status200OK),
-            FormPages.ScriptPath => new CompressedText(FormPages.Script, "text/javascript; charset=utf-8", StatusCodes.Status200OK),
+            FormPath => await ShowFormAsync(request),
+            PageAssets.IconPath => TypedResults.NoContent(),
+            PageAssets.StylePath => new CompressedText(PageAssets.Style, "text/css; charset=utf-8", StatusCodes.Status200OK),
+            PageAssets.ScriptPath => new CompressedText(PageAssets.Script, "text/javascript; charset=utf-8", StatusCodes.Status200OK),
             _ => TypedResults.NotFound(),
         };
     }
@@ -44,8 +48,8 @@ internal static class TipFormFunction
     // The site root needs host.json routePrefix "" and, under the Functions host, AzureWebJobsDisableHomepage=true
     // (the host's own home page answers "/" otherwise).
     [Function(HomeName)]
-    public static IResult Home(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "/")] HttpRequest request) => ShowForm(request);
+    public static async Task<IResult> Home(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "/")] HttpRequest request) => await ShowFormAsync(request);
 
     /// <summary>The form in the language the query names, filled with the posted draft (its idempotency key too).</summary>
     private static async Task<IResult> SwitchLanguageAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -61,16 +65,16 @@ internal static class TipFormFunction
         }
 
         var draft = await TipRequestReader.ReadFormDraftAsync(request, cancellationToken);
-        return Html(FormPages.Form(FormTexts.For(request.Query["lang"].ToString()), draft));
+        return Html(await FormPages.FormAsync(FormTexts.For(request.Query["lang"].ToString()), draft));
     }
 
     internal static CompressedText Html(string html, int status = StatusCodes.Status200OK) => new(html, "text/html; charset=utf-8", status);
 
-    internal static CompressedText ShowForm(HttpRequest request)
+    internal static async Task<CompressedText> ShowFormAsync(HttpRequest request)
     {
         var texts = request.Query.TryGetValue("lang", out var lang) && !string.IsNullOrWhiteSpace(lang)
             ? FormTexts.For(lang)
             : FormTexts.FromAcceptLanguage(request.Headers.AcceptLanguage) ?? FormTexts.English;
-        return Html(FormPages.Form(texts));
+        return Html(await FormPages.FormAsync(texts));
     }
 }
