@@ -191,6 +191,34 @@ public sealed class TipFormTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Form_DraftWithMarkup_ComesBackEncodedInEveryField()
+    {
+        // The language switch gives the draft back: what a tipster typed is written into the page by the templates,
+        // which must encode it (no value reaches the page as markup), including a " />" the renderer's own tag
+        // syntax is rewritten from.
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["message"] = "</textarea><script>alert(1)</script>",
+            ["location"] = "\"><svg/onload=alert(1)>",
+            ["contact"] = "a /> b <img src=x>",
+            ["idempotencyKey"] = "\"><b>key",
+        });
+
+        using var response = await App.Http.PostAsync(new Uri("/api/tips/form?lang=ar", UriKind.Relative), content, Ct);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(">\n&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt;</textarea>", html, StringComparison.Ordinal);
+        Assert.Contains("value=\"&quot;&gt;&lt;svg/onload=alert(1)&gt;\">", html, StringComparison.Ordinal);
+        Assert.Contains("value=\"a /&gt; b &lt;img src=x&gt;\">", html, StringComparison.Ordinal);
+        Assert.Contains("name=\"idempotencyKey\" value=\"&quot;&gt;&lt;b&gt;key\">", html, StringComparison.Ordinal);
+        foreach (var raw in new[] { "<script>", "<svg", "<img", "<b>" })
+        {
+            Assert.DoesNotContain(raw, html, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Favicon_Get_AnswersWithoutA404()
     {
         using var response = await App.Http.GetAsync(new Uri("/api/tips/form/favicon.ico", UriKind.Relative), Ct);

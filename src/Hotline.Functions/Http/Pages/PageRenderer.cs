@@ -33,7 +33,15 @@ internal static class PageRenderer
         return await renderer.Dispatcher.InvokeAsync(async () =>
         {
             var page = await renderer.RenderComponentAsync<TComponent>(ParameterView.FromDictionary(parameters));
-            return page.ToHtmlString();
+            return AsHtml(page.ToHtmlString());
         });
     }
+
+    /// <summary>
+    /// HtmlRenderer closes void elements the XHTML way (<c>&lt;input ... /&gt;</c>); the pages are HTML and have
+    /// always been sent as <c>&lt;input ...&gt;</c> (what the tests and the size budget hold). Only tag syntax can
+    /// contain <c>/&gt;</c>: every value a template writes is encoded (<c>&gt;</c> becomes <c>&amp;gt;</c>) and no
+    /// template writes raw markup, so the replacement cannot touch what a tipster typed.
+    /// </summary>
+    private static string AsHtml(string xhtml) => xhtml.Replace(" />", ">", StringComparison.Ordinal);
 }
