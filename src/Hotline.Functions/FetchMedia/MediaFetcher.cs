@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Hotline.Diagnostics;
 using Hotline.Functions.DeleteProviderCopy;
-using Hotline.Functions.DispatchTriage;
+using Hotline.Dispatch;
 using Hotline.Functions.Hosting;
 using Hotline.Sms;
 using Hotline.Storage;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Hotline.Diagnostics;
-using Hotline.Functions.DispatchTriage;
+using Hotline.Dispatch;
 using Hotline.Storage;
 using Hotline.Tests.Infrastructure;
 

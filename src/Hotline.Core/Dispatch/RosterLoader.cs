@@ -2,9 +2,10 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Hotline.Triage;
 using Hotline.Twilio;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace Hotline.Functions.DispatchTriage;
+namespace Hotline.Dispatch;
 
 /// <summary>A roster entry as written, before validation.</summary>
 internal sealed record RawResponder(string Label, bool FromJson, string? Name, string? Phone, string? WebhookUrl, string? Languages, string? MinUrgency)
