@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Hotline.Diagnostics;
-using Hotline.Functions.DeleteProviderCopy;
 using Hotline.Dispatch;
 using Hotline.Functions.Hosting;
 using Hotline.Sms;

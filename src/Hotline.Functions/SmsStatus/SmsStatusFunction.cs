@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Hotline.Dispatch;
-using Hotline.Functions.DeleteProviderCopy;
 using Hotline.Functions.Http;
 using Hotline.Functions.Intake;
 using Hotline.Twilio;
