@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Hotline.Storage;
 using Microsoft.Extensions.Configuration;
 
@@ -26,18 +25,14 @@ internal sealed class CliSettings
 
     public static CliSettings Load(CliHost host, string? storageFlag)
     {
-        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        var file = Path.Combine(host.WorkingDirectory, "local.settings.json");
-        if (File.Exists(file))
+        Dictionary<string, string?> values;
+        try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            if (doc.RootElement.TryGetProperty("Values", out var settings) && settings.ValueKind == JsonValueKind.Object)
-            {
-                foreach (var setting in settings.EnumerateObject())
-                {
-                    values[Key(setting.Name)] = setting.Value.ValueKind == JsonValueKind.String ? setting.Value.GetString() : setting.Value.ToString();
-                }
-            }
+            values = LocalSettings.Read(Path.Combine(host.WorkingDirectory, LocalSettings.FileName));
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new CliException(ex.Message, ex);
         }
 
         foreach (var (name, value) in host.Environment)
@@ -105,7 +100,7 @@ internal sealed class CliSettings
         return first == second ? first : throw new CliException("the two passphrases differ; nothing was written.");
     }
 
-    private static string Key(string name) => name.Replace("__", ":", StringComparison.Ordinal);
+    private static string Key(string name) => LocalSettings.Key(name);
 }
 
 /// <summary>A failure the tool reports as one line (exit 1).</summary>

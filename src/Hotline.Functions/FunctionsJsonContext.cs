@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Hotline.Functions.DispatchTriage;
 using Hotline.Functions.Health;
 using Hotline.Functions.Intake;
 
@@ -14,8 +13,5 @@ namespace Hotline.Functions;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(HealthFunction.HealthReport))]
 [JsonSerializable(typeof(IntakeResponses.ReceiptResponse))]
-[JsonSerializable(typeof(WebhookAlert))]
-[JsonSerializable(typeof(AlertRecord))]
-[JsonSerializable(typeof(SentAlert))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class FunctionsJsonContext : JsonSerializerContext;

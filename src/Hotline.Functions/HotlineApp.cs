@@ -1,4 +1,5 @@
 using Hotline.Functions.DeleteProviderCopy;
+using Hotline.Dispatch;
 using Hotline.Functions.DispatchTriage;
 using Hotline.Functions.FetchMedia;
 using Hotline.Functions.Hosting;

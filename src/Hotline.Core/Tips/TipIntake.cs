@@ -48,44 +48,47 @@ public sealed partial class TipIntake(ReportStore reports, CaseStore cases, Untr
     public async Task FileAsync(CaseMessage message, TriageMessage? alert, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var recorded = RecordCaseAsync(message, cancellationToken);
-        var marked = alert is null ? Task.CompletedTask : MarkUntriagedAsync(alert, cancellationToken);
+        var recorded = Guarded(() => cases.RecordMessageAsync(message, cancellationToken), message.TipId.ToString(), Log.StoreFailed, "Storage did not accept the case record.", cancellationToken);
+        var marked = alert is null
+            ? Task.CompletedTask
+            : Guarded(() => untriaged.AddAsync(alert, cancellationToken), alert.TipId, Log.EnqueueFailed, "Storage did not accept the alert's untriaged record.", cancellationToken);
         await Task.WhenAll(recorded, marked).ConfigureAwait(false);
 
         if (alert is not null)
         {
-            await Guarded(() => triage.EnqueueAsync(alert, cancellationToken), alert.TipId, "The triage queue did not accept the message.", cancellationToken).ConfigureAwait(false);
+            await Guarded(() => triage.EnqueueAsync(alert, cancellationToken), alert.TipId, Log.EnqueueFailed, "The triage queue did not accept the message.", cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private Task MarkUntriagedAsync(TriageMessage alert, CancellationToken cancellationToken) =>
-        Guarded(() => untriaged.AddAsync(alert, cancellationToken), alert.TipId, "Storage did not accept the alert's untriaged record.", cancellationToken);
-
-    private async Task Guarded(Func<Task> send, string tipId, string failure, CancellationToken cancellationToken)
+    /// <summary>
+    /// One storage step of intake. A failure (anything but the caller's own cancellation) is logged by its type, with
+    /// <paramref name="log"/>, and becomes <see cref="IntakeUnavailableException"/> with <paramref name="failure"/>:
+    /// the tipster hears "try again", and a retry finds what was done (every step is idempotent).
+    /// </summary>
+    private async Task<T> Guarded<T>(Func<Task<T>> step, string tipId, Action<ILogger, string, string> log, string failure, CancellationToken cancellationToken)
     {
         try
         {
-            await send().ConfigureAwait(false);
+            return await step().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            Log.EnqueueFailed(logger, tipId, ex.GetType().Name);
+            log(logger, tipId, ex.GetType().Name);
             throw new IntakeUnavailableException(failure, ex);
         }
     }
 
-    private async Task RecordCaseAsync(CaseMessage message, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await cases.RecordMessageAsync(message, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            Log.StoreFailed(logger, message.TipId.ToString(), ex.GetType().Name);
-            throw new IntakeUnavailableException("Storage did not accept the case record.", ex);
-        }
-    }
+    private async Task Guarded(Func<Task> step, string tipId, Action<ILogger, string, string> log, string failure, CancellationToken cancellationToken) =>
+        await Guarded(
+            async () =>
+            {
+                await step().ConfigureAwait(false);
+                return true;
+            },
+            tipId,
+            log,
+            failure,
+            cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Encrypts and stores one envelope under a new name, marked as <paramref name="writer"/>'s (a name that outlives
@@ -95,30 +98,17 @@ public sealed partial class TipIntake(ReportStore reports, CaseStore cases, Untr
     public async Task<CreateOutcome> TryStoreAsync(string blobName, TipReport report, string? writer, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(report);
-        try
-        {
-            return await reports.CreateOnceAsync(blobName, report, writer is null ? null : secrets.WriteMark(blobName, writer), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            Log.StoreFailed(logger, report.TipId, ex.GetType().Name);
-            throw new IntakeUnavailableException("Storage did not accept the report.", ex);
-        }
+        return await Guarded(
+            () => reports.CreateOnceAsync(blobName, report, writer is null ? null : secrets.WriteMark(blobName, writer), cancellationToken),
+            report.TipId,
+            Log.StoreFailed,
+            "Storage did not accept the report.",
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Claims the record an idempotency key names (or a new one, bound to this content).</summary>
-    private async Task<(IdempotencyRecord Record, bool Claimed)> ClaimAsync(string scope, string idempotencyKey, IdempotencyRecord candidate, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await state.ClaimAsync(scope, idempotencyKey, candidate, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            Log.StoreFailed(logger, "(unassigned)", ex.GetType().Name);
-            throw new IntakeUnavailableException("Storage did not answer.", ex);
-        }
-    }
+    private Task<(IdempotencyRecord Record, bool Claimed)> ClaimAsync(string scope, string idempotencyKey, IdempotencyRecord candidate, CancellationToken cancellationToken) =>
+        Guarded(() => state.ClaimAsync(scope, idempotencyKey, candidate, cancellationToken), "(unassigned)", Log.StoreFailed, "Storage did not answer.", cancellationToken);
 
     /// <summary>
     /// Stores the report once; returns its id and its time of receipt. A retry with the same key and the
@@ -186,19 +176,18 @@ public sealed partial class TipIntake(ReportStore reports, CaseStore cases, Untr
     private async Task MoveClaimAsync(string scope, string idempotencyKey, IdempotencyRecord moved, TipId from, CancellationToken cancellationToken)
     {
         var name = state.IdempotencyRecordName(scope, idempotencyKey);
-        bool done;
-        try
-        {
-            var (value, etag) = await state.GetAsync(name, cancellationToken).ConfigureAwait(false);
-            done = value is not null
-                && IdempotencyRecord.Parse(value).TipId == from
-                && await state.TrySaveAsync(name, moved.ToBinaryData(), etag, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            Log.StoreFailed(logger, from.ToString(), ex.GetType().Name);
-            throw new IntakeUnavailableException("Storage did not answer.", ex);
-        }
+        var done = await Guarded(
+            async () =>
+            {
+                var (value, etag) = await state.GetAsync(name, cancellationToken).ConfigureAwait(false);
+                return value is not null
+                    && IdempotencyRecord.Parse(value).TipId == from
+                    && await state.TrySaveAsync(name, moved.ToBinaryData(), etag, cancellationToken).ConfigureAwait(false);
+            },
+            from.ToString(),
+            Log.StoreFailed,
+            "Storage did not answer.",
+            cancellationToken).ConfigureAwait(false);
 
         if (!done)
         {

@@ -49,12 +49,6 @@ public sealed partial class TwilioOptions
     /// <summary>The REST API's base address, without a trailing slash.</summary>
     public string ApiBase => (string.IsNullOrWhiteSpace(ApiBaseUrl) ? DefaultApiBaseUrl : ApiBaseUrl.Trim()).TrimEnd('/');
 
-    /// <summary>E.164: a plus, a non-zero digit, then 6 to 14 more digits.</summary>
-    public static bool IsE164(string? value) => value is not null && E164().IsMatch(value);
-
-    [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$", RegexOptions.CultureInvariant)]
-    private static partial Regex E164();
-
     [GeneratedRegex("^(AC|MG)[0-9a-fA-F]{32}$", RegexOptions.CultureInvariant)]
     internal static partial Regex Sid();
 }

@@ -38,7 +38,7 @@ public sealed class TwilioOptionsValidator : IValidateOptions<TwilioOptions>
             }
         }
 
-        if (!string.IsNullOrWhiteSpace(options.PhoneNumber) && !TwilioOptions.IsE164(options.PhoneNumber))
+        if (!string.IsNullOrWhiteSpace(options.PhoneNumber) && !TwilioFormats.IsE164(options.PhoneNumber))
         {
             failures.Add("Twilio__PhoneNumber is not an E.164 number (e.g. +15005550006).");
         }

@@ -40,6 +40,20 @@ public static class TwilioServiceCollectionExtensions
                 .AddHttpMessageHandler<TwilioApiBaseHandler>();
     }
 
+    /// <summary>
+    /// Deleting Twilio's copies (<see cref="ProviderCopies"/>: what intake, the media fetcher and the status callback
+    /// schedule, and what the host's <c>DeleteProviderCopy</c> function runs), with its settings (<c>Hotline:Twilio</c>)
+    /// validated at start-up. It deletes through <see cref="TwilioSmsClient"/>: <see cref="AddTwilioSms"/> registers it.
+    /// </summary>
+    public static IServiceCollection AddProviderCopies(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<ProviderCopyOptions>().Bind(configuration.GetSection(ProviderCopyOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProviderCopyOptions>, ProviderCopyOptionsValidator>());
+        services.TryAddSingleton<ProviderCopies>();
+        return services;
+    }
+
     /// <summary>Binds and validates <see cref="HttpDeliveryOptions"/> (section <c>Hotline:Dispatch:Http</c>).</summary>
     public static IServiceCollection AddHttpDeliveryOptions(this IServiceCollection services, IConfiguration configuration)
     {

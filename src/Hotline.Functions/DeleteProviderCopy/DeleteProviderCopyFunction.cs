@@ -1,5 +1,6 @@
 using Hotline.Functions.Hosting;
 using Hotline.Storage;
+using Hotline.Twilio;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Hotline.Functions.DeleteProviderCopy;
@@ -23,6 +24,9 @@ internal sealed class DeleteProviderCopyFunction(ProviderCopies copies) : IQueue
         FunctionContext context,
         CancellationToken cancellationToken) => RunAsync(QueueTriggerMessage.FromWorker(message, context), cancellationToken);
 
-    public Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken) =>
-        copies.DeleteAsync(message, cancellationToken);
+    public Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return copies.DeleteAsync(message.Body, message.DequeueCount, cancellationToken);
+    }
 }

@@ -1,4 +1,4 @@
-using Hotline.Functions.DispatchTriage;
+using Hotline.Dispatch;
 using Hotline.Functions.Hosting;
 using Microsoft.Azure.Functions.Worker;
 

@@ -1,8 +1,9 @@
+using Hotline.Dispatch;
 using Hotline.Functions.DispatchDigest;
 using Hotline.Functions.DispatchTriagePoison;
 using Hotline.Functions.Hosting;
+using Hotline.Functions.Texts;
 using Hotline.Twilio;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Hotline.Functions.DispatchTriage;
@@ -10,35 +11,15 @@ namespace Hotline.Functions.DispatchTriage;
 internal static partial class DispatchSetup
 {
     /// <summary>
-    /// Responder alerts: the roster, Twilio SMS, webhooks, the send records, the sent-message records, the two queue functions
+    /// Responder alerts (<see cref="DispatchServiceCollectionExtensions.AddDispatch"/>: the roster, Twilio SMS, webhooks, the
+    /// send records, the sent-message records, with the catalogue's alert wordings), the start-up line, the two queue functions
     /// (<c>DispatchTriage</c> on <c>triage</c>, <c>DispatchTriagePoison</c> on <c>triage-poison</c>) and the
     /// surge digest's timer (<c>DispatchDigest</c>).
     /// Settings are validated at start-up, each failure naming its setting.
     /// </summary>
     public static IServiceCollection AddTriageDispatch(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddTwilioSms(configuration);
-
-        services.AddOptions<DispatchOptions>().Bind(configuration.GetSection(DispatchOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DispatchOptions>, DispatchOptionsValidator>());
-
-        services.AddOptions<RosterOptions>()
-            .Configure(roster => RosterLoader.Load(configuration, roster))
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RosterOptions>, RosterValidator>());
-
-        // No factory logging: its scope holds the webhook URL, which is a secret (see AddTwilioSms).
-        services.AddHttpClient(WebhookAlertClient.HttpClientName)
-            .RemoveAllLoggers()
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
-            .AddAlertResilience("alert-webhooks", paced: false);
-        services.TryAddSingleton<WebhookAlertClient>();
-        services.TryAddSingleton<AlertLedger>();
-        services.TryAddSingleton<AlertDigest>();
-        services.TryAddSingleton(sp => SentMessages.ForApp(
-            sp.GetRequiredService<Hotline.Storage.HotlineStorage>(), sp.GetRequiredService<Hotline.Tips.IntakeSecrets>(), sp.GetRequiredService<IOptions<TwilioOptions>>().Value.AuthToken));
-        services.TryAddSingleton<SentAlerts>();
-        services.TryAddSingleton<TriageDispatcher>();
+        services.AddDispatch(configuration, TextCatalogue.AlertWordings);
         services.AddHostedService<DispatchStartupReport>();
 
         services.AddQueueFunction<DispatchTriageFunction>(configuration);

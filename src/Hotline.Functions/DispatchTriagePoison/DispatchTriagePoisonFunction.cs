@@ -1,4 +1,4 @@
-using Hotline.Functions.DispatchTriage;
+using Hotline.Dispatch;
 using Hotline.Functions.Hosting;
 using Hotline.Storage;
 using Microsoft.Azure.Functions.Worker;
@@ -25,6 +25,9 @@ internal sealed class DispatchTriagePoisonFunction(TriageDispatcher dispatcher) 
         FunctionContext context,
         CancellationToken cancellationToken) => RunAsync(QueueTriggerMessage.FromWorker(message, context), cancellationToken);
 
-    public Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken) =>
-        dispatcher.DispatchUndeliveredNoticeAsync(message, cancellationToken);
+    public Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return dispatcher.DispatchUndeliveredNoticeAsync(PoisonedAlert.Read(message.Id, message.Body), cancellationToken);
+    }
 }

@@ -1,4 +1,5 @@
 using Hotline.Functions.Hosting;
+using Hotline.Media;
 using Hotline.Storage;
 using Microsoft.Azure.Functions.Worker;
 
@@ -23,6 +24,9 @@ internal sealed class FetchMediaFunction(MediaFetcher fetcher) : IQueueFunction
         FunctionContext context,
         CancellationToken cancellationToken) => RunAsync(QueueTriggerMessage.FromWorker(message, context), cancellationToken);
 
-    public Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken) =>
-        fetcher.FetchAsync(message, cancellationToken);
+    public Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return fetcher.Open(message.Id, message.Body) is { } job ? fetcher.FetchAsync(job, cancellationToken) : Task.CompletedTask;
+    }
 }

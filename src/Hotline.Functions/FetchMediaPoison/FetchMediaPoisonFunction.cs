@@ -1,5 +1,5 @@
-using Hotline.Functions.FetchMedia;
 using Hotline.Functions.Hosting;
+using Hotline.Media;
 using Hotline.Storage;
 using Microsoft.Azure.Functions.Worker;
 
@@ -25,6 +25,9 @@ internal sealed class FetchMediaPoisonFunction(MediaFetcher fetcher) : IQueueFun
         FunctionContext context,
         CancellationToken cancellationToken) => RunAsync(QueueTriggerMessage.FromWorker(message, context), cancellationToken);
 
-    public Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken) =>
-        fetcher.NotifyPoisonedAsync(message, cancellationToken);
+    public Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return fetcher.Open(message.Id, message.Body) is { } job ? fetcher.NotifyPoisonedAsync(job, message.Id, cancellationToken) : Task.CompletedTask;
+    }
 }

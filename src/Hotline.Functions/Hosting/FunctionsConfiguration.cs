@@ -11,7 +11,7 @@ namespace Hotline.Functions.Hosting;
 /// </summary>
 internal static class FunctionsConfiguration
 {
-    public const string LocalSettingsFileName = "local.settings.json";
+    public const string LocalSettingsFileName = LocalSettings.FileName;
     public const string HostJsonFileName = "host.json";
     public const string JobHostPrefix = "AzureFunctionsJobHost";
 
@@ -26,42 +26,26 @@ internal static class FunctionsConfiguration
         var hostJson = Path.Combine(AppContext.BaseDirectory, HostJsonFileName);
         var localSettings = Path.Combine(contentRoot, LocalSettingsFileName);
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        if (File.Exists(hostJson))
+        try
         {
-            using var doc = ParseFile(hostJson);
-            Flatten(doc.RootElement, JobHostPrefix, values);
-        }
-
-        if (File.Exists(localSettings))
-        {
-            using var doc = ParseFile(localSettings);
-            if (doc.RootElement.ValueKind == JsonValueKind.Object
-                && doc.RootElement.TryGetProperty("Values", out var settings)
-                && settings.ValueKind == JsonValueKind.Object)
+            if (File.Exists(hostJson))
             {
-                foreach (var setting in settings.EnumerateObject())
-                {
-                    // Values are environment variables to the Functions host: "__" separates sections.
-                    var key = setting.Name.Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal);
-                    values[key] = setting.Value.ValueKind == JsonValueKind.String ? setting.Value.GetString() : setting.Value.GetRawText();
-                }
+                using var doc = LocalSettings.ParseJsonFile(hostJson);
+                Flatten(doc.RootElement, JobHostPrefix, values);
             }
+
+            foreach (var (key, value) in LocalSettings.Read(localSettings))
+            {
+                values[key] = value;
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new StartupException(ex.Message, ex);
         }
 
         // Lowest precedence: insert before the environment variables and command line the builder already added.
         configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = values });
-    }
-
-    private static JsonDocument ParseFile(string path)
-    {
-        try
-        {
-            return JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        }
-        catch (JsonException ex)
-        {
-            throw new StartupException($"{Path.GetFileName(path)} is not valid JSON (line {ex.LineNumber + 1}).", ex);
-        }
     }
 
     private static void Flatten(JsonElement element, string prefix, Dictionary<string, string?> values)

@@ -89,7 +89,7 @@ internal static partial class TwilioWebhookRequest
         }
 
         // A value without an account SID's shape is left to the form's own checks (a 400, as any bad parameter).
-        if (twilio.IsConfigured && form.GetValueOrDefault("AccountSid") is { } accountSid && AccountSid().IsMatch(accountSid) && !string.Equals(accountSid, twilio.AccountSid, StringComparison.Ordinal))
+        if (twilio.IsConfigured && form.GetValueOrDefault("AccountSid") is { } accountSid && TwilioFormats.IsAccountSid(accountSid) && !string.Equals(accountSid, twilio.AccountSid, StringComparison.Ordinal))
         {
             Log.OtherAccount(logger);
             return (null, TypedResults.StatusCode(StatusCodes.Status403Forbidden));
@@ -97,9 +97,6 @@ internal static partial class TwilioWebhookRequest
 
         return (form, null);
     }
-
-    [System.Text.RegularExpressions.GeneratedRegex("^AC[0-9a-f]{32}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
-    private static partial System.Text.RegularExpressions.Regex AccountSid();
 
     /// <summary>
     /// 403 for a signature that is missing, malformed or wrong, counted toward the address's refusals; 429, neither

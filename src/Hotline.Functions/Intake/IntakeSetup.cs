@@ -16,7 +16,7 @@ internal static class IntakeSetup
             .BindConfiguration(HotlineOptions.SectionName)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<HotlineOptions>, HotlineOptionsValidator>();
-        services.AddSingleton(TimeProvider.System);
+        // The clock (TimeProvider.System) is registered once, with Twilio's services (AddTwilioSms), which every host adds.
 
         // The intake holds the public key only: it can encrypt reports and never read them back.
         services.AddSingleton(sp => RsaKeyEncryptionKey.FromPublicKeyPem(sp.GetRequiredService<IOptions<HotlineOptions>>().Value.ReadPublicKeyPem()));

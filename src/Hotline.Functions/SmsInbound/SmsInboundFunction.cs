@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Xml.Linq;
 using Hotline.Diagnostics;
-using Hotline.Functions.DeleteProviderCopy;
 using Hotline.Functions.Http;
 using Hotline.Functions.Intake;
 using Hotline.Functions.Texts;

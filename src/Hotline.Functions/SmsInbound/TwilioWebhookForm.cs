@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Hotline.Sms;
+using Hotline.Twilio;
 
 namespace Hotline.Functions.SmsInbound;
 
@@ -19,7 +20,7 @@ internal static partial class TwilioWebhookForm
     {
         ArgumentNullException.ThrowIfNull(form);
         var messageSid = form.GetValueOrDefault("MessageSid") ?? form.GetValueOrDefault("SmsSid");
-        if (messageSid is null || !MessageSid().IsMatch(messageSid))
+        if (messageSid is null || !TwilioFormats.IsMessageSid(messageSid))
         {
             return (null, "MessageSid");
         }
@@ -29,13 +30,13 @@ internal static partial class TwilioWebhookForm
             return (null, "SmsSid");
         }
 
-        if (form.GetValueOrDefault("AccountSid") is { } accountSid && !AccountSid().IsMatch(accountSid))
+        if (form.GetValueOrDefault("AccountSid") is { } accountSid && !TwilioFormats.IsAccountSid(accountSid))
         {
             return (null, "AccountSid");
         }
 
         var from = form.GetValueOrDefault("From");
-        if (from is null || !Sender().IsMatch(from))
+        if (from is null || !TwilioFormats.IsSender(from))
         {
             return (null, "From");
         }
@@ -79,13 +80,4 @@ internal static partial class TwilioWebhookForm
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,63}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,63}$", RegexOptions.CultureInvariant)]
     private static partial Regex ContentType();
 
-    [GeneratedRegex("^(SM|MM)[0-9a-f]{32}$", RegexOptions.CultureInvariant)]
-    private static partial Regex MessageSid();
-
-    [GeneratedRegex("^AC[0-9a-f]{32}$", RegexOptions.CultureInvariant)]
-    private static partial Regex AccountSid();
-
-    /// <summary>An E.164 number, optionally behind a Twilio channel prefix (WhatsApp, RCS).</summary>
-    [GeneratedRegex(@"^((whatsapp|rcs):)?\+[1-9][0-9]{6,14}$", RegexOptions.CultureInvariant)]
-    private static partial Regex Sender();
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Hotline.Functions.DeleteProviderCopy;
-using Hotline.Functions.DispatchTriage;
+using Hotline.Dispatch;
 using Hotline.Functions.Http;
 using Hotline.Functions.Intake;
 using Hotline.Twilio;
@@ -50,9 +49,9 @@ internal sealed partial class SmsStatusFunction(
 
         var sid = form.GetValueOrDefault("MessageSid");
         var status = form.GetValueOrDefault("MessageStatus");
-        if (sid is null || !MessageSid().IsMatch(sid) || status is null || !Status().IsMatch(status))
+        if (sid is null || !TwilioFormats.IsMessageSid(sid) || status is null || !Status().IsMatch(status))
         {
-            Log.BadShape(logger, sid is null || !MessageSid().IsMatch(sid) ? "MessageSid" : "MessageStatus");
+            Log.BadShape(logger, sid is null || !TwilioFormats.IsMessageSid(sid) ? "MessageSid" : "MessageStatus");
             return TypedResults.BadRequest();
         }
 
@@ -119,9 +118,6 @@ internal sealed partial class SmsStatusFunction(
             Log.NotForgotten(logger, ex.GetType().Name);
         }
     }
-
-    [GeneratedRegex("^(SM|MM)[0-9a-f]{32}$", RegexOptions.CultureInvariant)]
-    private static partial Regex MessageSid();
 
     [GeneratedRegex("^[a-z_]{1,20}$", RegexOptions.CultureInvariant)]
     private static partial Regex Status();

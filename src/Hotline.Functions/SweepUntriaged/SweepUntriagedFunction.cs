@@ -1,4 +1,5 @@
 using Hotline.Functions.Hosting;
+using Hotline.Sweeper;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Hotline.Functions.SweepUntriaged;
@@ -15,13 +16,13 @@ internal sealed class SweepUntriagedFunction(UntriagedSweeper sweeper) : ITimerF
 
     static string ITimerFunction.Name => FunctionName;
 
-    static string ITimerFunction.Schedule => "%" + SweepOptions.ScheduleSetting + "%";
+    static string ITimerFunction.Schedule => "%" + SweepSchedule.Setting + "%";
 
-    // Standalone runs without the setting (as SweepOptions reads it); the host needs it set (infra sets it).
-    static string? ITimerFunction.DefaultSchedule => SweepOptions.DefaultSchedule;
+    // Standalone runs without the setting (as SweepSchedule reads it); the host needs it set (infra sets it).
+    static string? ITimerFunction.DefaultSchedule => SweepSchedule.Default;
 
     [Function(FunctionName)]
-    public Task Run([TimerTrigger("%" + SweepOptions.ScheduleSetting + "%")] TimerInfo timer, CancellationToken cancellationToken) => RunAsync(cancellationToken);
+    public Task Run([TimerTrigger("%" + SweepSchedule.Setting + "%")] TimerInfo timer, CancellationToken cancellationToken) => RunAsync(cancellationToken);
 
     public Task RunAsync(CancellationToken cancellationToken) =>
         sweeper.SweepAsync(cancellationToken);

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Hotline.Dispatch;
+using Hotline.Sms;
 using Hotline.Text;
 
 namespace Hotline.Functions.Texts;
@@ -33,6 +35,9 @@ internal static class TextCatalogue
     public static IReadOnlyList<CatalogueLanguage> All { get; } = Load();
 
     public static CatalogueLanguage English => All[0];
+
+    /// <summary>The responders' alert wordings: the <c>alert</c> sections (English's is required).</summary>
+    public static AlertWordings AlertWordings { get; } = new(All.Where(l => l.Alert is not null).Select(l => l.Alert!));
 
     /// <summary>
     /// The catalogue language for a BCP-47 tag: exact tag first, then the tags that mean it (Dari as <c>fa-AF</c>,

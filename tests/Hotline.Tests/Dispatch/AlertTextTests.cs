@@ -1,4 +1,5 @@
-using Hotline.Functions.DispatchTriage;
+using Hotline.Dispatch;
+using Hotline.Functions.Texts;
 using Hotline.Text;
 using Hotline.Triage;
 
@@ -10,13 +11,13 @@ public sealed class AlertTextTests
     // What an alert may print for a language: a known primary subtag or "other".
     private static readonly string LongestLanguage = LanguageTags.Known.Append(LanguageTags.Other).MaxBy(l => l.Length)!;
 
-    public static TheoryData<string> Languages => new(AlertText.Wordings.Keys);
+    public static TheoryData<string> Languages => new(TextCatalogue.AlertWordings.Languages);
 
     [Theory]
     [MemberData(nameof(Languages))]
     public void AlertText_EveryVariant_HasOneLengthPerLanguage(string language)
     {
-        var wording = AlertText.Wordings[language];
+        var wording = TextCatalogue.AlertWordings[language];
         var classes = new HashSet<(int Length, bool Gsm7)>();
         foreach (var kind in Enum.GetValues<AlertKind>())
         {
@@ -47,17 +48,17 @@ public sealed class AlertTextTests
     {
         var facts = new AlertFacts(AlertKind.Alert, "K7QF-2M9X-4TJD", Urgency.Normal, Channel.Web, DateTimeOffset.UnixEpoch, "en", false, "key");
 
-        Assert.Equal(AlertText.GsmLength, AlertText.Sms(facts, AlertText.Wordings["en"]).Length);
-        Assert.Equal(AlertText.Ucs2Length, AlertText.Sms(facts, AlertText.Wordings["ar"]).Length);
-        Assert.EndsWith("\nOpen the responder tool.", AlertText.Sms(facts, AlertText.Wordings["en"]), StringComparison.Ordinal);
+        Assert.Equal(AlertText.GsmLength, AlertText.Sms(facts, TextCatalogue.AlertWordings["en"]).Length);
+        Assert.Equal(AlertText.Ucs2Length, AlertText.Sms(facts, TextCatalogue.AlertWordings["ar"]).Length);
+        Assert.EndsWith("\nOpen the responder tool.", AlertText.Sms(facts, TextCatalogue.AlertWordings["en"]), StringComparison.Ordinal);
     }
 
     [Fact]
     public void AlertText_ResponderLanguages_PickTheFirstWithAWordingElseEnglish()
     {
-        Assert.Equal("uk", AlertText.WordingFor(Responder(["de", "uk-UA", "ar"])).Tag);
-        Assert.Equal("en", AlertText.WordingFor(Responder(["de"])).Tag);
-        Assert.Equal("en", AlertText.WordingFor(Responder([])).Tag);
+        Assert.Equal("uk", TextCatalogue.AlertWordings.For(Responder(["de", "uk-UA", "ar"])).Tag);
+        Assert.Equal("en", TextCatalogue.AlertWordings.For(Responder(["de"])).Tag);
+        Assert.Equal("en", TextCatalogue.AlertWordings.For(Responder([])).Tag);
     }
 
     [Fact]
@@ -119,18 +120,18 @@ public sealed class AlertTextTests
         // Hardening 11: never an attacker's characters on a responder's phone.
         var facts = AlertFacts.ForAlert(new TriageMessage("K7QF-2M9X-4TJD", Channel.Web, Urgency.Normal, DateTimeOffset.UnixEpoch, tag, null));
 
-        var sms = AlertText.Sms(facts, AlertText.Wordings["en"]);
+        var sms = AlertText.Sms(facts, TextCatalogue.AlertWordings["en"]);
 
         // The SMS pads its second-to-last line with spaces to its length class.
-        Assert.Matches("\nLanguage: " + (printed == "Unknown" ? AlertText.Wordings["en"].Unknown : printed) + " *\n", sms);
-        Assert.Equal(printed == "Unknown" ? "und" : printed, AlertText.Webhook(facts, AlertText.Wordings["en"]).Language);
+        Assert.Matches("\nLanguage: " + (printed == "Unknown" ? TextCatalogue.AlertWordings["en"].Unknown : printed) + " *\n", sms);
+        Assert.Equal(printed == "Unknown" ? "und" : printed, AlertText.Webhook(facts, TextCatalogue.AlertWordings["en"]).Language);
     }
 
     [Theory]
     [MemberData(nameof(Languages))]
     public void AlertText_DigestOfAnySize_KeepsTheAlertsLengthClassAndCountsTheReceiptsLeftOut(string language)
     {
-        var wording = AlertText.Wordings[language];
+        var wording = TextCatalogue.AlertWordings[language];
         var alert = AlertText.Sms(new AlertFacts(AlertKind.Alert, "K7QF-2M9X-4TJD", Urgency.Normal, Channel.Web, DateTimeOffset.UnixEpoch, "en", false, "key"), wording);
         foreach (var count in new[] { 0, 1, 3, 50, 50_000 })
         {

@@ -1,7 +1,7 @@
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Hotline.Dispatch;
 using Hotline.Functions.DispatchDigest;
-using Hotline.Functions.DispatchTriage;
 using Hotline.Tests.Infrastructure;
 using Hotline.Triage;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Azure.Storage.Queues;
+using Hotline.Dispatch;
 using Hotline.Functions.DispatchDigest;
 using Hotline.Functions.DispatchTriage;
 using Hotline.Functions.DispatchTriagePoison;

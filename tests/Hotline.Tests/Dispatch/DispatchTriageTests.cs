@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
-using Hotline.Functions.DispatchTriage;
+using Hotline.Dispatch;
 using Hotline.Functions.DispatchTriagePoison;
 using Hotline.Functions.Http;
 using Hotline.Tests.Infrastructure;

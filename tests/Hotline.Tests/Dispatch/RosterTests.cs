@@ -1,4 +1,4 @@
-using Hotline.Functions.DispatchTriage;
+using Hotline.Dispatch;
 using Hotline.Triage;
 using Hotline.Twilio;
 using Microsoft.Extensions.Configuration;

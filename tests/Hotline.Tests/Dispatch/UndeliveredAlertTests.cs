@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using Hotline.Functions.DispatchTriage;
+using Hotline.Dispatch;
 using Hotline.Tests.Infrastructure;
 using Hotline.Triage;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Hotline.Diagnostics;
-using Hotline.Functions.DispatchTriage;
+using Hotline.Dispatch;
 using Hotline.Storage;
 using Hotline.Tests.Infrastructure;
 
@@ -171,7 +171,7 @@ public sealed class MainBicepTests(MainBicepFixture bicep) : IClassFixture<MainB
         Assert.Equal("true", SettingValue("AzureWebJobsDisableHomepage"));
 
         // The sweeper's trigger reads its schedule from a setting: without it the host cannot index the function.
-        Assert.Equal(Hotline.Functions.SweepUntriaged.SweepOptions.DefaultSchedule, SettingValue(Hotline.Functions.SweepUntriaged.SweepOptions.ScheduleSetting));
+        Assert.Equal(Hotline.Functions.SweepUntriaged.SweepSchedule.Default, SettingValue(Hotline.Functions.SweepUntriaged.SweepSchedule.Setting));
 
         // The queue triggers' connection (AzureWebJobsStorage) is identity-based, through the same settings.
         Assert.Contains("userAssignedIdentities", SettingValue("AzureWebJobsStorage__clientId"), StringComparison.Ordinal);

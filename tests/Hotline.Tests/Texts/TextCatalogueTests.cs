@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Hotline.Functions.Texts;
+using Hotline.Sms;
 using Hotline.Tests.Infrastructure;
 
 namespace Hotline.Tests.Texts;
@@ -197,9 +198,10 @@ public sealed partial class TextCatalogueTests
     {
         // No English catalogue string is also typed in the code, and no code holds a string in another script
         // (the GSM-7 alphabet's Greek capitals aside): tipster and responder wording live in Texts/Strings.
-        var functions = Path.Combine(RepoPaths.Root, "src", "Hotline.Functions");
+        // The app, and the dispatch code in Core that lays out the alerts.
+        var folders = new[] { Path.Combine(RepoPaths.Root, "src", "Hotline.Functions"), Path.Combine(RepoPaths.Root, "src", "Hotline.Core", "Dispatch") };
         var english = Strings(TextCatalogue.English).Select(s => s.Value).Where(v => v.Length > 12).ToList();
-        foreach (var file in Directory.EnumerateFiles(functions, "*.cs", SearchOption.AllDirectories).Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
+        foreach (var file in folders.SelectMany(folder => Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)).Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
         {
             var source = File.ReadAllText(file);
             Assert.All(english, text => Assert.DoesNotContain(text, source, StringComparison.Ordinal));

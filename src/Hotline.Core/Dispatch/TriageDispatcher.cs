@@ -1,14 +1,14 @@
 using System.Net;
 using System.Text.Json;
 using Hotline.Diagnostics;
-using Hotline.Functions.Hosting;
 using Hotline.Storage;
 using Hotline.Tips;
 using Hotline.Triage;
 using Hotline.Twilio;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Hotline.Functions.DispatchTriage;
+namespace Hotline.Dispatch;
 
 /// <summary>Who gets an alert: in order, and whether the first one reached is enough.</summary>
 internal sealed record RoutePlan(IReadOnlyList<Responder> Responders, bool FirstReachedOnly, bool IgnoredMinUrgency);
@@ -57,24 +57,6 @@ internal static class AlertRouting
     }
 }
 
-/// <summary>A delivery that must be retried: the invocation fails so the queue redelivers it.</summary>
-public sealed class AlertDeliveryException : Exception
-{
-    public AlertDeliveryException()
-    {
-    }
-
-    public AlertDeliveryException(string message)
-        : base(message)
-    {
-    }
-
-    public AlertDeliveryException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}
-
 /// <summary>
 /// Sends alerts to responders by SMS (Twilio) and webhook, once per (alert, responder, channel).
 /// Outcome per channel: delivered (recorded), refused for good (a 4xx other than 408/429: logged with
@@ -84,7 +66,7 @@ public sealed class AlertDeliveryException : Exception
 /// sends are skipped; paging the first reached, one responder reached on any channel is enough.
 /// An SMS that Twilio later reports undelivered (<see cref="SentAlerts"/>) counts as reaching nobody.
 /// </summary>
-internal sealed partial class TriageDispatcher(
+public sealed partial class TriageDispatcher(
     IOptions<RosterOptions> roster,
     IOptions<DispatchOptions> dispatch,
     IOptions<TwilioOptions> twilio,
@@ -94,6 +76,7 @@ internal sealed partial class TriageDispatcher(
     AlertDigest digest,
     SentAlerts sentAlerts,
     UntriagedAlerts untriaged,
+    AlertWordings wordings,
     TimeProvider time,
     ILogger<TriageDispatcher> logger)
 {
@@ -115,13 +98,15 @@ internal sealed partial class TriageDispatcher(
     /// <summary>One send's result; a refusal carries the HTTP status and Twilio's code for the record.</summary>
     private readonly record struct SendResult(Outcome Outcome, int Status = 0, int TwilioErrorCode = 0);
 
-    /// <summary>DispatchTriage: one triage message, routed by urgency.</summary>
-    public async Task DispatchAlertAsync(QueueTriggerMessage message, CancellationToken cancellationToken)
+    /// <summary>
+    /// DispatchTriage: one triage message (well-formed: <see cref="AlertFacts.TryReadTriage"/>), routed by urgency.
+    /// <paramref name="deliveryCount"/> is how many times the queue has delivered it, this time included. Throws
+    /// when a send is not done, so the message is retried (done sends are not repeated) and finally poisoned.
+    /// </summary>
+    public async Task DispatchAlertAsync(TriageMessage triage, long deliveryCount, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        var triage = TryParse(message.Body)
-            ?? throw new InvalidDataException($"Queue message {message.Id} is not a triage message; it will end in the poison queue and raise a notice.");
-        if (!await DigestsAsync(message, triage, cancellationToken))
+        ArgumentNullException.ThrowIfNull(triage);
+        if (!await DigestsAsync(deliveryCount, triage, cancellationToken))
         {
             var responders = roster.Value.Responders;
             var plan = AlertRouting.Plan(responders, triage.Urgency, triage.Language, dispatch.Value.PageAllFromUrgency);
@@ -163,10 +148,10 @@ internal sealed partial class TriageDispatcher(
     /// the digest instead of paging. Counted on the first delivery only: a retried alert was counted, and
     /// its sends may be half done, so it finishes as it started.
     /// </summary>
-    private async Task<bool> DigestsAsync(QueueTriggerMessage message, TriageMessage triage, CancellationToken cancellationToken)
+    private async Task<bool> DigestsAsync(long deliveryCount, TriageMessage triage, CancellationToken cancellationToken)
     {
         var after = dispatch.Value.DigestAfter;
-        if (after == 0 || message.DequeueCount > 1)
+        if (after == 0 || deliveryCount > 1)
         {
             return false;
         }
@@ -209,18 +194,18 @@ internal sealed partial class TriageDispatcher(
     /// ledger shows it was: a copy of an alert that kept finding another delivery at work (a retried
     /// tip queues its triage message again) ends here although that other delivery paged everyone.
     /// </summary>
-    public async Task DispatchUndeliveredNoticeAsync(QueueTriggerMessage message, CancellationToken cancellationToken)
+    public async Task DispatchUndeliveredNoticeAsync(PoisonedAlert poisoned, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        var triage = TryParse(message.Body);
+        ArgumentNullException.ThrowIfNull(poisoned);
+        var triage = poisoned.Triage;
         if (triage is not null && await WasDeliveredAsync(triage, cancellationToken))
         {
-            Log.PoisonedCopyWasDelivered(logger, triage.AlertKey, message.Id);
+            Log.PoisonedCopyWasDelivered(logger, triage.AlertKey, poisoned.MessageId);
             return;
         }
 
-        var facts = triage is null ? AlertFacts.ForUnreadable(message.Id, ReadReceipt(message.Body)) : AlertFacts.ForUndelivered(triage);
-        Log.Undelivered(logger, facts.Receipt, message.Id);
+        var facts = triage is null ? AlertFacts.ForUnreadable(poisoned.MessageId, poisoned.Receipt) : AlertFacts.ForUndelivered(triage);
+        Log.Undelivered(logger, facts.Receipt, poisoned.MessageId);
         HotlineMetrics.PoisonMessage(StorageNames.TriagePoisonQueue);
         await DeliverAsync(facts, AlertRouting.Notice(roster.Value.Responders, facts.Urgency), cancellationToken);
         if (triage is not null)
@@ -272,38 +257,6 @@ internal sealed partial class TriageDispatcher(
         }
     }
 
-    /// <summary>The receipt of a message that is not a well-formed triage message, when one can be read.</summary>
-    private static string? ReadReceipt(string body)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(body);
-            return doc.RootElement.ValueKind == JsonValueKind.Object
-                && doc.RootElement.TryGetProperty("tipId", out var tipId)
-                && tipId.ValueKind == JsonValueKind.String
-                && AlertFacts.IsReceipt(tipId.GetString())
-                ? tipId.GetString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static TriageMessage? TryParse(string body)
-    {
-        try
-        {
-            var triage = TriageMessage.Parse(body);
-            return AlertFacts.IsWellFormed(triage) ? triage : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
     /// <returns>
     /// Paging everyone: true when a responder was reached on no channel because Twilio reported their SMS
     /// undelivered (the status callback queued the alert again). Paging the first reached, the next responder
@@ -314,7 +267,7 @@ internal sealed partial class TriageDispatcher(
         if (plan.Responders.Count == 0)
         {
             // Only possible without Twilio (start-up refuses an empty roster with Twilio): a local run.
-            Log.NoRoster(logger, facts.LedgerKey, AlertText.Plain(facts, AlertText.WordingFor(null)));
+            Log.NoRoster(logger, facts.LedgerKey, AlertText.Plain(facts, wordings.For(null)));
             return false;
         }
 
@@ -368,7 +321,7 @@ internal sealed partial class TriageDispatcher(
     /// <summary>Every channel of one responder, at once; one outcome per channel.</summary>
     private async Task<Outcome[]> DeliverToAsync(AlertFacts facts, Responder responder, CancellationToken cancellationToken)
     {
-        var wording = AlertText.WordingFor(responder);
+        var wording = wordings.For(responder);
         var sends = new List<Task<Outcome>>();
         if (responder.Phone is { } phone)
         {

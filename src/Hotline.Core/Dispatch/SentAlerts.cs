@@ -4,8 +4,9 @@ using Hotline.Diagnostics;
 using Hotline.Tips;
 using Hotline.Triage;
 using Hotline.Twilio;
+using Microsoft.Extensions.Logging;
 
-namespace Hotline.Functions.DispatchTriage;
+namespace Hotline.Dispatch;
 
 /// <summary>
 /// What the app keeps with an SMS it sent to a responder, sealed in the message's <see cref="SentMessages"/> record:
@@ -23,7 +24,7 @@ internal sealed record SentAlert(string AlertKey, string Record, string Responde
 /// the undelivered send counts as reaching nobody), or sends the undelivered-alert notice (paging everyone). The
 /// ledger keeps that from paging anyone twice when the callback is retried, and the queue retries it as any alert.
 /// </summary>
-internal sealed partial class SentAlerts(SentMessages sent, AlertLedger ledger, TriageSender triage, ILogger<SentAlerts> logger)
+public sealed partial class SentAlerts(SentMessages sent, AlertLedger ledger, TriageSender triage, ILogger<SentAlerts> logger)
 {
     /// <summary>Records an SMS Twilio accepted as Hotline's, with what a re-route needs.</summary>
     public Task RecordAsync(string messageSid, AlertFacts facts, Responder responder, string channel, CancellationToken cancellationToken)
@@ -32,7 +33,7 @@ internal sealed partial class SentAlerts(SentMessages sent, AlertLedger ledger, 
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(responder);
         var about = new SentAlert(facts.LedgerKey, ledger.RecordNameOf(facts.LedgerKey, responder, channel), responder.Label, facts.Source?.ToJson());
-        return sent.RecordAsync(messageSid, BinaryData.FromString(JsonSerializer.Serialize(about, FunctionsJsonContext.Default.SentAlert)), cancellationToken);
+        return sent.RecordAsync(messageSid, BinaryData.FromString(JsonSerializer.Serialize(about, DispatchJsonContext.Default.SentAlert)), cancellationToken);
     }
 
     /// <summary>
@@ -75,7 +76,7 @@ internal sealed partial class SentAlerts(SentMessages sent, AlertLedger ledger, 
     {
         try
         {
-            return JsonSerializer.Deserialize(about, FunctionsJsonContext.Default.SentAlert);
+            return JsonSerializer.Deserialize(about, DispatchJsonContext.Default.SentAlert);
         }
         catch (JsonException)
         {

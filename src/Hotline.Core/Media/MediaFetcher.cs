@@ -1,15 +1,14 @@
 using System.Text.Json;
 using Hotline.Diagnostics;
-using Hotline.Functions.DeleteProviderCopy;
-using Hotline.Functions.DispatchTriage;
-using Hotline.Functions.Hosting;
+using Hotline.Dispatch;
 using Hotline.Sms;
 using Hotline.Storage;
 using Hotline.Tips;
 using Hotline.Twilio;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Hotline.Functions.FetchMedia;
+namespace Hotline.Media;
 
 /// <summary>
 /// Fetches the media of an inbound MMS from Twilio and encrypts it into the case, off the webhook's path (Twilio
@@ -26,26 +25,37 @@ namespace Hotline.Functions.FetchMedia;
 /// </list>
 /// Nothing that finds the message at Twilio (MessageSid, media URL, MediaSid) is logged.
 /// </summary>
-internal sealed partial class MediaFetcher(
+public sealed partial class MediaFetcher(
     MediaJobs jobs,
     IntakeState state,
     ReportStore reports,
     ProviderCopies copies,
-    IServiceProvider services,
+    TwilioMediaClient client,
+    TriageDispatcher dispatcher,
     IOptions<MediaOptions> options,
     TimeProvider time,
     ILogger<MediaFetcher> logger)
 {
-    public async Task FetchAsync(QueueTriggerMessage message, CancellationToken cancellationToken)
+    /// <summary>
+    /// The media job an <c>sms-media</c> (or poison) queue message holds, or null, logged, when it is not sealed by this
+    /// hotline: there is then no case to tell anyone about, and nothing to fetch (intake never queues what it cannot open).
+    /// </summary>
+    public MediaJob? Open(string messageId, string body)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        if (jobs.TryOpen(message.Body) is not { } job)
+        ArgumentNullException.ThrowIfNull(body);
+        var job = jobs.TryOpen(body);
+        if (job is null)
         {
-            // Not sealed by this hotline: there is no case to tell anyone about, and nothing to fetch.
-            Log.Unreadable(logger, message.Id);
-            return;
+            Log.Unreadable(logger, messageId);
         }
 
+        return job;
+    }
+
+    /// <summary>FetchMedia: one message's media, fetched and stored; throws only when even queueing the retry fails.</summary>
+    public async Task FetchAsync(MediaJob job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
         if (!TipId.TryParse(job.TipId, out var parsed))
         {
             throw new InvalidDataException("A media job holds no tip id.");
@@ -94,19 +104,12 @@ internal sealed partial class MediaFetcher(
     }
 
     /// <summary>sms-media-poison: a job that threw on every delivery. Responders are told; the message stays at Twilio.</summary>
-    public async Task NotifyPoisonedAsync(QueueTriggerMessage message, CancellationToken cancellationToken)
+    public async Task NotifyPoisonedAsync(MediaJob job, string messageId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        if (jobs.TryOpen(message.Body) is not { } job)
-        {
-            // Intake never poisons what it cannot open (FetchAsync drops it): this was put here by hand.
-            Log.Unreadable(logger, message.Id);
-            return;
-        }
-
-        Log.Poisoned(logger, job.TipId, message.Id);
+        ArgumentNullException.ThrowIfNull(job);
+        Log.Poisoned(logger, job.TipId, messageId);
         HotlineMetrics.PoisonMessage(StorageNames.MediaQueue + StorageNames.PoisonSuffix);
-        await services.GetRequiredService<TriageDispatcher>().NotifyMediaNotStoredAsync(
+        await dispatcher.NotifyMediaNotStoredAsync(
             AlertFacts.ForMediaNotStored(job.TipId, job.Sequence, job.Urgency, job.ReceivedAt, job.Language), cancellationToken).ConfigureAwait(false);
     }
 
@@ -119,7 +122,7 @@ internal sealed partial class MediaFetcher(
         }
         else
         {
-            await services.GetRequiredService<TriageDispatcher>().NotifyMediaNotStoredAsync(
+            await dispatcher.NotifyMediaNotStoredAsync(
                 AlertFacts.ForMediaNotStored(job.TipId, job.Sequence, job.Urgency, job.ReceivedAt, job.Language), cancellationToken).ConfigureAwait(false);
         }
     }
@@ -129,7 +132,6 @@ internal sealed partial class MediaFetcher(
     {
         var blob = ReportStore.MediaBlobName(tipId, job.Sequence, index);
         var item = new MediaItem { Index = index, State = MediaStates.Expected, ContentType = media.ContentType };
-        var client = services.GetRequiredService<TwilioMediaClient>();
         if (!client.IsAccountMediaUrl(media.Url, job.MessageSid))
         {
             // Never given the credentials. Not "refused" either: that would let the message go at Twilio, and what
@@ -194,19 +196,5 @@ internal sealed partial class MediaFetcher(
 
         [LoggerMessage(4, LogLevel.Error, "Media job {MessageId} of case {TipId} failed on every delivery: responders are told; the message stays at Twilio.")]
         public static partial void Poisoned(ILogger logger, string tipId, string messageId);
-    }
-}
-
-internal static class MediaSetup
-{
-    /// <summary>Fetching MMS media: the fetcher, its options, and the <c>FetchMedia</c> and <c>FetchMediaPoison</c> queue functions.</summary>
-    public static IServiceCollection AddMediaFetching(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<MediaOptions>().Bind(configuration.GetSection(MediaOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<MediaOptions>, MediaOptionsValidator>();
-        services.AddSingleton<MediaFetcher>();
-        services.AddQueueFunction<FetchMediaFunction>(configuration);
-        services.AddQueueFunction<FetchMediaPoison.FetchMediaPoisonFunction>(configuration);
-        return services;
     }
 }

@@ -1,4 +1,4 @@
-namespace Hotline.Functions.Texts;
+namespace Hotline.Sms;
 
 /// <summary>
 /// How many SMS segments a text takes (GSM 03.38 / 3GPP TS 23.038): 160 characters of the GSM-7 alphabet in one
@@ -6,7 +6,7 @@ namespace Hotline.Functions.Texts;
 /// in one segment, 67 when concatenated. Written here because no served .NET library counts segments (Twilio's
 /// segment calculator is JavaScript), and replies and alerts are sized by it.
 /// </summary>
-internal static class SmsSegments
+public static class SmsSegments
 {
     // GSM 03.38 basic character set; the extension table's characters count double.
     private const string Basic =

@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Hotline.Text;
 using Hotline.Triage;
 
-namespace Hotline.Functions.DispatchTriage;
+namespace Hotline.Dispatch;
 
 /// <summary>
 /// Everything an alert may say. Built from the triage message, which itself holds no content:
@@ -25,6 +26,23 @@ public sealed partial record AlertFacts(
     /// </summary>
     public static bool IsWellFormed(TriageMessage message) =>
         IsReceipt(message.TipId) && LanguageTags.IsValid(message.Language);
+
+    /// <summary>
+    /// A queue message's body as a triage message an alert can be made from; null when it is not JSON, not a triage
+    /// message, or not well-formed (<see cref="IsWellFormed"/>): such a message can only end in a notice.
+    /// </summary>
+    public static TriageMessage? TryReadTriage(string body)
+    {
+        try
+        {
+            var triage = TriageMessage.Parse(body);
+            return IsWellFormed(triage) ? triage : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     public static bool IsReceipt(string? tipId) => tipId is { Length: > 0 and <= MaxReceiptLength } && Token().IsMatch(tipId);
 

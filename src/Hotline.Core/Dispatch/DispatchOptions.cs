@@ -1,7 +1,7 @@
 using Hotline.Triage;
 using Microsoft.Extensions.Options;
 
-namespace Hotline.Functions.DispatchTriage;
+namespace Hotline.Dispatch;
 
 /// <summary>How alerts are routed (section <c>Hotline:Dispatch</c>).</summary>
 public sealed class DispatchOptions

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Hotline.Functions.DispatchTriage;
+namespace Hotline.Dispatch;
 
 /// <summary>The webhook body: the SMS's facts, plus <c>text</c> that Teams and Slack incoming webhooks display.</summary>
 public sealed record WebhookAlert(

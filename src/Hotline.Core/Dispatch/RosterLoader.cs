@@ -1,10 +1,11 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using Hotline.Text;
 using Hotline.Triage;
 using Hotline.Twilio;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace Hotline.Functions.DispatchTriage;
+namespace Hotline.Dispatch;
 
 /// <summary>A roster entry as written, before validation.</summary>
 internal sealed record RawResponder(string Label, bool FromJson, string? Name, string? Phone, string? WebhookUrl, string? Languages, string? MinUrgency)
@@ -17,7 +18,7 @@ internal sealed record RawResponder(string Label, bool FromJson, string? Name, s
     public string Field(string field) => FromJson ? $"{Label}.{char.ToLowerInvariant(field[0])}{field[1..]}" : $"{Label}__{field}";
 }
 
-internal static partial class RosterLoader
+internal static class RosterLoader
 {
     public const string SectionName = "Responders";
 
@@ -136,7 +137,7 @@ internal static partial class RosterLoader
             }
 
             var phone = raw.Phone?.Trim();
-            if (!string.IsNullOrEmpty(phone) && !TwilioOptions.IsE164(phone))
+            if (!string.IsNullOrEmpty(phone) && !TwilioFormats.IsE164(phone))
             {
                 errors.Add($"{raw.Field("Phone")} is not an E.164 number (e.g. +447700900123).");
             }
@@ -155,7 +156,7 @@ internal static partial class RosterLoader
             var languages = (raw.Languages ?? string.Empty)
                 .Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .ToList();
-            if (languages.Any(l => !LanguageTag().IsMatch(l)))
+            if (languages.Any(l => !LanguageTags.IsValid(l)))
             {
                 errors.Add($"{raw.Field("Languages")} is not a list of language tags (e.g. en,ar).");
             }
@@ -197,9 +198,6 @@ internal static partial class RosterLoader
     private static bool TryWebhookUrl(string value, out Uri? uri) =>
         Uri.TryCreate(value, UriKind.Absolute, out uri)
         && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback));
-
-    [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", RegexOptions.CultureInvariant)]
-    private static partial Regex LanguageTag();
 }
 
 /// <summary>

@@ -1,35 +1,10 @@
-using Hotline.Functions.Hosting;
 using Hotline.Sms;
 using Hotline.Storage;
 using Hotline.Tips;
-using Hotline.Twilio;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Hotline.Functions.DeleteProviderCopy;
-
-/// <summary>Settings of <see cref="ProviderCopies"/> (<c>Hotline__Twilio__*</c>).</summary>
-public sealed class ProviderCopyOptions
-{
-    public const string SectionName = "Hotline:Twilio";
-
-    /// <summary>Delete each inbound message from Twilio's message log once Hotline has answered and stored it.</summary>
-    public bool DeleteProviderCopies { get; set; } = true;
-
-    /// <summary>
-    /// How long after the webhook's answer the deletion is first tried: Twilio refuses to delete a message it
-    /// has not finished with, and it finishes an inbound one only once it has our reply.
-    /// </summary>
-    public TimeSpan DeleteAfter { get; set; } = TimeSpan.FromMinutes(1);
-}
-
-internal sealed class ProviderCopyOptionsValidator : IValidateOptions<ProviderCopyOptions>
-{
-    public ValidateOptionsResult Validate(string? name, ProviderCopyOptions options) =>
-        options.DeleteAfter >= TimeSpan.Zero && options.DeleteAfter <= TimeSpan.FromDays(7)
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail("Hotline__Twilio__DeleteAfter must be between 00:00:00 and 7.00:00:00 (a queue message's longest initial delay).");
-}
+namespace Hotline.Twilio;
 
 /// <summary>
 /// Twilio keeps a plaintext copy of every SMS a tipster sends (body, number, time) in the account's message
@@ -40,7 +15,7 @@ internal sealed class ProviderCopyOptionsValidator : IValidateOptions<ProviderCo
 /// A message that brought media is deleted only once its media is stored (<c>FetchMedia</c>): deleting the
 /// message deletes its media at Twilio with it.
 /// </summary>
-internal sealed partial class ProviderCopies(HotlineStorage storage, IntakeSecrets secrets, IOptions<ProviderCopyOptions> options, IOptions<TwilioOptions> twilio, IServiceProvider services, ILogger<ProviderCopies> logger)
+public sealed partial class ProviderCopies(HotlineStorage storage, IntakeSecrets secrets, IOptions<ProviderCopyOptions> options, IOptions<TwilioOptions> twilio, TwilioSmsClient sms, ILogger<ProviderCopies> logger)
 {
     private const string SealName = StorageNames.ProviderCopiesQueue;
 
@@ -88,14 +63,17 @@ internal sealed partial class ProviderCopies(HotlineStorage storage, IntakeSecre
         await storage.Queue(StorageNames.ProviderCopiesQueue).SendMessageAsync(text, visibilityTimeout: options.Value.DeleteAfter, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Deletes the message a queue message names; throws (to be retried) while Twilio refuses.</summary>
-    public async Task DeleteAsync(QueueTriggerMessage message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes the message a <c>twilio-delete</c> queue message names (its MessageSid sealed by <see cref="ScheduleAsync"/>);
+    /// throws (to be retried) while Twilio refuses. <paramref name="deliveryCount"/>: the queue's delivery of it, for the log.
+    /// </summary>
+    public async Task DeleteAsync(string sealedMessageSid, long deliveryCount, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(sealedMessageSid);
         string messageSid;
         try
         {
-            messageSid = secrets.Open(SealName, BinaryData.FromString(message.Body)).ToString();
+            messageSid = secrets.Open(SealName, BinaryData.FromString(sealedMessageSid)).ToString();
         }
         catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or FormatException)
         {
@@ -104,8 +82,8 @@ internal sealed partial class ProviderCopies(HotlineStorage storage, IntakeSecre
             return;
         }
 
-        await services.GetRequiredService<TwilioSmsClient>().DeleteMessageAsync(messageSid, cancellationToken).ConfigureAwait(false);
-        Log.Deleted(logger, message.DequeueCount);
+        await sms.DeleteMessageAsync(messageSid, cancellationToken).ConfigureAwait(false);
+        Log.Deleted(logger, deliveryCount);
     }
 
     private static partial class Log
@@ -118,18 +96,5 @@ internal sealed partial class ProviderCopies(HotlineStorage storage, IntakeSecre
 
         [LoggerMessage(4, LogLevel.Information, "Deleted Twilio's copy of an inbound message (delivery {DequeueCount}).")]
         public static partial void Deleted(ILogger logger, long dequeueCount);
-    }
-}
-
-internal static class ProviderCopySetup
-{
-    /// <summary>Deleting Twilio's copies: the scheduler intake calls, and the <c>DeleteProviderCopy</c> queue function.</summary>
-    public static IServiceCollection AddProviderCopyDeletion(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<ProviderCopyOptions>().Bind(configuration.GetSection(ProviderCopyOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProviderCopyOptions>, ProviderCopyOptionsValidator>());
-        services.TryAddSingleton<ProviderCopies>();
-        services.AddQueueFunction<DeleteProviderCopyFunction>(configuration);
-        return services;
     }
 }

@@ -1,9 +1,9 @@
 using System.Globalization;
-using Hotline.Functions.Texts;
+using Hotline.Sms;
 using Hotline.Text;
 using Hotline.Triage;
 
-namespace Hotline.Functions.DispatchTriage;
+namespace Hotline.Dispatch;
 
 /// <summary>
 /// Alert wording and layout. Every SMS alert to a responder is padded to one fixed length for its
@@ -20,26 +20,6 @@ internal static class AlertText
 
     /// <summary>UCS-2 alerts (Arabic, Ukrainian): five concatenated segments of 67.</summary>
     public const int Ucs2Length = 335;
-
-    public const string DefaultLanguage = "en";
-
-    /// <summary>Alert wordings by language: the catalogue languages with an <c>alert</c> section (<c>Texts/Strings</c>).</summary>
-    public static IReadOnlyDictionary<string, AlertWording> Wordings { get; } =
-        TextCatalogue.All.Where(l => l.Alert is not null).ToDictionary(l => l.Tag, l => l.Alert!, StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>The responder's first listed language that has a wording; English otherwise.</summary>
-    public static AlertWording WordingFor(Responder? responder)
-    {
-        foreach (var language in responder?.Languages ?? [])
-        {
-            if (Wordings.TryGetValue(Responder.Primary(language), out var wording))
-            {
-                return wording;
-            }
-        }
-
-        return Wordings[DefaultLanguage];
-    }
 
     /// <summary>The alert's lines, the fixed pointer last.</summary>
     public static List<string> Lines(AlertFacts facts, AlertWording w)

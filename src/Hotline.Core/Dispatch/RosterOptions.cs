@@ -1,4 +1,4 @@
-namespace Hotline.Functions.DispatchTriage;
+namespace Hotline.Dispatch;
 
 /// <summary>The on-call roster: from <c>Responders__N__*</c> settings, or from Key Vault.</summary>
 public sealed class RosterOptions

@@ -2,14 +2,14 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 
-namespace Hotline.Functions.DispatchTriage;
+namespace Hotline.Dispatch;
 
 /// <summary>
 /// Posts an alert as small JSON to a responder's incoming webhook (Teams, Slack, or any endpoint
 /// that takes <c>{"text": ...}</c>). Same resilience pipeline as Twilio; redirects are not followed,
 /// so the alert only ever goes to the configured address.
 /// </summary>
-internal sealed class WebhookAlertClient(IHttpClientFactory httpClientFactory)
+public sealed class WebhookAlertClient(IHttpClientFactory httpClientFactory)
 {
     public const string HttpClientName = "alert-webhooks";
 
@@ -20,7 +20,7 @@ internal sealed class WebhookAlertClient(IHttpClientFactory httpClientFactory)
         ArgumentNullException.ThrowIfNull(alert);
 
         // Buffered content: the retry handler re-sends the same request.
-        using var content = new StringContent(JsonSerializer.Serialize(alert, FunctionsJsonContext.Default.WebhookAlert), Encoding.UTF8, "application/json");
+        using var content = new StringContent(JsonSerializer.Serialize(alert, DispatchJsonContext.Default.WebhookAlert), Encoding.UTF8, "application/json");
         var http = httpClientFactory.CreateClient(HttpClientName);
         using var response = await http.PostAsync(url, content, cancellationToken);
         return response.StatusCode;

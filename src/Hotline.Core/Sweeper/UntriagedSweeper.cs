@@ -1,10 +1,9 @@
 using Hotline.Diagnostics;
-using Hotline.Functions.Hosting;
 using Hotline.Tips;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Hotline.Functions.SweepUntriaged;
+namespace Hotline.Sweeper;
 
 /// <summary>
 /// Queues again the alerts intake queued and dispatch has not handled within <see cref="SweepOptions.Grace"/>
@@ -12,7 +11,7 @@ namespace Hotline.Functions.SweepUntriaged;
 /// nobody twice. Each one queued again has its record refreshed, so it waits another grace period
 /// before the next try. Logs counts only.
 /// </summary>
-internal sealed partial class UntriagedSweeper(UntriagedAlerts untriaged, TriageSender triage, IOptions<SweepOptions> options, TimeProvider time, ILogger<UntriagedSweeper> logger)
+public sealed partial class UntriagedSweeper(UntriagedAlerts untriaged, TriageSender triage, IOptions<SweepOptions> options, TimeProvider time, ILogger<UntriagedSweeper> logger)
 {
     public async Task SweepAsync(CancellationToken cancellationToken)
     {
@@ -55,21 +54,5 @@ internal sealed partial class UntriagedSweeper(UntriagedAlerts untriaged, Triage
 
         [LoggerMessage(2, LogLevel.Debug, "Sweep: nothing to queue again ({Waiting} alerts within the grace period).")]
         public static partial void Nothing(ILogger logger, int waiting);
-    }
-}
-
-internal static class SweepSetup
-{
-    /// <summary>The sweeper and its timer (<c>SweepUntriaged</c>), with its settings validated at start-up.</summary>
-    public static IServiceCollection AddUntriagedSweep(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<SweepOptions>()
-            .Bind(configuration.GetSection(SweepOptions.SectionName))
-            .Configure(o => o.Schedule = configuration[SweepOptions.ScheduleSetting] is { Length: > 0 } schedule ? schedule : SweepOptions.DefaultSchedule)
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SweepOptions>, SweepOptionsValidator>());
-        services.TryAddSingleton<UntriagedSweeper>();
-        services.AddTimerFunction<SweepUntriagedFunction>(configuration);
-        return services;
     }
 }

@@ -1,14 +1,14 @@
 using System.Text.Json.Serialization;
 
-namespace Hotline.Functions.Texts;
+namespace Hotline.Dispatch;
 
 /// <summary>
-/// An alert's wording in one language: the <c>alert</c> section of a catalogue file. Responders, not tipsters,
+/// An alert's wording in one language: the <c>alert</c> section of a catalogue file (the app's <c>Texts/Strings</c>). Responders, not tipsters,
 /// read it, so only the languages responders choose have one (<c>Languages</c> on the roster); the rest fall back
-/// to English. A wording is wholly GSM-7 or wholly not (French avoids ê and ç): <see cref="DispatchTriage.AlertText"/>
+/// to English. A wording is wholly GSM-7 or wholly not (French avoids ê and ç): <see cref="AlertText"/>
 /// pads every alert to one length per alphabet, and a variant slipping into UCS-2 would change its size.
 /// </summary>
-internal sealed record AlertWording
+public sealed record AlertWording
 {
     [JsonIgnore]
     public string Tag { get; init; } = string.Empty;
@@ -43,6 +43,7 @@ internal sealed record AlertWording
     public required string Paused { get; init; }
 
     /// <summary>The last line of every alert: where to read the report.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "The catalogue files' key and the webhook's field: a pointer to the responder tool, not a memory address.")]
     public required string Pointer { get; init; }
 
     public required string DigestTitle { get; init; }

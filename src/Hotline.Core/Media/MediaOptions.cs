@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Hotline.Functions.FetchMedia;
+namespace Hotline.Media;
 
 /// <summary>Settings of <see cref="MediaFetcher"/> (<c>Hotline__Media__*</c>).</summary>
 public sealed class MediaOptions

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Hotline.Triage;
 
-namespace Hotline.Functions.DispatchTriage;
+namespace Hotline.Dispatch;
 
 /// <summary>One responder on call, validated.</summary>
 /// <param name="Label">Where the entry came from (<c>Responders__1</c>, <c>Key Vault secret Responders[1]</c>): what logs name, never the phone.</param>

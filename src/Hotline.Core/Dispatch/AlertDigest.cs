@@ -10,10 +10,7 @@ using Hotline.Tips;
 using Hotline.Triage;
 using Microsoft.Extensions.Options;
 
-namespace Hotline.Functions.DispatchTriage;
-
-/// <summary>An alert waiting for the digest; <see cref="Triage"/> is null when it could not be read back.</summary>
-internal sealed record PendingAlert(string Name, string Receipt, TriageMessage? Triage);
+namespace Hotline.Dispatch;
 
 /// <summary>
 /// Where a surge is counted and digested alerts wait, in the <c>alert-digest</c> container:
@@ -28,7 +25,7 @@ internal sealed record PendingAlert(string Name, string Receipt, TriageMessage? 
 /// A pending alert is removed only after the digest that covers it was delivered, so a digest that
 /// fails (Twilio down) is sent again by the next run, with whatever came in since.
 /// </summary>
-internal sealed class AlertDigest(HotlineStorage storage, IntakeSecrets secrets, IOptions<DispatchOptions> options, TimeProvider time)
+public sealed class AlertDigest(HotlineStorage storage, IntakeSecrets secrets, IOptions<DispatchOptions> options, TimeProvider time)
 {
     public const string ContainerName = StorageNames.AlertDigestContainer;
     private const string SurgePrefix = "surge/";

@@ -9,30 +9,7 @@ using Hotline.Storage;
 using Hotline.Twilio;
 using Microsoft.Extensions.Options;
 
-namespace Hotline.Functions.DispatchTriage;
-
-/// <summary>Where one (alert, responder, channel) send stands, as <see cref="AlertLedger.ClaimAsync"/> found it.</summary>
-internal enum ClaimState
-{
-    /// <summary>This delivery holds the claim (<see cref="AlertClaim.ETag"/>) and sends.</summary>
-    Ours,
-
-    /// <summary>Another delivery holds a fresh claim: it may be sending right now.</summary>
-    InProgressElsewhere,
-
-    /// <summary>Sent before: not again.</summary>
-    Sent,
-
-    /// <summary>Refused for good before (a 4xx): not again.</summary>
-    Refused,
-
-    /// <summary>Sent, and Twilio reported it undelivered or failed: not again; this responder was not reached by it.</summary>
-    Undelivered,
-}
-
-/// <param name="ETag">The claim's ETag when <see cref="ClaimState.Ours"/>: only the holder may settle it.</param>
-/// <param name="TookOver">A stale claim (a delivery that ended without a verdict) was taken over.</param>
-internal sealed record AlertClaim(ClaimState State, ETag ETag = default, int Status = 0, int TwilioErrorCode = 0, bool TookOver = false);
+namespace Hotline.Dispatch;
 
 /// <summary>A send record's content: a state, a time, and for a refusal the HTTP status and Twilio code (for an undelivered SMS the code). Nothing else.</summary>
 internal sealed record AlertRecord(
@@ -54,7 +31,7 @@ internal sealed record AlertRecord(
 /// responder, channel): a reader of the storage account learns how many sends a case had, not its
 /// urgency, who was paged, or how.
 /// </summary>
-internal sealed class AlertLedger(HotlineStorage storage, IOptions<HttpDeliveryOptions> http, IOptions<HotlineOptions> hotline, TimeProvider time)
+public sealed class AlertLedger(HotlineStorage storage, IOptions<HttpDeliveryOptions> http, IOptions<HotlineOptions> hotline, TimeProvider time)
 {
     private readonly Lazy<byte[]> _nameKey = new(() => NameKey(hotline.Value.PhonePepper!));
 
@@ -195,13 +172,13 @@ internal sealed class AlertLedger(HotlineStorage storage, IOptions<HttpDeliveryO
         await Blob(ledgerKey, responder, channel).UploadAsync(content, If(new() { IfMatch = claim.ETag }), cancellationToken);
 
     private BinaryData Content(string state, int? status = null, int? code = null) =>
-        BinaryData.FromString(JsonSerializer.Serialize(new AlertRecord(state, time.GetUtcNow(), status, code), FunctionsJsonContext.Default.AlertRecord));
+        BinaryData.FromString(JsonSerializer.Serialize(new AlertRecord(state, time.GetUtcNow(), status, code), DispatchJsonContext.Default.AlertRecord));
 
     private static AlertRecord? Read(BinaryData content)
     {
         try
         {
-            return JsonSerializer.Deserialize(content, FunctionsJsonContext.Default.AlertRecord);
+            return JsonSerializer.Deserialize(content, DispatchJsonContext.Default.AlertRecord);
         }
         catch (JsonException)
         {

@@ -1,4 +1,4 @@
-namespace Hotline.Functions.DispatchTriage;
+namespace Hotline.Dispatch;
 
 public enum AlertKind
 {
