@@ -13,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Hotline.Tests.Dispatch;
 
 /// <summary>
-/// What dispatch tests share: the app on the collection's own Azurite with a roster of stubbed phones,
+/// What dispatch tests share: the app on the collection's own storage account with a roster of stubbed phones,
 /// the Twilio stub, and invocations made as the Functions host makes them, through the worker middleware.
 /// </summary>
 public abstract class DispatchTestBase(OwnAzurite storage) : IAsyncLifetime

@@ -4,7 +4,7 @@ using Hotline.Tests.Infrastructure;
 
 namespace Hotline.Tests.Hosting;
 
-/// <summary>The built app's queue listeners, switched by environment variables (their own Azurite: they own the fixed queue names).</summary>
+/// <summary>The built app's queue listeners, switched by environment variables (their own storage account: they own the fixed queue names).</summary>
 public sealed class ExecutableListenerTests(OwnAzurite azurite) : IClassFixture<OwnAzurite>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -15,7 +15,7 @@ namespace Hotline.Tests.Hosting;
 /// What the Functions host gets: `dotnet publish` output (linux-x64, framework-dependent: Flex Consumption's
 /// dotnet-isolated runtime brings .NET 10), checked for what the host loads, then started both ways it will
 /// be: as the host launches its worker (with <c>--verify-worker</c>, since no host runs here) and standalone,
-/// taken through a tip, its alert and an SMS (its own Azurite: the listener reads the triage queue).
+/// taken through a tip, its alert and an SMS (its own storage account: the listener reads the triage queue).
 /// </summary>
 [Trait(Tier.Name, Tier.Slow)]
 public sealed class PublishTests(OwnAzurite azurite) : IClassFixture<OwnAzurite>

@@ -7,7 +7,7 @@ namespace Hotline.Tests.Hosting;
 /// <summary>
 /// A message on <c>triage</c> that is not base64 (written by hand, or by a client without base64
 /// encoding), next to a good one, through the real DispatchTriage and DispatchTriagePoison listeners
-/// (their own Azurite: they own the fixed queue names).
+/// (their own storage account: they own the fixed queue names).
 /// </summary>
 public sealed class UndecodableMessageTests(OwnAzurite azurite) : IClassFixture<OwnAzurite>
 {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
@@ -6,6 +7,9 @@ namespace Hotline.Tests.Infrastructure;
 /// <summary>
 /// A real Azurite, started as a process on free ports with in-memory storage, the way the Azure
 /// SDK's own AzuriteFixture does it: port 0, wait for "successfully listening", kill on dispose.
+/// Besides the development account it can hold spare accounts (<c>AZURITE_ACCOUNTS</c>), each a storage account
+/// of its own with its own containers and queues: a test class that needs storage no other test touches takes one
+/// (<see cref="TakeFreshAccount"/>) instead of starting an Azurite of its own, which costs seconds of CPU.
 /// </summary>
 public sealed partial class Azurite : IAsyncDisposable
 {
@@ -17,27 +21,30 @@ public sealed partial class Azurite : IAsyncDisposable
     private static readonly SemaphoreSlim NpmLock = new(1, 1);
     private readonly Process _process;
     private readonly string _location;
+    private readonly ConcurrentQueue<(string Name, string Key)> _spareAccounts;
 
-    private Azurite(Process process, string location, int blobPort, int queuePort)
+    private Azurite(Process process, string location, int blobPort, int queuePort, IEnumerable<(string Name, string Key)> spareAccounts)
     {
         _process = process;
         _location = location;
         BlobPort = blobPort;
         QueuePort = queuePort;
+        _spareAccounts = new(spareAccounts);
     }
 
     public int BlobPort { get; }
 
     public int QueuePort { get; }
 
-    public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
-        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{AccountName};QueueEndpoint=http://127.0.0.1:{QueuePort}/{AccountName};";
+    public string ConnectionString => ConnectionStringOf(AccountName, AccountKey);
 
     public static Task<Azurite> StartAsync(CancellationToken cancellationToken = default) => StartAsync("node", cancellationToken);
 
     /// <summary>Starts Azurite with the given Node.js executable (a name looked up on PATH, or a path).</summary>
-    internal static async Task<Azurite> StartAsync(string node, CancellationToken cancellationToken)
+    internal static Task<Azurite> StartAsync(string node, CancellationToken cancellationToken) => StartAsync(node, spareAccounts: 0, cancellationToken);
+
+    /// <summary>Starts Azurite with <paramref name="spareAccounts"/> accounts besides the development one.</summary>
+    internal static async Task<Azurite> StartAsync(string node, int spareAccounts, CancellationToken cancellationToken)
     {
         var script = await EnsureInstalledAsync(cancellationToken);
         var location = Directory.CreateTempSubdirectory("hotline-azurite-").FullName;
@@ -48,6 +55,15 @@ public sealed partial class Azurite : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = location,
         };
+
+        // Azurite reads its accounts from the environment when it starts; the development account must be named too.
+        var spare = Enumerable.Range(1, spareAccounts)
+            .Select(i => ("hotline" + i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture), Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(64))))
+            .ToList();
+        if (spare.Count > 0)
+        {
+            start.Environment["AZURITE_ACCOUNTS"] = string.Join(';', spare.Prepend((AccountName, AccountKey)).Select(a => a.Item1 + ":" + a.Item2));
+        }
         foreach (var arg in new[]
                  {
                      script, "--inMemoryPersistence", "--disableTelemetry", "--skipApiVersionCheck", "--loose",
@@ -71,7 +87,7 @@ public sealed partial class Azurite : IAsyncDisposable
 
         int? blob = null, queue = null;
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var output = new ConcurrentQueue<string>();
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null)
@@ -120,8 +136,18 @@ public sealed partial class Azurite : IAsyncDisposable
             throw;
         }
 
-        return new Azurite(process, location, blob!.Value, queue!.Value);
+        return new Azurite(process, location, blob!.Value, queue!.Value, spare);
     }
+
+    /// <summary>
+    /// The connection string of a spare account no one has taken yet: storage of its own, empty, as a new Azurite's
+    /// would be; null once every spare account is taken.
+    /// </summary>
+    public string? TakeFreshAccount() => _spareAccounts.TryDequeue(out var account) ? ConnectionStringOf(account.Name, account.Key) : null;
+
+    private string ConnectionStringOf(string account, string key) =>
+        $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={key};" +
+        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{account};QueueEndpoint=http://127.0.0.1:{QueuePort}/{account};";
 
     public async ValueTask DisposeAsync()
     {

@@ -1,15 +1,22 @@
 namespace Hotline.Tests.Infrastructure;
 
-/// <summary>One Azurite for the whole test run; tests isolate themselves by their own apps and data.</summary>
+/// <summary>
+/// One Azurite for the whole test run; tests isolate themselves by their own apps and data, and a class that needs
+/// storage of its own takes a spare account of this Azurite (<see cref="OwnAzurite"/>).
+/// </summary>
 public sealed class AzuriteFixture : IAsyncLifetime
 {
+    // More than the classes and collections that take an account (about twenty): once they are all taken, an
+    // OwnAzurite starts an Azurite of its own, as every one did before.
+    private const int SpareAccounts = 48;
+
     private Azurite? _azurite;
 
     public Azurite Azurite => _azurite ?? throw new InvalidOperationException("Azurite has not started.");
 
     public string ConnectionString => Azurite.ConnectionString;
 
-    public async ValueTask InitializeAsync() => _azurite = await Azurite.StartAsync();
+    public async ValueTask InitializeAsync() => _azurite = await Azurite.StartAsync("node", SpareAccounts, CancellationToken.None);
 
     public async ValueTask DisposeAsync()
     {

@@ -17,17 +17,18 @@ public sealed class StorageOutage : IAsyncDisposable
     private readonly Relay _queue;
     private readonly string _connectionString;
 
-    public StorageOutage(Azurite azurite)
+    public StorageOutage(OwnAzurite storage)
     {
-        ArgumentNullException.ThrowIfNull(azurite);
+        ArgumentNullException.ThrowIfNull(storage);
+        var azurite = storage.Azurite;
         _blob = new Relay(azurite.BlobPort);
         _queue = new Relay(azurite.QueuePort);
-        _connectionString = azurite.ConnectionString
+        _connectionString = storage.ConnectionString
             .Replace($":{azurite.BlobPort}/", $":{_blob.Port}/", StringComparison.Ordinal)
             .Replace($":{azurite.QueuePort}/", $":{_queue.Port}/", StringComparison.Ordinal);
     }
 
-    /// <summary>The Azurite's connection string, through the relay.</summary>
+    /// <summary>The storage's connection string, through the relay.</summary>
     public string ConnectionString => _connectionString;
 
     public bool IsDown => _blob.IsDown;

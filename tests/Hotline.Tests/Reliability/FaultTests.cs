@@ -27,7 +27,7 @@ public sealed class FaultTests(OwnAzurite storage) : IClassFixture<OwnAzurite>
     [Fact]
     public async Task Intake_StorageGoesAwayMidLoadAndReturns_Answers503FastThenStoresEveryTipOnceWithoutARestart()
     {
-        await using var outage = new StorageOutage(storage.Azurite);
+        await using var outage = new StorageOutage(storage);
         await using var twilio = await TwilioStub.StartAsync();
         await using var app = await StartAsync(outage.ConnectionString, twilio);
         app.Http.Timeout = TimeSpan.FromSeconds(60);

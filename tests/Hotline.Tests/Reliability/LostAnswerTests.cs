@@ -13,7 +13,7 @@ namespace Hotline.Tests.Reliability;
 /// Storage carried out a write and its answer never came back (a reset or a timeout on the way back), or a client's
 /// retry overtook its first request: the write's own result, seen late or from the other side, must be told from
 /// another report holding the name. On purpose, every run (<see cref="FaultyStorageTransport"/>), where the load test in
-/// <see cref="FaultTests"/> met it by chance. Its own Azurite: the blobs, cases and untriaged alerts these leave would
+/// <see cref="FaultTests"/> met it by chance. Its own storage account: the blobs, cases and untriaged alerts these leave would
 /// otherwise be counted and swept by the load test's app.
 /// </summary>
 public sealed class LostAnswerTests(OwnAzurite storage) : IClassFixture<OwnAzurite>

@@ -137,7 +137,7 @@ public sealed class MediaTests(OwnAzurite storage) : IClassFixture<OwnAzurite>, 
     [Fact]
     public async Task FetchMedia_StorageFailsAfterTheDownload_DeletesNothingUntilItIsStored()
     {
-        await using var outage = new StorageOutage(storage.Azurite);
+        await using var outage = new StorageOutage(storage);
         await using var app = await StartAsync(outage.ConnectionString);
         app.Http.Timeout = TimeSpan.FromSeconds(60);
         var sid = TwilioStub.NewMessageSid("MM");

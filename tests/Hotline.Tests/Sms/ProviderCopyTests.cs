@@ -50,7 +50,7 @@ public sealed class ProviderCopyTests(OwnAzurite storage) : IClassFixture<OwnAzu
     [Fact]
     public async Task SmsInbound_StorageDownThenTwilioRetries_DeletesOnlyAfterTheRetryStoredIt()
     {
-        await using var outage = new StorageOutage(storage.Azurite);
+        await using var outage = new StorageOutage(storage);
         await using var app = await StartAsync(outage.ConnectionString, deleting: true);
         var (request, sid) = await TwilioStub.InboundAsync(TipTraffic.PublicBase, "+447700900302", "We work without pay near the border");
         app.Http.Timeout = TimeSpan.FromSeconds(60);

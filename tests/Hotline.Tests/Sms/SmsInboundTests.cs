@@ -99,8 +99,8 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
         {
             "forged" => "RSOYDt4T1cUTdK1PDd93/VVr8B8=",
             "missing" => null,
-            "wrong-url" => await TwilioNode.SignAsync(AuthToken, new Uri(App.BaseAddress, "/api/sms").ToString(), parameters),
-            _ => await TwilioNode.SignAsync("not-the-token", PublicBase + "/api/sms", parameters),
+            "wrong-url" => TwilioSigning.Sign(AuthToken, new Uri(App.BaseAddress, "/api/sms").ToString(), parameters),
+            _ => TwilioSigning.Sign("not-the-token", PublicBase + "/api/sms", parameters),
         };
         var before = await CountBlobsAsync();
 
@@ -440,7 +440,7 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
     public async Task Sms_SignedButNotAForm_Returns415()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/sms") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-Twilio-Signature", await TwilioNode.SignAsync(AuthToken, PublicBase + "/api/sms", new Dictionary<string, string>()));
+        request.Headers.Add("X-Twilio-Signature", TwilioSigning.Sign(AuthToken, PublicBase + "/api/sms", new Dictionary<string, string>()));
         using var response = await App.Http.SendAsync(request, Ct);
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
@@ -588,7 +588,7 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
             ["MessageStatus"] = "delivered",
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/sms/status") { Content = new FormUrlEncodedContent(callback) };
-        request.Headers.Add("X-Twilio-Signature", await TwilioNode.SignAsync(token, PublicBase + "/api/sms/status", callback));
+        request.Headers.Add("X-Twilio-Signature", TwilioSigning.Sign(token, PublicBase + "/api/sms/status", callback));
         return await app.Http.SendAsync(request, Ct);
     }
 
@@ -619,7 +619,7 @@ public sealed class SmsInboundTests(OwnAzurite storage) : IClassFixture<OwnAzuri
 
         // Signed with the auth token (HMAC-SHA1), and no settings header: a downgrade, refused.
         var sha1 = Params(NewPhone(), "A report signed the old way " + Guid.NewGuid());
-        using (var refused = await PostAsync(app, sha1, await TwilioNode.SignAsync(AuthToken, url, sha1)))
+        using (var refused = await PostAsync(app, sha1, TwilioSigning.Sign(AuthToken, url, sha1)))
         {
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         }

@@ -23,7 +23,7 @@ namespace Hotline.Tests.Telemetry;
 /// the Azure Monitor exporter is): a whole tip-to-alert run, requests carrying canaries in every place a client
 /// controls, and spans and logs written the way a library might write them, then scanned.
 /// </summary>
-public sealed partial class TelemetryTests(OwnAzurite storage, MainBicepFixture bicep) : IClassFixture<OwnAzurite>, IClassFixture<MainBicepFixture>, IAsyncLifetime
+public sealed partial class TelemetryTests(OwnAzurite storage) : IClassFixture<OwnAzurite>, IAsyncLifetime
 {
     private const string PublicBase = DispatchingApp.PublicBase;
     private static readonly ActivitySource Hostile = new("Hotline.Tests.Hostile");
@@ -200,9 +200,12 @@ public sealed partial class TelemetryTests(OwnAzurite storage, MainBicepFixture 
     private static partial void FrameworkLine(ILogger logger, string path);
 
     [Fact]
+    [Trait(Tier.Name, Tier.Slow)] // Bicep: the fast tier compiles no infra (the compile is the test's only slow part).
     public async Task PoisonAlertRule_MessageOnThePoisonQueue_Fires()
     {
         // The rule as infra/main.bicep compiles: a query over the exported metric, and a condition on its rows.
+        await using var bicep = new MainBicepFixture();
+        await bicep.InitializeAsync();
         var query = bicep.Template.GetProperty("variables").GetProperty("alertRules").EnumerateArray()
             .Single(r => r.GetProperty("name").GetString() == "poison").GetProperty("query").GetString()!;
         var parsed = MetricRuleQuery().Match(query);
