@@ -9,7 +9,6 @@ using Hotline.Functions.SweepUntriaged;
 using Hotline.Functions.Telemetry;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Hotline.Functions;
 
@@ -82,14 +81,8 @@ public static class HotlineApp
         services.AddSettingConversionFailures();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, FunctionsJsonContext.Default));
         services.AddHotlineStorage(configuration);
-        services.AddOptions<QueueTriggerOptions>()
-            .BindConfiguration(QueueTriggerOptions.SectionName)
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<QueueTriggerOptions>, QueueTriggerOptionsValidator>();
-        services.AddOptions<ListenerOptions>()
-            .BindConfiguration(ListenerOptions.SectionName)
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ListenerOptions>, ListenerOptionsValidator>();
+        services.AddOptions<QueueTriggerOptions>().BindConfiguration(QueueTriggerOptions.SectionName).ValidateOnStartWith<QueueTriggerOptions, QueueTriggerOptionsValidator>();
+        services.AddOptions<ListenerOptions>().BindConfiguration(ListenerOptions.SectionName).ValidateOnStartWith<ListenerOptions, ListenerOptionsValidator>();
         services.AddSingleton<StorageInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
         services.AddIntake();

@@ -22,13 +22,11 @@ public static class DispatchServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(wordings);
         services.AddTwilioSms(configuration);
 
-        services.AddOptions<DispatchOptions>().Bind(configuration.GetSection(DispatchOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DispatchOptions>, DispatchOptionsValidator>());
+        services.AddOptions<DispatchOptions>().Bind(configuration.GetSection(DispatchOptions.SectionName)).ValidateOnStartWith<DispatchOptions, DispatchOptionsValidator>();
 
         services.AddOptions<RosterOptions>()
             .Configure(roster => RosterLoader.Load(configuration, roster))
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RosterOptions>, RosterValidator>());
+            .ValidateOnStartWith<RosterOptions, RosterValidator>();
 
         // No factory logging: its scope holds the webhook URL, which is a secret (see AddTwilioSms).
         services.AddHttpClient(WebhookAlertClient.HttpClientName)

@@ -18,8 +18,7 @@ public static class TwilioServiceCollectionExtensions
     public static IServiceCollection AddTwilioSms(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<TwilioOptions>().Bind(configuration.GetSection(TwilioOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TwilioOptions>, TwilioOptionsValidator>());
+        services.AddOptions<TwilioOptions>().Bind(configuration.GetSection(TwilioOptions.SectionName)).ValidateOnStartWith<TwilioOptions, TwilioOptionsValidator>();
         services.AddHttpDeliveryOptions(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new SendPacer(sp.GetRequiredService<IOptions<TwilioOptions>>().Value.MessagesPerSecond, sp.GetRequiredService<TimeProvider>()));
@@ -48,8 +47,7 @@ public static class TwilioServiceCollectionExtensions
     public static IServiceCollection AddProviderCopies(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<ProviderCopyOptions>().Bind(configuration.GetSection(ProviderCopyOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProviderCopyOptions>, ProviderCopyOptionsValidator>());
+        services.AddOptions<ProviderCopyOptions>().Bind(configuration.GetSection(ProviderCopyOptions.SectionName)).ValidateOnStartWith<ProviderCopyOptions, ProviderCopyOptionsValidator>();
         services.TryAddSingleton<ProviderCopies>();
         return services;
     }
@@ -58,8 +56,7 @@ public static class TwilioServiceCollectionExtensions
     public static IServiceCollection AddHttpDeliveryOptions(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<HttpDeliveryOptions>().Bind(configuration.GetSection(HttpDeliveryOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HttpDeliveryOptions>, HttpDeliveryOptionsValidator>());
+        services.AddOptions<HttpDeliveryOptions>().Bind(configuration.GetSection(HttpDeliveryOptions.SectionName)).ValidateOnStartWith<HttpDeliveryOptions, HttpDeliveryOptionsValidator>();
         return services;
     }
 

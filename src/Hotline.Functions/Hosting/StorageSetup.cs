@@ -22,8 +22,7 @@ internal static class StorageSetup
                 o.Connection = connection;
                 o.Error = error;
             })
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<StorageConnectionOptions>, StorageConnectionValidator>();
+            .ValidateOnStartWith<StorageConnectionOptions, StorageConnectionValidator>();
         // Messages are written in the encoding the queue triggers read (host.json messageEncoding), under both hosts.
         services.AddSingleton(sp => new HotlineStorage(
             sp.GetRequiredService<IOptions<StorageConnectionOptions>>().Value.Connection!,

@@ -14,8 +14,7 @@ internal static class IntakeSetup
     {
         services.AddOptions<HotlineOptions>()
             .BindConfiguration(HotlineOptions.SectionName)
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<HotlineOptions>, HotlineOptionsValidator>();
+            .ValidateOnStartWith<HotlineOptions, HotlineOptionsValidator>();
         // The clock (TimeProvider.System) is registered once, with Twilio's services (AddTwilioSms), which every host adds.
 
         // The intake holds the public key only: it can encrypt reports and never read them back.

@@ -1,7 +1,5 @@
 using Hotline.Functions.Hosting;
 using Hotline.Sweeper;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Hotline.Functions.SweepUntriaged;
 
@@ -13,8 +11,7 @@ internal static class SweepSetup
         services.AddUntriagedSweeper(configuration);
         services.AddOptions<SweepSchedule>()
             .Configure(o => o.Schedule = configuration[SweepSchedule.Setting] is { Length: > 0 } schedule ? schedule : SweepSchedule.Default)
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SweepSchedule>, SweepScheduleValidator>());
+            .ValidateOnStartWith<SweepSchedule, SweepScheduleValidator>();
         services.AddTimerFunction<SweepUntriagedFunction>(configuration);
         return services;
     }
