@@ -12,6 +12,7 @@ using Hotline.Sms;
 using Hotline.Tests.Cli;
 using Hotline.Tests.Dispatch;
 using Hotline.Tests.Infrastructure;
+using static Hotline.Tests.Infrastructure.TestTips;
 using Hotline.Tests.Reliability;
 using Hotline.Tips;
 
@@ -401,9 +402,6 @@ public sealed class MediaTests(OwnAzurite storage) : IClassFixture<OwnAzurite>, 
             Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
         }
     }
-
-    private static TipId ReceiptIn(string twiml) =>
-        TipId.TryParse(TipTraffic.ReceiptIn(twiml), out var id) ? id.Value : throw new InvalidOperationException(twiml);
 
     private async Task<TestApp> StartAsync(string connectionString, int maxAttempts = 6)
     {
