@@ -7,6 +7,7 @@ using Azure.Storage.Blobs.Models;
 using Hotline.Cases;
 using Hotline.Tests.Dispatch;
 using Hotline.Tests.Infrastructure;
+using static Hotline.Tests.Infrastructure.TestTips;
 using Hotline.Tips;
 
 namespace Hotline.Tests.Cli;
@@ -419,7 +420,7 @@ public sealed partial class ResponderToolTests(OwnAzurite storage) : IClassFixtu
     {
         using var response = await _app.Http.PostAsJsonAsync("/api/tips", new { message, language }, Ct);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return Receipt((await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("receipt").GetString());
+        return ReceiptIn((await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("receipt").GetString());
     }
 
     private async Task<TipId> SubmitFormAsync(string message)
@@ -427,7 +428,7 @@ public sealed partial class ResponderToolTests(OwnAzurite storage) : IClassFixtu
         using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["message"] = message, ["language"] = "en" });
         using var response = await _app.Http.PostAsync(new Uri("/api/tips", UriKind.Relative), form, Ct);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return Receipt(await response.Content.ReadAsStringAsync(Ct));
+        return ReceiptIn(await response.Content.ReadAsStringAsync(Ct));
     }
 
     private async Task<TipId> TextAsync(string phone, string body)
@@ -436,14 +437,8 @@ public sealed partial class ResponderToolTests(OwnAzurite storage) : IClassFixtu
         using var response = await _app.Http.SendAsync(request, Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var reply = await response.Content.ReadAsStringAsync(Ct);
-        return body == "STOP" ? default : Receipt(reply);
+        return body == "STOP" ? default : ReceiptIn(reply);
     }
-
-    private static TipId Receipt(string? text) =>
-        TipId.TryParse(Regex.Match(text ?? string.Empty, "[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}").Value, out var id) ? id.Value : throw new InvalidOperationException("no receipt in: " + text);
-
-    // Ten random digits: two tests sharing a number would share a case.
-    private static string NewPhone() => "+447" + Random.Shared.NextInt64(1_000_000_000, 9_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private async Task<List<string>> BlobsNamingAsync(TipId id)
     {

@@ -18,7 +18,7 @@ namespace Hotline.Tests.Hosting;
 /// taken through a tip, its alert and an SMS (its own storage account: the listener reads the triage queue).
 /// </summary>
 [Trait(Tier.Name, Tier.Slow)]
-public sealed class PublishTests(OwnAzurite azurite) : IClassFixture<OwnAzurite>
+public sealed class PublishTests(DedicatedAzurite azurite) : IClassFixture<DedicatedAzurite>
 {
     private const string TwilioPublicBase = "https://hotline.example.org";
 

@@ -9,7 +9,7 @@ namespace Hotline.Tests.Infrastructure;
 /// on the run's Azurite, with containers and queues no other test sees, or, once the spare accounts are all taken,
 /// an Azurite of its own. Starting an Azurite per class cost the fast tier a third of its CPU.
 /// </summary>
-public sealed class OwnAzurite(AzuriteFixture run) : IAsyncLifetime
+public class OwnAzurite(AzuriteFixture? run) : IAsyncLifetime
 {
     private Azurite? _azurite;
     private Azurite? _started;
@@ -50,14 +50,14 @@ public sealed class OwnAzurite(AzuriteFixture run) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _connectionString = run.Azurite.TakeFreshAccount();
+        _connectionString = run?.Azurite.TakeFreshAccount();
         if (_connectionString is null)
         {
             _started = await Azurite.StartAsync();
             _connectionString = _started.ConnectionString;
         }
 
-        _azurite = _started ?? run.Azurite;
+        _azurite = _started ?? run!.Azurite;
     }
 
     public async ValueTask DisposeAsync()
@@ -66,5 +66,7 @@ public sealed class OwnAzurite(AzuriteFixture run) : IAsyncLifetime
         {
             await _started.DisposeAsync();
         }
+
+        GC.SuppressFinalize(this);
     }
 }

@@ -113,6 +113,14 @@ public sealed class TestApp : IAsyncDisposable
             b.Logging.AddProvider(logs);
             b.Logging.AddProvider(LogCapture.WholeRun);
             b.Logging.AddFilter<LogCapture>("Hotline", LogLevel.Trace);
+
+            // The captures hold every line; the host's console logger would only write them again to the runner's
+            // output (dotnet test drops it; the xunit executable that --fast runs prints it).
+            foreach (var console in b.Services.Where(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider)).ToList())
+            {
+                b.Services.Remove(console);
+            }
+
             configureServices?.Invoke(b.Services, b.Configuration);
         });
         afterApp?.Invoke(builder.Services);

@@ -14,7 +14,7 @@ namespace Hotline.Tests.Reliability;
 /// every channel; clients retry what got no 2xx as real ones do (same idempotency key, same MessageSid).
 /// </summary>
 [Trait(Tier.Name, Tier.Slow)]
-public sealed class CrashTests(OwnAzurite storage) : IClassFixture<OwnAzurite>
+public sealed class CrashTests(DedicatedAzurite storage) : IClassFixture<DedicatedAzurite>
 {
     private const int JsonTips = 1200;
     private const int FormTips = 400;

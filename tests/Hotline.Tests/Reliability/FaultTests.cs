@@ -16,7 +16,7 @@ namespace Hotline.Tests.Reliability;
 /// message ending in a responder notice is <c>DispatchTriage_SendKeepsFailing_EndsInTriagePoisonAndRaisesThePoisonNotice</c>.
 /// </summary>
 [Trait(Tier.Name, Tier.Slow)]
-public sealed class FaultTests(OwnAzurite storage) : IClassFixture<OwnAzurite>
+public sealed class FaultTests(DedicatedAzurite storage) : IClassFixture<DedicatedAzurite>
 {
     private const string Amina = "+447700900101";
     private const string Bilal = "+447700900102";

@@ -22,7 +22,7 @@ namespace Hotline.Tests.Reliability;
 /// and its log holds none of it.
 /// </summary>
 [Trait(Tier.Name, Tier.Slow)]
-public sealed class HostileInputTests(OwnAzurite storage) : IClassFixture<OwnAzurite>, IAsyncLifetime
+public sealed class HostileInputTests(DedicatedAzurite storage) : IClassFixture<DedicatedAzurite>, IAsyncLifetime
 {
     private const string Page = "text/html";
 

@@ -12,6 +12,7 @@ using Hotline.Sms;
 using Hotline.Tests.Cli;
 using Hotline.Tests.Dispatch;
 using Hotline.Tests.Infrastructure;
+using static Hotline.Tests.Infrastructure.TestTips;
 using Hotline.Tests.Reliability;
 using Hotline.Tips;
 
@@ -152,7 +153,10 @@ public sealed class MediaTests(OwnAzurite storage) : IClassFixture<OwnAzurite>, 
         await Eventually.TrueAsync(() => Task.FromResult(_twilio.Requests.Any(r => r.IsStorageFetch)), TimeSpan.FromSeconds(20));
         outage.Down();
         held.SetResult();
-        await Task.Delay(TimeSpan.FromSeconds(5), Ct);
+
+        // The attempt that could not store the bytes has ended (the listener says the run failed): whatever it would
+        // have deleted, it would have deleted by now.
+        await Eventually.TrueAsync(() => Task.FromResult(app.Logs.Lines.Any(l => l.Contains("FetchMedia failed for message", StringComparison.Ordinal))), TimeSpan.FromSeconds(60), "the attempt failed");
         Assert.Empty(_twilio.Deletes);
 
         outage.Up();
@@ -181,7 +185,11 @@ public sealed class MediaTests(OwnAzurite storage) : IClassFixture<OwnAzurite>, 
         var item = Assert.Single(record.Items);
         Assert.Equal((MediaStates.Failed, "Twilio answered HTTP 500", "audio/amr"), (item.State, item.Reason, item.ContentType));
         Assert.False(record.Complete);
-        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+
+        // The job leaves its queue only after its last run, and a further attempt would be queued before that: once
+        // the queue is empty, no fetch is to come. A deletion leaves its queue only once done: that queue, then the stub.
+        await Eventually.TrueAsync(async () => await CountAsync("sms-media") == 0, TimeSpan.FromSeconds(10), "the job settled");
+        Assert.Equal(0, await CountAsync(Hotline.Storage.StorageNames.ProviderCopiesQueue));
         Assert.Empty(_twilio.Deletes);
         Assert.Equal(4, _twilio.MediaFetches.Count);
     }
@@ -394,9 +402,6 @@ public sealed class MediaTests(OwnAzurite storage) : IClassFixture<OwnAzurite>, 
             Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
         }
     }
-
-    private static TipId ReceiptIn(string twiml) =>
-        TipId.TryParse(TipTraffic.ReceiptIn(twiml), out var id) ? id.Value : throw new InvalidOperationException(twiml);
 
     private async Task<TestApp> StartAsync(string connectionString, int maxAttempts = 6)
     {

@@ -62,7 +62,10 @@ public sealed class ProviderCopyTests(OwnAzurite storage) : IClassFixture<OwnAzu
         }
 
         outage.Up();
-        await Task.Delay(TimeSpan.FromSeconds(3), Ct);
+
+        // The refused request queued no deletion. A deletion leaves the queue only once Twilio's copy is deleted, so
+        // an empty queue and then no delete at the stub say it, with no wait (in the other order one could slip between).
+        Assert.Equal(0, (await Queue().GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
         Assert.Empty(_twilio.Deletes);
 
         // Twilio's retry: the same request. Now it is stored, and only now does the copy go.
@@ -157,9 +160,10 @@ public sealed class ProviderCopyTests(OwnAzurite storage) : IClassFixture<OwnAzu
             Assert.Equal(HttpStatusCode.NoContent, interim.StatusCode);
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
-        Assert.Empty(_twilio.Deletes);
+        // Each callback queues its deletion before it is answered: an empty queue, then no delete at the stub (in this
+        // order: a deletion leaves the queue only once done), say no interim status queued one.
         Assert.Equal(0, (await Queue().GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
+        Assert.Empty(_twilio.Deletes);
 
         using var delivered = await app.Http.SendAsync((await TwilioStub.StatusCallbackAsync(TipTraffic.PublicBase, sid, "delivered"))(), Ct);
 
@@ -269,9 +273,10 @@ public sealed class ProviderCopyTests(OwnAzurite storage) : IClassFixture<OwnAzu
         using var response = await app.Http.SendAsync(request, Ct);
 
         Assert.Equal(how == "bad-sid" ? HttpStatusCode.BadRequest : HttpStatusCode.Forbidden, response.StatusCode);
-        await Task.Delay(TimeSpan.FromSeconds(1), Ct);
-        Assert.Empty(_twilio.Deletes);
+
+        // Queue first, then the stub: a deletion leaves the queue only once Twilio's copy is deleted.
         Assert.Equal(0, (await Queue().GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
+        Assert.Empty(_twilio.Deletes);
     }
 
     [Fact]
