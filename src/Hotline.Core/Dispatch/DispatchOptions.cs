@@ -3,7 +3,11 @@ using Microsoft.Extensions.Options;
 
 namespace Hotline.Dispatch;
 
-/// <summary>How alerts are routed (section <c>Hotline:Dispatch</c>).</summary>
+/// <summary>
+/// How alerts are routed (section <c>Hotline:Dispatch</c>). How their HTTP requests are retried and timed is
+/// <see cref="Twilio.HttpDeliveryOptions"/> (<c>Hotline:Dispatch:Http</c>): the Twilio clients use those without
+/// dispatch (the responder tool's replies, media, deletions), so they live with the clients.
+/// </summary>
 public sealed class DispatchOptions
 {
     public const string SectionName = "Hotline:Dispatch";

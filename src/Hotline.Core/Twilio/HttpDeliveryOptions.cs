@@ -3,6 +3,9 @@ namespace Hotline.Twilio;
 /// <summary>
 /// Resilience of outgoing alert requests (Twilio and webhooks), section <c>Hotline:Dispatch:Http</c>.
 /// The defaults keep a whole delivery inside a queue message's lease; tests make them small.
+/// Apart from <c>DispatchOptions</c> (who is paged, and when alerts are digested) though
+/// under its section: these govern every request through the Twilio clients, which the responder tool's replies,
+/// media downloads and deletions use without dispatch, and the ledger's claims last as long as they allow.
 /// </summary>
 public sealed class HttpDeliveryOptions
 {
