@@ -39,7 +39,7 @@ internal sealed class CliSettings
         {
             if (!string.IsNullOrEmpty(value))
             {
-                values[Key(name)] = value;
+                values[LocalSettings.Key(name)] = value;
             }
         }
 
@@ -65,7 +65,7 @@ internal sealed class CliSettings
         return new CliSettings(new ConfigurationBuilder().AddInMemoryCollection(values).Build(), host);
     }
 
-    public string? this[string name] => _configuration[Key(name)] is { Length: > 0 } value ? value : null;
+    public string? this[string name] => _configuration[LocalSettings.Key(name)] is { Length: > 0 } value ? value : null;
 
     /// <summary>The storage account, or a one-line reason there is none.</summary>
     public HotlineStorage Storage()
@@ -99,8 +99,6 @@ internal sealed class CliSettings
         var second = Host.Ask("The same passphrase again:", true);
         return first == second ? first : throw new CliException("the two passphrases differ; nothing was written.");
     }
-
-    private static string Key(string name) => LocalSettings.Key(name);
 }
 
 /// <summary>A failure the tool reports as one line (exit 1).</summary>
