@@ -11,7 +11,6 @@ namespace Hotline.Functions.Hosting;
 /// </summary>
 internal static class FunctionsConfiguration
 {
-    public const string LocalSettingsFileName = LocalSettings.FileName;
     public const string HostJsonFileName = "host.json";
     public const string JobHostPrefix = "AzureFunctionsJobHost";
 
@@ -24,7 +23,7 @@ internal static class FunctionsConfiguration
         ArgumentNullException.ThrowIfNull(configuration);
 
         var hostJson = Path.Combine(AppContext.BaseDirectory, HostJsonFileName);
-        var localSettings = Path.Combine(contentRoot, LocalSettingsFileName);
+        var localSettings = Path.Combine(contentRoot, LocalSettings.FileName);
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         try
         {
