@@ -39,12 +39,18 @@ public sealed class FaultTests(DedicatedAzurite storage) : IClassFixture<Dedicat
         var refusals = new ConcurrentBag<RefusedAttempt>();
         var done = 0;
         var outageStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var outageLasted = TimeSpan.Zero;
         var outageWindow = Task.Run(async () =>
         {
             await outageStarted.Task.WaitAsync(Ct);
             outage.Down();
-            await Task.Delay(TimeSpan.FromSeconds(8), Ct);
+            var lasted = System.Diagnostics.Stopwatch.StartNew();
+
+            // Down until eight requests have been refused (the senders retry until stored, so this comes however
+            // loaded the machine is): an outage measured in refusals, not in seconds.
+            await Eventually.TrueAsync(() => Task.FromResult(refusals.Count >= 8), TimeSpan.FromMinutes(2), "the outage refused too few requests");
             outage.Up();
+            outageLasted = lasted.Elapsed;
         }, Ct);
 
         await Parallel.ForEachAsync(units, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Ct }, async (unit, ct) =>
@@ -103,7 +109,7 @@ public sealed class FaultTests(DedicatedAzurite storage) : IClassFixture<Dedicat
         Assert.True(notices.Count <= 16, $"{notices.Count} notices: more than the sends one outage can cut (a batch of 16)");
 
         AssertNoTipTextLogged(app, accepted);
-        var summary = $"storage away for 8 s under load: {accepted.Count} tips accepted ({cases.Count} cases), {refusals.Count} answers were 503 first (slowest {refusals.Max(r => r.Elapsed).TotalSeconds:F1} s), 0 other; {alerts.Count} alerts ({alerts.Count - alerts.Distinct().Count()} repeated, {takeovers} claims taken over), {notices.Count} undelivered notices";
+        var summary = $"storage away for {outageLasted.TotalSeconds:F1} s under load: {accepted.Count} tips accepted ({cases.Count} cases), {refusals.Count} answers were 503 first (slowest {refusals.Max(r => r.Elapsed).TotalSeconds:F1} s), 0 other; {alerts.Count} alerts ({alerts.Count - alerts.Distinct().Count()} repeated, {takeovers} claims taken over), {notices.Count} undelivered notices";
         TestContext.Current.SendDiagnosticMessage("Fault test: " + summary);
         await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "hotline-fault-test.txt"), summary + "\n", Ct);
     }
@@ -126,8 +132,9 @@ public sealed class FaultTests(DedicatedAzurite storage) : IClassFixture<Dedicat
             receipts.Add(JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("receipt").GetString()!);
         }
 
-        // Long enough for every alert to fail more than once, short of the retries that would poison it.
-        await Task.Delay(TimeSpan.FromSeconds(6), Ct);
+        // Until the outage has turned away as many sends as there are alerts (twenty cases, two responders), short of
+        // the retries that would poison them.
+        await Eventually.TrueAsync(() => Task.FromResult(twilio.Sms.Count >= receipts.Count * 2), TimeSpan.FromMinutes(2), "too few sends were tried during the outage");
         var duringOutage = twilio.Sms.Count;
         Volatile.Write(ref outage, false);
 
