@@ -18,7 +18,19 @@ public static class HotlineMetrics
     /// <inheritdoc cref="PoisonMetric"/>
     public const string AlertsMetric = "hotline.alerts";
 
+    /// <inheritdoc cref="PoisonMetric"/>
+    public const string EscalationStepsMetric = "hotline.escalation.steps";
+
+    /// <summary>Time from an alert's first page to its acknowledgement.</summary>
+    public const string AckTimeMetric = "hotline.escalation.ack_time";
+
     private static readonly Meter Meter = new(MeterName);
+
+    private static readonly Counter<long> EscalationSteps = Meter.CreateCounter<long>(
+        EscalationStepsMetric, "{step}", "Escalation steps of alerts nobody acknowledged, by step (repage, escalation-list, everyone).");
+
+    private static readonly Histogram<double> AckTime = Meter.CreateHistogram<double>(
+        AckTimeMetric, "s", "From an alert's first page to a responder's acknowledgement, by how (sms, cli) and the escalation step reached.");
 
     private static readonly Counter<long> Accepted = Meter.CreateCounter<long>(
         "hotline.reports.accepted", "{report}", "Reports stored and queued for triage, by channel (web, sms).");
@@ -65,6 +77,15 @@ public static class HotlineMetrics
             TipToAlert.Record(Math.Max(0, (time.GetUtcNow() - at).TotalSeconds));
         }
     }
+
+    /// <summary>One escalation step sent: <c>repage</c>, <c>escalation-list</c> or <c>everyone</c>.</summary>
+    public static void EscalationStep(string step) => EscalationSteps.Add(1, new KeyValuePair<string, object?>("step", step));
+
+    public static void AcknowledgeTime(TimeSpan sinceFirstPage, string via, int step) =>
+        AckTime.Record(
+            Math.Max(0, sinceFirstPage.TotalSeconds),
+            new KeyValuePair<string, object?>("via", via),
+            new KeyValuePair<string, object?>("step", step.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     private static string Name(Channel channel) => channel == Channel.Sms ? "sms" : "web";
 }

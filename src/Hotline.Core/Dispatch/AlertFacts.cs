@@ -55,6 +55,22 @@ public sealed partial record AlertFacts(
     /// </summary>
     public TriageMessage? Source { get; init; }
 
+    /// <summary>An escalation step (1 re-page, 2 escalation list, 3 everyone) of an alert nobody acknowledged; null on the first page.</summary>
+    public int? Step { get; init; }
+
+    /// <summary>The alert waits for an acknowledgement: its SMS says how to give one.</summary>
+    public bool AckHint { get; init; }
+
+    /// <summary>On an <see cref="AlertKind.Acknowledged"/> notice: who acknowledged (a roster name or the tool's <c>--as</c>).</summary>
+    public string? AcknowledgedBy { get; init; }
+
+    /// <summary>
+    /// The notice that <paramref name="by"/> acknowledged the alert with ledger key <paramref name="ledgerKey"/>
+    /// (<paramref name="receipt"/>: its case number, or a digest's first with the count of the rest).
+    /// </summary>
+    public static AlertFacts ForAcknowledged(string receipt, string ledgerKey, string by) =>
+        new(AlertKind.Acknowledged, receipt, null, null, null, null, false, ledgerKey + "/acknowledged") { AcknowledgedBy = by };
+
     /// <summary>Set on a <see cref="AlertKind.Digest"/>: what it gathers.</summary>
     public DigestSummary? Digest { get; init; }
 

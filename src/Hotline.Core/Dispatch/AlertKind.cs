@@ -13,4 +13,7 @@ public enum AlertKind
 
     /// <summary>Media an MMS brought could not be stored (it is still at Twilio): a responder should look at the case.</summary>
     MediaNotStored,
+
+    /// <summary>Someone acknowledged an alert that waited for it: the others learn who, and that escalation stopped.</summary>
+    Acknowledged,
 }

@@ -22,11 +22,28 @@ internal static class AlertText
     public const int Ucs2Length = 335;
 
     /// <summary>The alert's lines, the fixed pointer last.</summary>
-    public static List<string> Lines(AlertFacts facts, AlertWording w)
+    /// <param name="sms">An SMS (or the console's copy of one): an alert that waits for an ACK says how to give one.
+    /// A webhook's channel cannot answer, so its text does not.</param>
+    public static List<string> Lines(AlertFacts facts, AlertWording w, bool sms = false)
     {
+        var hint = sms && facts.AckHint
+            ? facts.Kind == AlertKind.Digest ? w.AckHintDigest : string.Format(CultureInfo.InvariantCulture, w.AckHint, facts.Receipt)
+            : null;
         if (facts.Kind == AlertKind.Digest)
         {
-            return DigestLines(facts.Digest ?? new DigestSummary(0, 0, null, []), w);
+            var title = facts.Step is { } digestStep ? StepTitle(w, digestStep) : w.DigestTitle;
+            return DigestLines(facts.Digest ?? new DigestSummary(0, 0, null, []), w, hint, title);
+        }
+
+        if (facts.Kind == AlertKind.Acknowledged)
+        {
+            return
+            [
+                w.AcknowledgedTitle,
+                $"{w.ReceiptLabel}: {facts.Receipt}",
+                $"{w.ByLabel}: {ShortName(facts.AcknowledgedBy)}",
+                w.Pointer,
+            ];
         }
 
         var urgency = facts.Urgency switch
@@ -56,26 +73,50 @@ internal static class AlertText
             lines.Add(w.Paused);
         }
 
+        if (facts.Step is { } step && facts.Kind == AlertKind.Alert)
+        {
+            lines[0] = StepTitle(w, step);
+        }
+
+        if (hint is not null)
+        {
+            lines.Add(hint);
+        }
+
         lines.Add(w.Pointer);
         return lines;
+    }
+
+    private static string StepTitle(AlertWording w, int step) => string.Format(CultureInfo.InvariantCulture, w.EscalationTitle, step);
+
+    /// <summary>Who acknowledged, as a phone shows it: the audit log's characters, at most 40 (a name, never a number's worth of text).</summary>
+    private static string ShortName(string? name)
+    {
+        var clean = Cases.AuditLog.Clean(name ?? string.Empty);
+        return clean.Length <= 40 ? clean : clean[..40];
     }
 
     /// <summary>
     /// A digest's lines: counts, since when, and as many receipts as fit the alert's length class (urgent
     /// first; "+N" for the rest), so a digest is the same size on a phone bill as any alert.
     /// </summary>
-    private static List<string> DigestLines(DigestSummary digest, AlertWording w)
+    private static List<string> DigestLines(DigestSummary digest, AlertWording w, string? hint, string title)
     {
         var inv = CultureInfo.InvariantCulture;
         var lines = new List<string>
         {
-            w.DigestTitle,
+            title,
             $"{w.ReportsLabel}: {digest.Reports.ToString(inv)} ({w.Urgent}: {digest.Urgent.ToString(inv)})",
             $"{w.SinceLabel}: {(digest.Since is { } at ? at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", inv) : w.Unknown)}",
             string.Empty,
             w.DigestNote,
-            w.Pointer,
         };
+        if (hint is not null)
+        {
+            lines.Add(hint);
+        }
+
+        lines.Add(w.Pointer);
 
         // Room for the receipts line: the length class of what is there, less a margin for "+N".
         var budget = TargetLength(string.Join('\n', lines)) - string.Join('\n', lines).Length - $"{w.ReceiptLabel}: ".Length - 8;
@@ -99,8 +140,16 @@ internal static class AlertText
     /// <summary>The SMS body: the lines, padded to the length class of their alphabet.</summary>
     public static string Sms(AlertFacts facts, AlertWording wording)
     {
-        var lines = Lines(facts, wording);
+        var lines = Lines(facts, wording, sms: true);
         var text = string.Join('\n', lines);
+        if (facts.AckHint && facts.Kind != AlertKind.Digest && text.Length > TargetLength(text))
+        {
+            // The longest facts leave no room for the case number twice: the hint without it ("ACK" alone acknowledges
+            // the last alert sent to the phone, this one). Real receipts (14 characters) always fit.
+            lines[^2] = string.Join(' ', string.Format(CultureInfo.InvariantCulture, wording.AckHint, string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            text = string.Join('\n', lines);
+        }
+
         var padding = TargetLength(text) - text.Length;
         if (padding > 0)
         {
@@ -118,7 +167,7 @@ internal static class AlertText
     public static bool IsGsm7(string text) => SmsSegments.IsGsm7(text);
 
     public static WebhookAlert Webhook(AlertFacts facts, AlertWording wording) => new(
-        facts.Kind switch { AlertKind.Alert => "alert", AlertKind.Digest => "digest", AlertKind.MediaNotStored => "media-not-stored", _ => "undelivered" },
+        facts.Kind switch { AlertKind.Alert => "alert", AlertKind.Digest => "digest", AlertKind.MediaNotStored => "media-not-stored", AlertKind.Acknowledged => "acknowledged", _ => "undelivered" },
         facts.Urgency?.ToString().ToLowerInvariant(),
         facts.Channel?.ToString().ToLowerInvariant(),
         facts.Receipt,
@@ -131,5 +180,7 @@ internal static class AlertText
         Reports = facts.Digest?.Reports,
         Receipts = facts.Digest?.Receipts,
         LanguageUnread = facts.LanguageUnread ? true : null,
+        EscalationStep = facts.Step,
+        AcknowledgedBy = facts.Kind == AlertKind.Acknowledged ? ShortName(facts.AcknowledgedBy) : null,
     };
 }

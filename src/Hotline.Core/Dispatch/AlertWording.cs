@@ -58,4 +58,34 @@ public sealed record AlertWording
 
     /// <summary>After the language when no triage rules read it.</summary>
     public required string LanguageUnread { get; init; }
+
+    /// <summary>An escalation step's title, {0} the step (1 to 3): the alert again, not acknowledged yet.</summary>
+    public required string EscalationTitle { get; init; }
+
+    /// <summary>The line an SMS alert that waits for an acknowledgement ends with, {0} the case number.</summary>
+    public required string AckHint { get; init; }
+
+    /// <summary>The same for a digest, acknowledged as a whole by <c>ACK</c> alone.</summary>
+    public required string AckHintDigest { get; init; }
+
+    /// <summary>The title of the one notice the others get when someone acknowledged.</summary>
+    public required string AcknowledgedTitle { get; init; }
+
+    /// <summary>Before the name of who acknowledged.</summary>
+    public required string ByLabel { get; init; }
+
+    /// <summary>The answer to a roster phone's ACK, {0} the case number.</summary>
+    public required string AckConfirmed { get; init; }
+
+    /// <summary>{0} the case number, {1} who acknowledged it first.</summary>
+    public required string AckAlready { get; init; }
+
+    /// <summary>ACK of a case number with no alert waiting for an acknowledgement, {0} the case number.</summary>
+    public required string AckNothing { get; init; }
+
+    /// <summary>ACK alone, and no alert sent to that phone waits for one.</summary>
+    public required string AckNothingLast { get; init; }
+
+    /// <summary>The answer to anything else a roster phone sends: what it can send.</summary>
+    public required string CommandHelp { get; init; }
 }

@@ -9,6 +9,12 @@ namespace Hotline.Dispatch;
 public sealed record Responder(string Label, string Name, string? Phone, Uri? WebhookUrl, IReadOnlyList<string> Languages, Urgency MinUrgency)
 {
     /// <summary>
+    /// On the escalation list (<c>Responders__N__Escalation=true</c>): not paged first, paged when an alert that waits
+    /// for an acknowledgement has none after the re-page (see <see cref="Escalation.AlertEscalator"/>).
+    /// </summary>
+    public bool Escalation { get; init; }
+
+    /// <summary>
     /// The responder's identity in send records: a hash of the name, so it survives a reordered roster
     /// and holds no phone number. It goes into a record's name only through the ledger's keyed hash.
     /// </summary>

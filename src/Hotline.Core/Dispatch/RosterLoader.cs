@@ -8,11 +8,11 @@ using Microsoft.Extensions.Options;
 namespace Hotline.Dispatch;
 
 /// <summary>A roster entry as written, before validation.</summary>
-internal sealed record RawResponder(string Label, bool FromJson, string? Name, string? Phone, string? WebhookUrl, string? Languages, string? MinUrgency)
+internal sealed record RawResponder(string Label, bool FromJson, string? Name, string? Phone, string? WebhookUrl, string? Languages, string? MinUrgency, string? Escalation = null)
 {
     public bool IsEmpty =>
         string.IsNullOrWhiteSpace(Name) && string.IsNullOrWhiteSpace(Phone) && string.IsNullOrWhiteSpace(WebhookUrl)
-        && string.IsNullOrWhiteSpace(Languages) && string.IsNullOrWhiteSpace(MinUrgency);
+        && string.IsNullOrWhiteSpace(Languages) && string.IsNullOrWhiteSpace(MinUrgency) && string.IsNullOrWhiteSpace(Escalation);
 
     /// <summary>The name of one field as the operator wrote it: <c>Responders__1__Phone</c> or <c>...Responders[1].phone</c>.</summary>
     public string Field(string field) => FromJson ? $"{Label}.{char.ToLowerInvariant(field[0])}{field[1..]}" : $"{Label}__{field}";
@@ -47,12 +47,12 @@ internal static class RosterLoader
 
     public static List<RawResponder> FromSettings(IConfiguration configuration) =>
         configuration.GetSection(SectionName).GetChildren()
-            .Select(c => new RawResponder($"{SectionName}__{c.Key}", false, c["Name"], c["Phone"], c["WebhookUrl"], c["Languages"], c["MinUrgency"]))
+            .Select(c => new RawResponder($"{SectionName}__{c.Key}", false, c["Name"], c["Phone"], c["WebhookUrl"], c["Languages"], c["MinUrgency"], c["Escalation"]))
             .ToList();
 
     /// <summary>
     /// The Key Vault form: <c>[{"name": "...", "phone": "+...", "webhookUrl": "...", "languages": "en,ar"
-    /// (or ["en","ar"]), "minUrgency": "high"}]</c>; property names are case-insensitive.
+    /// (or ["en","ar"]), "minUrgency": "high", "escalation": true}]</c>; property names are case-insensitive.
     /// </summary>
     public static List<RawResponder> ParseJson(string json, List<string> errors)
     {
@@ -89,7 +89,7 @@ internal static class RosterLoader
                 }
 
                 list.Add(new RawResponder(
-                    itemLabel, true, Text(item, "name"), Text(item, "phone"), Text(item, "webhookUrl"), Text(item, "languages"), Text(item, "minUrgency")));
+                    itemLabel, true, Text(item, "name"), Text(item, "phone"), Text(item, "webhookUrl"), Text(item, "languages"), Text(item, "minUrgency"), Text(item, "escalation")));
             }
         }
 
@@ -167,11 +167,17 @@ internal static class RosterLoader
                 errors.Add($"{raw.Field("MinUrgency")} is not one of normal, high, urgent.");
             }
 
+            var escalation = false;
+            if (!string.IsNullOrWhiteSpace(raw.Escalation) && !bool.TryParse(raw.Escalation.Trim(), out escalation))
+            {
+                errors.Add($"{raw.Field("Escalation")} is not true or false.");
+            }
+
             if (errors.Count == before)
             {
                 options.Responders.Add(new Responder(
                     raw.Label, name!, string.IsNullOrEmpty(phone) ? null : phone, webhook,
-                    languages.Select(l => l.ToLowerInvariant()).ToList(), minUrgency));
+                    languages.Select(l => l.ToLowerInvariant()).ToList(), minUrgency) { Escalation = escalation });
             }
         }
     }

@@ -22,6 +22,13 @@ internal static class AlertRouting
     /// </summary>
     public static RoutePlan Plan(IReadOnlyList<Responder> roster, Urgency urgency, string? language, Urgency pageAllFrom)
     {
+        // The escalation list is paged when an alert goes unacknowledged, not first; a roster of nobody else still pages them.
+        var first = roster.Any(r => !r.Escalation) ? roster.Where(r => !r.Escalation).ToList() : [.. roster];
+        return PlanAmong(first, urgency, language, pageAllFrom);
+    }
+
+    private static RoutePlan PlanAmong(List<Responder> roster, Urgency urgency, string? language, Urgency pageAllFrom)
+    {
         var eligible = roster.Where(r => urgency >= r.MinUrgency).ToList();
         var ignored = eligible.Count == 0 && roster.Count > 0;
         if (ignored)
@@ -77,9 +84,12 @@ public sealed partial class TriageDispatcher(
     SentAlerts sentAlerts,
     UntriagedAlerts untriaged,
     AlertWordings wordings,
+    IEnumerable<IAlertFollowUp> followUps,
     TimeProvider time,
     ILogger<TriageDispatcher> logger)
 {
+    private readonly IAlertFollowUp[] _followUps = [.. followUps];
+
     private const string SmsChannel = "sms";
     private const string ConsoleChannel = "console";
     private const string WebhookChannel = "webhook";
@@ -115,13 +125,16 @@ public sealed partial class TriageDispatcher(
                 Log.NobodyTakesUrgency(logger, triage.AlertKey, triage.Urgency);
             }
 
-            if (await DeliverAsync(AlertFacts.ForAlert(triage), plan, cancellationToken))
+            var facts = AlertFacts.ForAlert(triage) with { AckHint = WaitsForAcknowledgement(triage.Urgency) };
+            if (await DeliverAsync(facts, plan, cancellationToken))
             {
                 // Paging everyone, nobody takes the place of a responder Twilio could not reach: everyone the
                 // alert was for learns that it did not reach them all, as when it could not be sent at all.
                 Log.PageUndelivered(logger, triage.AlertKey);
                 await DeliverAsync(AlertFacts.ForUndelivered(triage), AlertRouting.Notice(responders, triage.Urgency), cancellationToken);
             }
+
+            await FollowUpAsync(new PagedAlert(facts, plan.Responders, triage, null, null), cancellationToken);
         }
 
         await ForgetUntriagedAsync(triage);
@@ -184,9 +197,35 @@ public sealed partial class TriageDispatcher(
         var readable = pending.Where(p => p.Triage is not null).Select(p => p.Triage!).ToList();
         var unreadable = pending.Where(p => p.Triage is null).Select(p => AlertFacts.IsReceipt(p.Receipt) ? p.Receipt : "?").ToList();
         var facts = AlertFacts.ForDigest(readable, unreadable);
+        facts = facts with { AckHint = WaitsForAcknowledgement(facts.Urgency) };
         Log.DigestDue(logger, facts.LedgerKey, pending.Count, facts.Digest!.Urgent, unreadable.Count);
-        await DeliverAsync(facts, AlertRouting.Notice(roster.Value.Responders, facts.Urgency), cancellationToken);
+        var plan = AlertRouting.Notice(roster.Value.Responders, facts.Urgency);
+        await DeliverAsync(facts, plan, cancellationToken);
+
+        // Before the alerts are forgotten: a failure here reruns the digest, whose sends the ledger skips.
+        await FollowUpAsync(new PagedAlert(facts, plan.Responders, null, readable, unreadable), cancellationToken);
         await digest.RemoveAsync(pending, cancellationToken);
+    }
+
+    /// <summary>
+    /// An escalation step or an acknowledged notice (<c>Hotline.Escalation</c>): to each of <paramref name="responders"/>
+    /// on every channel, once per (ledger key, responder, channel). Throws when a send is not done, so the step is retried.
+    /// </summary>
+    public async Task DeliverToEachAsync(AlertFacts facts, IReadOnlyList<Responder> responders, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(responders);
+        await DeliverAsync(facts, new RoutePlan(responders, FirstReachedOnly: false, IgnoredMinUrgency: false), cancellationToken);
+    }
+
+    private bool WaitsForAcknowledgement(Urgency? urgency) => _followUps.Any(f => f.WaitsForAcknowledgement(urgency));
+
+    private async Task FollowUpAsync(PagedAlert alert, CancellationToken cancellationToken)
+    {
+        foreach (var followUp in _followUps)
+        {
+            await followUp.PagedAsync(alert, cancellationToken);
+        }
     }
 
     /// <summary>
@@ -427,7 +466,7 @@ public sealed partial class TriageDispatcher(
     {
         // The latency first: an export that sees this delivery counted then sees its latency too (a collection
         // between the two showed a sent alert with no latency).
-        if (outcome == "sent" && facts.Kind == AlertKind.Alert)
+        if (outcome == "sent" && facts.Kind == AlertKind.Alert && facts.Step is null)
         {
             HotlineMetrics.AlertLatency(facts.ReceivedAt, time);
         }

@@ -28,4 +28,14 @@ public sealed record WebhookAlert(
     [JsonPropertyName("languageUnread")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? LanguageUnread { get; init; }
+
+    /// <summary>The escalation step (1 re-page, 2 escalation list, 3 everyone) of an unacknowledged alert; absent otherwise.</summary>
+    [JsonPropertyName("escalationStep")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? EscalationStep { get; init; }
+
+    /// <summary>On an <c>acknowledged</c> notice: who acknowledged; absent otherwise.</summary>
+    [JsonPropertyName("acknowledgedBy")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? AcknowledgedBy { get; init; }
 }

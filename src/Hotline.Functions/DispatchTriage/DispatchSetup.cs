@@ -1,6 +1,9 @@
 using Hotline.Dispatch;
 using Hotline.Functions.DispatchDigest;
+using Hotline.Escalation;
 using Hotline.Functions.DispatchTriagePoison;
+using Hotline.Functions.EscalateAlert;
+using Hotline.Functions.EscalateOverdue;
 using Hotline.Functions.Hosting;
 using Hotline.Functions.Texts;
 using Hotline.Twilio;
@@ -14,7 +17,8 @@ internal static partial class DispatchSetup
     /// Responder alerts (<see cref="DispatchServiceCollectionExtensions.AddDispatch"/>: the roster, Twilio SMS, webhooks, the
     /// send records, the sent-message records, with the catalogue's alert wordings), the start-up line, the two queue functions
     /// (<c>DispatchTriage</c> on <c>triage</c>, <c>DispatchTriagePoison</c> on <c>triage-poison</c>) and the
-    /// surge digest's timer (<c>DispatchDigest</c>).
+    /// surge digest's timer (<c>DispatchDigest</c>); escalation of unacknowledged alerts (<c>EscalateAlert</c> on
+    /// <c>escalation</c>, the <c>EscalateOverdue</c> timer).
     /// Settings are validated at start-up, each failure naming its setting.
     /// </summary>
     public static IServiceCollection AddTriageDispatch(this IServiceCollection services, IConfiguration configuration)
@@ -25,6 +29,11 @@ internal static partial class DispatchSetup
         services.AddQueueFunction<DispatchTriageFunction>(configuration);
         services.AddQueueFunction<DispatchTriagePoisonFunction>(configuration);
         services.AddTimerFunction<DispatchDigestFunction>(configuration);
+
+        // Alerts that wait for an acknowledgement, and their escalation steps (Hotline:Escalation).
+        services.AddEscalation(configuration);
+        services.AddQueueFunction<EscalateAlertFunction>(configuration);
+        services.AddTimerFunction<EscalateOverdueFunction>(configuration);
         return services;
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Xml.Linq;
 using Hotline.Diagnostics;
+using Hotline.Escalation;
 using Hotline.Functions.Http;
 using Hotline.Functions.Intake;
 using Hotline.Functions.Texts;
@@ -20,9 +21,17 @@ namespace Hotline.Functions.SmsInbound;
 /// <summary>
 /// <c>POST /api/sms</c>: Twilio's inbound-SMS webhook. Only requests signed by Twilio are read
 /// (<see cref="TwilioWebhookRequest"/>: 403 otherwise, nothing stored). The answer is TwiML:
-/// a short reply in the tipster's language with the case number.
+/// a short reply in the tipster's language with the case number. A roster phone is never a tipster: its texts are
+/// responder commands (<see cref="ResponderCommands"/>), never stored as reports, alerted or answered with a receipt.
 /// </summary>
-internal sealed partial class SmsInboundFunction(SmsIntake sms, ProviderCopies copies, IOptions<TwilioOptions> twilioOptions, IntakeRateLimiter limiter, ILogger<SmsInboundFunction> logger)
+internal sealed partial class SmsInboundFunction(
+    SmsIntake sms,
+    ProviderCopies copies,
+    RosterPhones rosterPhones,
+    ResponderCommands commands,
+    IOptions<TwilioOptions> twilioOptions,
+    IntakeRateLimiter limiter,
+    ILogger<SmsInboundFunction> logger)
 {
     public const string Name = "SmsInbound";
 
@@ -45,10 +54,28 @@ internal sealed partial class SmsInboundFunction(SmsIntake sms, ProviderCopies c
             return TypedResults.BadRequest();
         }
 
-        var (command, argument) = SmsKeywords.Parse(inbound.Body);
         using var deadline = IntakeDeadline.Start(cancellationToken);
         try
         {
+            if (rosterPhones.Find(inbound.From) is { } responder)
+            {
+                // Recognised by the keyed pseudonym of the number: a command, and nothing of it is kept but its effect.
+                string? reply;
+                try
+                {
+                    reply = await commands.AnswerAsync(responder, inbound.Body, deadline.Token);
+                }
+                catch (Azure.RequestFailedException ex)
+                {
+                    // Storage did not take the acknowledgement: a 503, and Twilio's retry acknowledges it again.
+                    throw new IntakeUnavailableException("The acknowledgement could not be recorded.", ex);
+                }
+
+                await copies.ScheduleAsync(inbound, deadline.Token);
+                return reply is null ? TwiML() : TwiML(reply);
+            }
+
+            var (command, argument) = SmsKeywords.Parse(inbound.Body);
             if (command == SmsCommand.MenuAnswer && !await sms.IsMenuAnswerAsync(inbound, deadline.Token))
             {
                 // Not right after the menu: a lone number is part of a report ("12": how many people).

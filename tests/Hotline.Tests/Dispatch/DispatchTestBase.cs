@@ -4,6 +4,8 @@ using Hotline.Dispatch;
 using Hotline.Functions.DispatchDigest;
 using Hotline.Functions.DispatchTriage;
 using Hotline.Functions.DispatchTriagePoison;
+using Hotline.Functions.EscalateAlert;
+using Hotline.Functions.EscalateOverdue;
 using Hotline.Functions.Http;
 using Hotline.Functions.SweepUntriaged;
 using Hotline.Tests.Infrastructure;
@@ -76,6 +78,8 @@ public abstract class DispatchTestBase(OwnAzurite storage) : IAsyncLifetime
                 DispatchTriageFunction.FunctionName => ActivatorUtilities.CreateInstance<DispatchTriageFunction>(context.InstanceServices).Run(body, context, Ct),
                 DispatchTriagePoisonFunction.FunctionName => ActivatorUtilities.CreateInstance<DispatchTriagePoisonFunction>(context.InstanceServices).Run(body, context, Ct),
                 DispatchDigestFunction.FunctionName => ActivatorUtilities.CreateInstance<DispatchDigestFunction>(context.InstanceServices).Run(new Microsoft.Azure.Functions.Worker.TimerInfo(), Ct),
+                EscalateAlertFunction.FunctionName => ActivatorUtilities.CreateInstance<EscalateAlertFunction>(context.InstanceServices).Run(body, context, Ct),
+                EscalateOverdueFunction.FunctionName => ActivatorUtilities.CreateInstance<EscalateOverdueFunction>(context.InstanceServices).Run(new Microsoft.Azure.Functions.Worker.TimerInfo(), Ct),
                 SweepUntriagedFunction.FunctionName => ActivatorUtilities.CreateInstance<SweepUntriagedFunction>(context.InstanceServices).Run(new Microsoft.Azure.Functions.Worker.TimerInfo(), Ct),
                 _ => throw new ArgumentOutOfRangeException(nameof(function)),
             });

@@ -33,6 +33,8 @@ public sealed class FunctionsContractTests(AzuriteFixture azurite)
         { "FetchMedia", "Hotline.Functions.FetchMedia.FetchMediaFunction.Run", "queueTrigger", "", null, "sms-media", "AzureWebJobsStorage" },
         { "FetchMediaPoison", "Hotline.Functions.FetchMediaPoison.FetchMediaPoisonFunction.Run", "queueTrigger", "", null, "sms-media-poison", "AzureWebJobsStorage" },
         { "SmsStatus", "Hotline.Functions.SmsStatus.SmsStatusFunction.Run", "httpTrigger", "post", "api/sms/status", null, null },
+        { "EscalateAlert", "Hotline.Functions.EscalateAlert.EscalateAlertFunction.Run", "queueTrigger", "", null, "escalation", "AzureWebJobsStorage" },
+        { "EscalateOverdue", "Hotline.Functions.EscalateOverdue.EscalateOverdueFunction.Run", "timerTrigger", "", null, "30 * * * * *", null },
     };
 
     [Fact]

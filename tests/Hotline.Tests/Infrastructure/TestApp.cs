@@ -56,6 +56,10 @@ public sealed class TestApp : IAsyncDisposable
         ["AzureWebJobs:DispatchDigest:Disabled"] = "true",
         ["AzureWebJobs:SweepUntriaged:Disabled"] = "true",
 
+        // Escalation steps take from the "escalation" queue every app on one Azurite shares: tests that want them invoke them.
+        ["AzureWebJobs:EscalateAlert:Disabled"] = "true",
+        ["AzureWebJobs:EscalateOverdue:Disabled"] = "true",
+
         // Deleting Twilio's copies takes from a queue every app on one Azurite shares: tests that want it turn it on.
         ["AzureWebJobs:DeleteProviderCopy:Disabled"] = "true",
         ["AzureWebJobs:FetchMedia:Disabled"] = "true",
