@@ -13,5 +13,6 @@ namespace Hotline.Functions;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(HealthFunction.HealthReport))]
 [JsonSerializable(typeof(IntakeResponses.ReceiptResponse))]
+[JsonSerializable(typeof(FollowUp.ConversationResponse))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class FunctionsJsonContext : JsonSerializerContext;

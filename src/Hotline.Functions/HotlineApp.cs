@@ -1,3 +1,4 @@
+using Hotline.FollowUp;
 using Hotline.Functions.DeleteProviderCopy;
 using Hotline.Dispatch;
 using Hotline.Functions.DispatchTriage;
@@ -86,6 +87,7 @@ public static class HotlineApp
         services.AddSingleton<StorageInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
         services.AddIntake();
+        services.AddFollowUp(configuration);
         services.AddTriageDispatch(configuration);
         services.AddUntriagedSweep(configuration);
         services.AddProviderCopyDeletion(configuration);

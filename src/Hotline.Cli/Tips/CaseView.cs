@@ -32,7 +32,7 @@ internal static class CaseView
                 new Spectre.Console.Text(c.Language),
                 new Spectre.Console.Text(CaseRecord.StatusName(c.Status)),
                 new Spectre.Console.Text(c.Messages.ToString(CultureInfo.InvariantCulture)),
-                new Spectre.Console.Text(c.ContactPaused ? "PAUSED (STOP)" : string.Empty));
+                new Spectre.Console.Text(string.Join(' ', new[] { c.ContactPaused ? "PAUSED (STOP)" : null, c.UnreadAdditions > 0 ? $"{c.UnreadAdditions.ToString(CultureInfo.InvariantCulture)} NEW FROM TIPSTER" : null }.Where(t => t is not null))));
         }
 
         return table;
@@ -49,10 +49,12 @@ internal static class CaseView
             line("  CONTACT PAUSED: the tipster texted STOP. Do not reply; the phone may be in someone else's hands.");
         }
 
+        var web = first?.Channel != Channel.Sms;
+        var index = 0;
         foreach (var message in file.Messages)
         {
             line(string.Empty);
-            var sequence = message.Sms?.Sequence ?? 1;
+            var sequence = message.Sms?.Sequence ?? ++index;
             line($"--- message {sequence} - {Time(message.ReceivedAt)} UTC - {message.Urgency.ToString().ToLowerInvariant()} - {TerminalText.Line(message.Language)}{(message.Sms?.Keyword is { } keyword ? " - keyword " + TerminalText.Line(keyword) : string.Empty)}");
             if (message.Sender is { } sender)
             {
@@ -79,7 +81,14 @@ internal static class CaseView
         foreach (var entry in file.Entries)
         {
             line(string.Empty);
-            line($"--- {(entry.Kind == CaseEntry.Reply ? "reply sent" : "note")} - {Time(entry.At)} UTC - {TerminalText.Line(entry.Responder)}");
+            var kind = entry.Kind != CaseEntry.Reply ? "note" : web ? "answer for the tipster (web follow-up)" : "reply sent";
+            line($"--- {kind} - {Time(entry.At)} UTC - {TerminalText.Line(entry.Responder)}");
+            if (web && entry.Kind == CaseEntry.Reply)
+            {
+                // A date, no more: when the tipster last opened the conversation with their code.
+                line(record?.TipsterReadAt is { } read && read >= entry.At ? $"read by the tipster since: last opened {Time(read)} UTC" : "not read by the tipster yet");
+            }
+
             Quoted(line, entry.Text);
         }
     }

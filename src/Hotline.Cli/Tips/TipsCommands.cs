@@ -76,8 +76,13 @@ internal static class TipsCommands
         var command = new Command("show", "Decrypt and print a case: every message, notes and replies.") { receipt, showNumber };
         command.SetAction(async (result, ct) =>
         {
-            var file = await Files(context, await KeysAsync(context, result, keys, ct)).ReadAsync(Receipt(result.GetValue(receipt)), ct);
+            var files = Files(context, await KeysAsync(context, result, keys, ct));
+            var id = Receipt(result.GetValue(receipt));
+            var file = await files.ReadAsync(id, ct);
             CaseView.Show(file, result.GetValue(showNumber), context.Out);
+
+            // What was shown is seen: tips list counts the tipster's additions from here.
+            await files.MarkSeenAsync(id, file.Messages.Count, ct);
             return 0;
         });
         return command;
@@ -86,9 +91,9 @@ internal static class TipsCommands
     private static Command Reply(CliContext context, KeyOptions keys, Option<string> responder)
     {
         var receipt = ReceiptArgument();
-        var text = new Argument<string>("text") { Description = "What the tipster's phone will show" };
+        var text = new Argument<string>("text") { Description = "What the tipster will read (SMS: on their phone; web: with their follow-up code)" };
         var force = new Option<bool>("--force") { Description = "Send although the tipster texted STOP (asks you to type the receipt)" };
-        var command = new Command("reply", "Answer an SMS case from the hotline number (Twilio); the reply is stored encrypted in the case.") { receipt, text, force };
+        var command = new Command("reply", "Answer a case: an SMS case from the hotline number (Twilio); a web case is sent nowhere, the tipster reads it with their follow-up code. Stored encrypted in the case.") { receipt, text, force };
         command.SetAction(async (result, ct) =>
         {
             var id = Receipt(result.GetValue(receipt));
@@ -104,6 +109,12 @@ internal static class TipsCommands
             try
             {
                 var sid = await files.ReplyAsync(id, result.GetValue(text)!, context.Settings.Responder(result.GetValue(responder)), forced, (to, body, c) => (twilio ??= Twilio(context)).SendAsync(to, body, c), ct);
+                if (sid is null)
+                {
+                    context.Out($"Stored for the tipster of {id}: nothing is sent; they read it when they come back with their follow-up code (tips show says when). Stored encrypted in the case.");
+                    return 0;
+                }
+
                 context.Out($"Sent to the tipster of {id} (Twilio {sid}); stored encrypted in the case.");
                 if (twilio?.StatusCallbackUrl is null)
                 {

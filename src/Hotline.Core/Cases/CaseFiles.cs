@@ -7,6 +7,7 @@ using Azure.Storage;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Hotline.Encryption;
+using Hotline.FollowUp;
 using Hotline.Sms;
 using Hotline.Storage;
 using Hotline.Tips;
@@ -91,9 +92,9 @@ public sealed class CaseFiles
         foreach (var name in names)
         {
             var leaf = name[(name.IndexOf('/', StringComparison.Ordinal) + 1)..];
-            if (MediaName.IsItem(leaf))
+            if (MediaName.IsItem(leaf) || Conversations.IsFollowUpLeaf(leaf))
             {
-                continue; // the bytes: read only by ReadMediaAsync
+                continue; // the bytes: read only by ReadMediaAsync; the follow-up's keys and the tipster's copies: by the follow-up
             }
 
             var json = await DecryptAsync(id, name, cancellationToken).ConfigureAwait(false);
@@ -190,11 +191,13 @@ public sealed class CaseFiles
     }
 
     /// <summary>
-    /// Answers an SMS case: sends <paramref name="text"/> to the number in its envelope with
-    /// <paramref name="send"/> (returns Twilio's message id), then stores the reply encrypted in the case.
-    /// Refused for a web case, and while the case is contact-paused unless <paramref name="force"/>.
+    /// Answers a case. An SMS case: sends <paramref name="text"/> to the number in its envelope with
+    /// <paramref name="send"/> (returns Twilio's message id), then stores the reply encrypted in the case; refused
+    /// while the case is contact-paused unless <paramref name="force"/>. A web case: nothing is sent anywhere; the
+    /// answer is stored for the tipster (encrypted to each of the case's keys, which their follow-up code opens) and
+    /// for the case file; returns null. Refused for a web case from before follow-up codes (no case key).
     /// </summary>
-    public async Task<string> ReplyAsync(TipId id, string text, string responder, bool force, Func<string, string, CancellationToken, Task<string>> send, CancellationToken cancellationToken = default)
+    public async Task<string?> ReplyAsync(TipId id, string text, string responder, bool force, Func<string, string, CancellationToken, Task<string>> send, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
         ArgumentNullException.ThrowIfNull(send);
@@ -202,7 +205,21 @@ public sealed class CaseFiles
         var number = file.Messages.LastOrDefault(m => m.Sender is not null)?.Sender?.Phone;
         if (file.Messages.All(m => m.Channel != Channel.Sms) || number is null)
         {
-            throw new CaseException($"{id} came in through the web form: there is no number to answer yet.");
+            var keys = await CaseKeysAsync(id, cancellationToken).ConfigureAwait(false);
+            if (keys.Count == 0)
+            {
+                throw new CaseException($"{id} came in through the web form before follow-up codes: the tipster has no way to read an answer.");
+            }
+
+            var at = _time.GetUtcNow();
+            foreach (var key in keys)
+            {
+                await Conversations.WriteAsync(_storage, id, key.Key, new ConversationItem(ConversationItem.Answer, at, text), cancellationToken).ConfigureAwait(false);
+            }
+
+            await WriteEntryAsync(id, new CaseEntry(CaseEntry.Reply, at, AuditLog.Clean(responder), text), cancellationToken).ConfigureAwait(false);
+            await _audit.AppendAsync(responder, "reply (web follow-up)", id.ToString(), cancellationToken).ConfigureAwait(false);
+            return null;
         }
 
         if (IsContactPaused(file) && !force)
@@ -214,6 +231,50 @@ public sealed class CaseFiles
         await WriteEntryAsync(id, new CaseEntry(CaseEntry.Reply, _time.GetUtcNow(), AuditLog.Clean(responder), text, sid), cancellationToken).ConfigureAwait(false);
         await _audit.AppendAsync(responder, force && IsContactPaused(file) ? "reply (forced past STOP)" : "reply", id.ToString(), cancellationToken).ConfigureAwait(false);
         return sid;
+    }
+
+    /// <summary>Notes that a responder has seen every message the case holds now (<c>tips list</c> counts unread from it).</summary>
+    public async Task MarkSeenAsync(TipId id, int messages, CancellationToken cancellationToken = default) =>
+        await _cases.MarkSeenAsync(id, messages, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// The case's follow-up keys, unwrapped with the responders' keys (a web case has one per code issued: a retried
+    /// report gets a code of its own), each with its look-up blob's name.
+    /// </summary>
+    private async Task<List<(CaseKey Key, string Lookup)>> CaseKeysAsync(TipId id, CancellationToken cancellationToken)
+    {
+        var keys = new List<(CaseKey, string)>();
+        foreach (var name in await NamesAsync(id, cancellationToken).ConfigureAwait(false))
+        {
+            if (!name[(name.IndexOf('/', StringComparison.Ordinal) + 1)..].StartsWith(Conversations.CaseKeyPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var json = await DecryptAsync(id, name, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var record = JsonSerializer.Deserialize(json.Span, FollowUpJsonContext.Default.CaseKeyRecord);
+                if (record is null || record.TipId != id.ToString() || record.PrivateKey is not { Length: 32 } || record.Lookup is null)
+                {
+                    throw new CaseException($"{name} decrypted but is not a Hotline document: it may have been altered.");
+                }
+
+                var key = CaseKey.FromPrivateKey(record.PrivateKey);
+                if (!name.EndsWith(key.ShortId, StringComparison.Ordinal))
+                {
+                    throw new CaseException($"{name} holds another key than its name says: it may have been altered.");
+                }
+
+                keys.Add((key, record.Lookup));
+            }
+            catch (Exception ex) when (ex is JsonException or CryptographicException)
+            {
+                throw new CaseException($"{name} decrypted but is not a Hotline document: it may have been altered.", ex);
+            }
+        }
+
+        return keys;
     }
 
     /// <summary>The decrypted case as indented JSON, for a referral; audited.</summary>
@@ -231,7 +292,8 @@ public sealed class CaseFiles
     /// </summary>
     public async Task<int> PurgeAsync(TipId id, string responder, CancellationToken cancellationToken = default)
     {
-        var deleted = 0;
+        // The codes first: their look-up blobs are named only inside the case's key records, which go with the case.
+        var deleted = _keys.Count == 0 ? 0 : await FollowUpVault.DeleteLookupsAsync(_storage, (await CaseKeysAsync(id, cancellationToken).ConfigureAwait(false)).Select(k => k.Lookup), cancellationToken).ConfigureAwait(false);
         foreach (var (container, prefix) in new[]
         {
             (StorageNames.TipsContainer, id.Compact + "/"),

@@ -19,8 +19,16 @@ public sealed record CaseRecord(
     DateTimeOffset ReceivedAt,
     DateTimeOffset LastMessageAt,
     int Messages,
-    bool ContactPaused)
+    bool ContactPaused,
+    DateTimeOffset? TipsterReadAt = null,
+    int? SeenMessages = null)
 {
+    /// <summary>
+    /// Messages of a web case that no responder has seen yet (the follow-ups a tipster added since <c>tips show</c>
+    /// last opened it); 0 for an SMS case, whose follow-ups page as they come.
+    /// </summary>
+    public int UnreadAdditions => Channel == Channel.Web ? Math.Max(0, Messages - (SeenMessages ?? 1)) : 0;
+
     private const string Version = "v1";
 
     public static string StatusName(CaseStatus status) => status switch
@@ -59,7 +67,8 @@ public sealed record CaseRecord(
         ["lastmessageat"] = LastMessageAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
         ["messages"] = Messages.ToString(CultureInfo.InvariantCulture),
         ["contactpaused"] = ContactPaused ? "true" : "false",
-    };
+    }.With("tipsterreadat", TipsterReadAt?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture))
+     .With("seen", SeenMessages?.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>Reads a record back; null when the metadata is not one (missing or odd values).</summary>
     public static CaseRecord? FromMetadata(string receipt, IDictionary<string, string> metadata)
@@ -78,6 +87,22 @@ public sealed record CaseRecord(
             return null;
         }
 
-        return new CaseRecord(receipt, Get("channel") == "sms" ? Channel.Sms : Channel.Web, urgency, language, status, receivedAt, lastAt, messages, Get("contactpaused") == "true");
+        DateTimeOffset? readAt = DateTimeOffset.TryParse(Get("tipsterreadat"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var read) ? read : null;
+        int? seen = int.TryParse(Get("seen"), NumberStyles.None, CultureInfo.InvariantCulture, out var seenCount) ? seenCount : null;
+        return new CaseRecord(receipt, Get("channel") == "sms" ? Channel.Sms : Channel.Web, urgency, language, status, receivedAt, lastAt, messages, Get("contactpaused") == "true", readAt, seen);
+    }
+}
+
+internal static class MetadataExtensions
+{
+    /// <summary>The metadata with one more entry when it has a value (records written before it had the entry stay as they were).</summary>
+    public static Dictionary<string, string> With(this Dictionary<string, string> metadata, string name, string? value)
+    {
+        if (value is not null)
+        {
+            metadata[name] = value;
+        }
+
+        return metadata;
     }
 }

@@ -59,6 +59,14 @@ public sealed class CaseStore
         return found;
     }
 
+    /// <summary>Notes when the tipster last opened the conversation with their code (a date for the responders, no more).</summary>
+    public Task MarkTipsterReadAsync(TipId id, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        UpdateAsync(id, likelyNew: false, existing => existing is null || existing.TipsterReadAt >= at ? null : existing with { TipsterReadAt = at }, cancellationToken);
+
+    /// <summary>Notes that a responder has seen the case's first <paramref name="messages"/> messages (what <c>tips list</c> counts unread from).</summary>
+    public Task MarkSeenAsync(TipId id, int messages, CancellationToken cancellationToken = default) =>
+        UpdateAsync(id, likelyNew: false, existing => existing is null || existing.SeenMessages >= messages ? null : existing with { SeenMessages = messages }, cancellationToken);
+
     public async Task<CaseRecord?> GetAsync(TipId id, CancellationToken cancellationToken = default)
     {
         try

@@ -24,6 +24,9 @@ public static class HotlineMetrics
     /// <summary>Time from an alert's first page to its acknowledgement.</summary>
     public const string AckTimeMetric = "hotline.escalation.ack_time";
 
+    /// <inheritdoc cref="PoisonMetric"/>
+    public const string FollowUpFailuresMetric = "hotline.followup.lookups.failed";
+
     private static readonly Meter Meter = new(MeterName);
 
     private static readonly Counter<long> EscalationSteps = Meter.CreateCounter<long>(
@@ -47,6 +50,9 @@ public static class HotlineMetrics
     private static readonly Counter<long> Requeued = Meter.CreateCounter<long>(
         "hotline.sweeper.requeued", "{alert}", "Alerts the sweeper queued again because they were not dispatched in time.");
 
+    private static readonly Counter<long> FollowUpFailures = Meter.CreateCounter<long>(
+        FollowUpFailuresMetric, "{lookup}", "Follow-up look-ups whose code opened nothing, site-wide, by outcome (wrong: tried; limited: refused before trying).");
+
     private static readonly Histogram<double> TipToAlert = Meter.CreateHistogram<double>(
         "hotline.alert.latency", "s", "From a report's arrival to an alert about it sent to a responder.");
 
@@ -57,6 +63,9 @@ public static class HotlineMetrics
     /// <summary>One delivery: <paramref name="channel"/> is <c>sms</c> or <c>webhook</c>, <paramref name="outcome"/> <c>sent</c>, <c>refused</c> or <c>failed</c>.</summary>
     public static void AlertDelivery(string channel, string outcome) =>
         Alerts.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", outcome));
+
+    /// <summary>A failed follow-up look-up: <paramref name="outcome"/> is <c>wrong</c> or <c>limited</c>.</summary>
+    public static void FollowUpLookupFailed(string outcome) => FollowUpFailures.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public static void PoisonMessage(string queue) => Poison.Add(1, new KeyValuePair<string, object?>("queue", queue));
 

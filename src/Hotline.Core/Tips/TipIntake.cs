@@ -11,7 +11,7 @@ namespace Hotline.Tips;
 /// the triage message is queued. A retry with the same idempotency key finds the same tip id, never
 /// writes a second report, and enqueues again (dispatch pages each responder once per alert).
 /// </summary>
-public sealed partial class TipIntake(ReportStore reports, CaseStore cases, UntriagedAlerts untriaged, IntakeState state, TriageSender triage, ITipIdSource ids, IntakeSecrets secrets, TimeProvider time, ILogger<TipIntake> logger)
+public sealed partial class TipIntake(ReportStore reports, CaseStore cases, UntriagedAlerts untriaged, IntakeState state, TriageSender triage, ITipIdSource ids, IntakeSecrets secrets, TimeProvider time, ILogger<TipIntake> logger, FollowUp.FollowUpVault? followUp = null)
 {
     private const int MaxIdDraws = 5;
 
@@ -22,13 +22,20 @@ public sealed partial class TipIntake(ReportStore reports, CaseStore cases, Untr
         var assessment = UrgencyClassifier.Assess(submission.Message);
         var urgency = assessment.Urgency;
         var (tipId, receivedAt) = await StoreAsync(submission, urgency, time.GetUtcNow(), idempotencyKey, cancellationToken).ConfigureAwait(false);
-        await FileAsync(
+
+        // A web tipster's way back (its key, its code, their copy of the report) is stored beside the filing, and
+        // before the 202: the code it answers with must open the conversation the moment the tipster has it.
+        var issued = submission.Channel == Channel.Web && followUp is not null
+            ? Guarded(() => followUp.IssueAsync(tipId, Envelope(submission, tipId, urgency, receivedAt), cancellationToken), tipId.ToString(), Log.StoreFailed, "Storage did not accept the follow-up key.", cancellationToken)
+            : Task.FromResult<string>(null!);
+        var filed = FileAsync(
             new CaseMessage(tipId, submission.Channel, urgency, submission.Language, receivedAt, 1, submission.ContactPaused),
             new TriageMessage(tipId.ToString(), submission.Channel, urgency, receivedAt, submission.Language, submission.ContactPaused == true ? true : null, assessment.LanguageRead ? null : true),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
+        await Task.WhenAll(issued, filed).ConfigureAwait(false);
         Log.Accepted(logger, tipId.ToString(), submission.Channel, urgency);
         HotlineMetrics.ReportAccepted(submission.Channel);
-        return new IntakeReceipt(tipId, urgency, receivedAt);
+        return new IntakeReceipt(tipId, urgency, receivedAt, await issued.ConfigureAwait(false));
     }
 
     /// <summary>

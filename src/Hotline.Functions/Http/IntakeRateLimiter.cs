@@ -120,15 +120,15 @@ internal sealed class IntakeRateLimiter : IDisposable
     /// X-Forwarded-For entry the platform's front end appended: the last one. Earlier entries are
     /// whatever the client sent, and must not choose the bucket. Standalone, the socket's peer.
     /// </summary>
-    private string ClientKey(HttpContext http)
-    {
-        var address = _behindFunctionsHost ? PlatformForwardedAddress(http.Request.Headers["X-Forwarded-For"].ToString()) : null;
-        if (string.IsNullOrEmpty(address))
-        {
-            address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        }
+    private string ClientKey(HttpContext http) =>
+        Convert.ToHexString(HMACSHA256.HashData(_processKey, Encoding.UTF8.GetBytes(Bucket(ClientAddress(http)))), 0, 16);
 
-        return Convert.ToHexString(HMACSHA256.HashData(_processKey, Encoding.UTF8.GetBytes(Bucket(address))), 0, 16);
+    /// <summary>The client's address as the limits count it (the follow-up's look-up limit too); never logged or stored.</summary>
+    public string ClientAddress(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var address = _behindFunctionsHost ? PlatformForwardedAddress(http.Request.Headers["X-Forwarded-For"].ToString()) : null;
+        return string.IsNullOrEmpty(address) ? http.Connection.RemoteIpAddress?.ToString() ?? "unknown" : address;
     }
 
     /// <summary>

@@ -13,12 +13,13 @@ internal static class IntakeResponses
 {
     public const int RetryAfterSeconds = 5;
 
-    public sealed record ReceiptResponse(string Receipt);
+    /// <param name="FollowUpCode">The web tipster's follow-up code, given once: it opens the conversation (GET /followup).</param>
+    public sealed record ReceiptResponse(string Receipt, [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? FollowUpCode = null);
 
-    public static async Task<IResult> AcceptedAsync(bool fromForm, string? language, string receipt, string? hotlineNumber) =>
+    public static async Task<IResult> AcceptedAsync(bool fromForm, string? language, string receipt, string? hotlineNumber, string? followUpCode = null) =>
         fromForm
-            ? Html(await FormPages.ThankYouAsync(FormTexts.For(language), receipt, hotlineNumber), StatusCodes.Status202Accepted)
-            : TypedResults.Accepted((string?)null, new ReceiptResponse(receipt));
+            ? Html(await FormPages.ThankYouAsync(FormTexts.For(language), receipt, hotlineNumber, followUpCode), StatusCodes.Status202Accepted)
+            : TypedResults.Accepted((string?)null, new ReceiptResponse(receipt, followUpCode));
 
     public static async Task<IResult> RejectedAsync(HttpRequest request, TipRejection rejection)
     {

@@ -54,7 +54,7 @@ internal sealed class SubmitTipFunction(TipIntake intake, IOptions<TwilioOptions
             return await IntakeResponses.RejectedAsync(request, TipRejection.IdempotencyKeyReused);
         }
 
-        return await IntakeResponses.AcceptedAsync(fields.FromForm, fields.Language, receipt.TipId.ToString(), hotlineNumber);
+        return await IntakeResponses.AcceptedAsync(fields.FromForm, fields.Language, receipt.TipId.ToString(), hotlineNumber, receipt.FollowUpCode);
     }
 
     /// <summary>

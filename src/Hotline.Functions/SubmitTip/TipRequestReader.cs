@@ -245,7 +245,7 @@ internal static partial class TipRequestReader
     private static string? Choice(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     /// <summary>C0 controls except tab and line breaks, DEL, C1 controls, and unpaired surrogates.</summary>
-    private static bool HasControlCharacters(string text)
+    internal static bool HasControlCharacters(string text)
     {
         for (var i = 0; i < text.Length; i++)
         {
@@ -282,7 +282,7 @@ internal static partial class TipRequestReader
         return charset.ToUpperInvariant() is not ("UTF-8" or "UTF8" or "US-ASCII" or "ASCII");
     }
 
-    private static (Dictionary<string, string?>?, TipRejection) ParseJson(string text)
+    internal static (Dictionary<string, string?>?, TipRejection) ParseJson(string text)
     {
         JsonDocument doc;
         try

@@ -76,6 +76,54 @@ public sealed record FormTexts : CatalogueSection
 
     public required string ErrorSummary { get; init; }
 
+
+    // The follow-up: the code on the thank-you page, the code page and the conversation.
+    public required string FollowUpCodeIntro { get; init; }
+
+    public required string FollowUpCodeKeep { get; init; }
+
+    public required string FollowUpCodeWhen { get; init; }
+
+    public required string FollowUpLink { get; init; }
+
+    public required string FollowUpTitle { get; init; }
+
+    public required string FollowUpIntro { get; init; }
+
+    public required string CodeLabel { get; init; }
+
+    public required string CodeHint { get; init; }
+
+    public required string CodeSubmit { get; init; }
+
+    public required string FollowUpWrong { get; init; }
+
+    public required string FollowUpTooMany { get; init; }
+
+    public required string FollowUpExpired { get; init; }
+
+    public required string FollowUpNewReport { get; init; }
+
+    public required string StatusLabel { get; init; }
+
+    public required string StatusReceived { get; init; }
+
+    public required string StatusHandled { get; init; }
+
+    public required string StatusClosed { get; init; }
+
+    public required string FollowUpYouWrote { get; init; }
+
+    public required string FollowUpAnswer { get; init; }
+
+    public required string FollowUpNoAnswer { get; init; }
+
+    public required string FollowUpAddLabel { get; init; }
+
+    public required string FollowUpAddSubmit { get; init; }
+
+    public required string FollowUpAdded { get; init; }
+
     public static FormTexts English => TextCatalogue.English.Form;
 
     /// <summary>The texts for a requested language (<c>ar</c>, <c>fa-AF</c>, <c>sr</c> ...), English when there are none.</summary>

@@ -16,12 +16,13 @@ internal static class FormPages
         });
 
     /// <summary>The thank-you page: the case number, what happens next, and how to reach the hotline again.</summary>
-    public static Task<string> ThankYouAsync(FormTexts texts, string receipt, string? hotlineNumber) =>
+    public static Task<string> ThankYouAsync(FormTexts texts, string receipt, string? hotlineNumber, string? followUpCode = null) =>
         PageRenderer.RenderAsync<ThankYouPage>(new()
         {
             [nameof(ThankYouPage.Texts)] = texts,
             [nameof(ThankYouPage.Receipt)] = receipt,
             [nameof(ThankYouPage.HotlineNumber)] = hotlineNumber,
+            [nameof(ThankYouPage.FollowUpCode)] = followUpCode,
         });
 
     /// <summary>A refusal with no draft to give back (the request was not read: too large, too many).</summary>

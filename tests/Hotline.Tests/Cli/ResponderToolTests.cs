@@ -154,9 +154,10 @@ public sealed partial class ResponderToolTests(OwnAzurite storage) : IClassFixtu
 
         // A web case has no number to answer, and that is what the responder is told, Twilio configured or not
         // (without Twilio it said first that Twilio is not configured).
-        Assert.Contains("came in through the web form", (await Cli("tips", "reply", web.ToString(), "hello")).OneErrorLine(), StringComparison.Ordinal);
+        // A web case's answer is sent nowhere: it is stored for the tipster, who reads it with the follow-up code.
+        Assert.Contains("Stored for the tipster", (await Cli("tips", "reply", web.ToString(), "hello")).Stdout, StringComparison.Ordinal);
         var withoutTwilio = Env().Where(e => !e.Key.StartsWith("Twilio__", StringComparison.Ordinal)).ToDictionary();
-        Assert.Contains("came in through the web form", (await CliRun.RunAsync(withoutTwilio, _dir.FullName, ["tips", "reply", web.ToString(), "hello"])).OneErrorLine(), StringComparison.Ordinal);
+        Assert.Contains("Stored for the tipster", (await CliRun.RunAsync(withoutTwilio, _dir.FullName, ["tips", "reply", web.ToString(), "hello"])).Stdout, StringComparison.Ordinal);
 
         // The audit log: who did what to which case, never what was said or to which number.
         // One log per month: read them all, so a test that runs across midnight on the 1st still finds its lines.
