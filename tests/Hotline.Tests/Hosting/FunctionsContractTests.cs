@@ -22,6 +22,8 @@ public sealed class FunctionsContractTests(AzuriteFixture azurite)
         // name, entry point, trigger, methods, route, queue (a timer's schedule), connection
         { "SubmitTip", "Hotline.Functions.SubmitTip.SubmitTipFunction.Run", "httpTrigger", "post", "api/tips", null, null },
         { "SmsInbound", "Hotline.Functions.SmsInbound.SmsInboundFunction.Run", "httpTrigger", "post", "api/sms", null, null },
+        { "FollowUp", "Hotline.Functions.FollowUp.FollowUpFunction.Page", "httpTrigger", "get,post", "followup/{action?}", null, null },
+        { "FollowUpApi", "Hotline.Functions.FollowUp.FollowUpFunction.Api", "httpTrigger", "post", "api/followup/{action?}", null, null },
         { "Health", "Hotline.Functions.Health.HealthFunction.Run", "httpTrigger", "get", "api/health", null, null },
         { "TipForm", "Hotline.Functions.TipForm.TipFormFunction.Run", "httpTrigger", "get,post", "api/tips/form/{asset?}", null, null },
         { "TipFormHome", "Hotline.Functions.TipForm.TipFormFunction.Home", "httpTrigger", "get", "/", null, null },
