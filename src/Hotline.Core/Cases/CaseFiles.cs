@@ -292,8 +292,15 @@ public sealed class CaseFiles
     /// </summary>
     public async Task<int> PurgeAsync(TipId id, string responder, CancellationToken cancellationToken = default)
     {
-        // The codes first: their look-up blobs are named only inside the case's key records, which go with the case.
-        var deleted = _keys.Count == 0 ? 0 : await FollowUpVault.DeleteLookupsAsync(_storage, (await CaseKeysAsync(id, cancellationToken).ConfigureAwait(false)).Select(k => k.Lookup), cancellationToken).ConfigureAwait(false);
+        // The codes first: their look-up blobs are named only inside the case (its pointers, and with the key its key
+        // records), which goes next. Without the key the pointers are enough: nothing is left that names the case.
+        var lookups = await FollowUpVault.LookupPointersAsync(_storage, id, cancellationToken).ConfigureAwait(false);
+        if (_keys.Count > 0)
+        {
+            lookups.AddRange((await CaseKeysAsync(id, cancellationToken).ConfigureAwait(false)).Select(k => k.Lookup));
+        }
+
+        var deleted = await FollowUpVault.DeleteLookupsAsync(_storage, lookups.Distinct(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
         foreach (var (container, prefix) in new[]
         {
             (StorageNames.TipsContainer, id.Compact + "/"),

@@ -17,6 +17,9 @@ public sealed partial record AlertFacts(
     /// <summary>No triage rules read the report's language: it was raised to high, and the alert says why.</summary>
     public bool LanguageUnread { get; init; }
 
+    /// <summary>The alert is about a further message of a case the responders already have (SMS or web follow-up).</summary>
+    public bool FollowUp { get; init; }
+
     /// <summary>Longest receipt an alert carries: keeps every alert in one length class.</summary>
     public const int MaxReceiptLength = 32;
 
@@ -47,7 +50,7 @@ public sealed partial record AlertFacts(
     public static bool IsReceipt(string? tipId) => tipId is { Length: > 0 and <= MaxReceiptLength } && Token().IsMatch(tipId);
 
     public static AlertFacts ForAlert(TriageMessage m) =>
-        new(AlertKind.Alert, m.TipId, m.Urgency, m.Channel, m.ReceivedAt, LanguageTags.ForAlert(m.Language), m.ContactPaused == true, m.AlertKey) { LanguageUnread = m.LanguageUnread == true, Source = m };
+        new(AlertKind.Alert, m.TipId, m.Urgency, m.Channel, m.ReceivedAt, LanguageTags.ForAlert(m.Language), m.ContactPaused == true, m.AlertKey) { LanguageUnread = m.LanguageUnread == true, FollowUp = m.FollowUp == true, Source = m };
 
     /// <summary>
     /// The triage message an <see cref="AlertKind.Alert"/> was made from (content-free, as on the queue): kept with
@@ -102,7 +105,7 @@ public sealed partial record AlertFacts(
         new(AlertKind.MediaNotStored, receipt, urgency, Triage.Channel.Sms, receivedAt, language is null ? null : LanguageTags.ForAlert(language), false, $"{receipt}/media-{sequence.ToString(CultureInfo.InvariantCulture)}/not-stored");
 
     public static AlertFacts ForUndelivered(TriageMessage m) =>
-        new(AlertKind.Undelivered, m.TipId, m.Urgency, m.Channel, m.ReceivedAt, LanguageTags.ForAlert(m.Language), m.ContactPaused == true, m.AlertKey + "/undelivered") { LanguageUnread = m.LanguageUnread == true };
+        new(AlertKind.Undelivered, m.TipId, m.Urgency, m.Channel, m.ReceivedAt, LanguageTags.ForAlert(m.Language), m.ContactPaused == true, m.AlertKey + "/undelivered") { LanguageUnread = m.LanguageUnread == true, FollowUp = m.FollowUp == true };
 
     /// <summary>
     /// A poison message that is not a well-formed triage message: its queue id, and its receipt when a

@@ -63,7 +63,7 @@ internal static class AlertText
         {
             facts.Kind switch { AlertKind.Alert => w.Title, AlertKind.MediaNotStored => w.MediaTitle, _ => w.UndeliveredTitle },
             $"{w.UrgencyLabel}: {urgency}",
-            $"{w.ChannelLabel}: {channel}",
+            $"{w.ChannelLabel}: {channel}{(facts.FollowUp ? ", " + w.FollowUp : string.Empty)}",
             $"{w.ReceiptLabel}: {facts.Receipt}",
             $"{w.ReceivedLabel}: {(facts.ReceivedAt is { } at ? at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : w.Unknown)}",
             $"{w.LanguageLabel}: {(facts.Language is null or LanguageDetector.Undetermined ? w.Unknown : facts.Language)}{(facts.LanguageUnread ? $" ({w.LanguageUnread})" : string.Empty)}",

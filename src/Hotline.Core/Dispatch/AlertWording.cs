@@ -56,6 +56,12 @@ public sealed record AlertWording
 
     public required string MediaTitle { get; init; }
 
+    /// <summary>
+    /// After the channel when the alert is about a further message of a case (an SMS follow-up, or a web tipster
+    /// who came back with their code). Not required: a catalogue without it reads English's (the catalogue fills it).
+    /// </summary>
+    public string FollowUp { get; init; } = "follow-up";
+
     /// <summary>After the language when no triage rules read it.</summary>
     public required string LanguageUnread { get; init; }
 

@@ -20,6 +20,19 @@ public static class Conversations
     public const string Prefix = "conv-";
     public const string CaseKeyPrefix = "casekey-";
 
+    /// <summary>
+    /// <c>tips/{TIPID}/lookup-{key}</c>: the name of the case's look-up blob, so that purging the case deletes it even
+    /// without the responders' key. It links a look-up blob to its case, which the blob's sealed content does anyway;
+    /// neither opens anything without the code.
+    /// </summary>
+    public const string LookupPointerPrefix = "lookup-";
+
+    public static string LookupPointerName(TipId id, CaseKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return $"{id.Compact}/{LookupPointerPrefix}{key.ShortId}";
+    }
+
     public static string CaseKeyBlobName(TipId id, CaseKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -27,14 +40,24 @@ public static class Conversations
     }
 
     /// <summary>Stores one item, encrypted to <paramref name="key"/> (its public half is enough).</summary>
-    public static async Task WriteAsync(HotlineStorage storage, TipId id, CaseKey key, ConversationItem item, CancellationToken cancellationToken = default)
+    public static Task WriteAsync(HotlineStorage storage, TipId id, CaseKey key, ConversationItem item, CancellationToken cancellationToken = default) =>
+        WriteAsync(storage, id, key, item, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)), cancellationToken);
+
+    /// <summary>
+    /// Stores one item under a name ending in <paramref name="unique"/> (hex): the same item written again (a retried
+    /// add) finds its blob there and is done, so the tipster's copy is never doubled.
+    /// </summary>
+    public static async Task WriteAsync(HotlineStorage storage, TipId id, CaseKey key, ConversationItem item, string unique, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrEmpty(unique);
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(item);
-        var name = $"{id.Compact}/{Prefix}{key.ShortId}-{item.At.UtcDateTime.ToString("yyyyMMddTHHmmssfff", CultureInfo.InvariantCulture)}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+        var name = $"{id.Compact}/{Prefix}{key.ShortId}-{item.At.UtcDateTime.ToString("yyyyMMddTHHmmssfff", CultureInfo.InvariantCulture)}-{unique}";
         var sealedBytes = key.Seal(ReportStore.Padded(item.ToUtf8Json()), name);
-        await storage.Tips.GetBlobClient(name).UploadAsync(
+        try
+        {
+            await storage.Tips.GetBlobClient(name).UploadAsync(
             BinaryData.FromBytes(sealedBytes),
             new BlobUploadOptions
             {
@@ -42,6 +65,11 @@ public static class Conversations
                 Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
             },
             cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.Conflict)
+        {
+            // Written before under this name: a retry of the same item.
+        }
     }
 
     /// <summary>Every item of the case written to <paramref name="key"/>, in time order; one that does not open is skipped.</summary>
@@ -71,6 +99,6 @@ public static class Conversations
     public static bool IsFollowUpLeaf(string leaf)
     {
         ArgumentNullException.ThrowIfNull(leaf);
-        return leaf.StartsWith(Prefix, StringComparison.Ordinal) || leaf.StartsWith(CaseKeyPrefix, StringComparison.Ordinal);
+        return leaf.StartsWith(Prefix, StringComparison.Ordinal) || leaf.StartsWith(CaseKeyPrefix, StringComparison.Ordinal) || leaf.StartsWith(LookupPointerPrefix, StringComparison.Ordinal);
     }
 }

@@ -36,30 +36,36 @@ public enum LookupOutcome
 /// the case like an SMS follow-up (encrypted to the responders' key, triaged, filed; it pages again only when it
 /// raises the case's urgency), and the tipster's own copy goes to the case key.
 /// </summary>
-public sealed partial class FollowUpIntake(FollowUpVault vault, FollowUpToken tokens, LookupLimiter limiter, TipIntake intake, CaseStore cases, HotlineStorage storage, TimeProvider time, ILogger<FollowUpIntake> logger)
+public sealed partial class FollowUpIntake(FollowUpVault vault, FollowUpToken tokens, LookupLimiter limiter, TipIntake intake, CaseStore cases, IntakeState state, HotlineStorage storage, TimeProvider time, ILogger<FollowUpIntake> logger)
 {
     private const int MaxPlaceDraws = 5;
 
     /// <param name="clientAddress">The client's address, counted (hashed, in memory) when the code opens nothing.</param>
+    /// <remarks>
+    /// A client over its limit is still tried: the limit refuses wrong codes, never the right one (a tipster behind
+    /// a busy network's address must get in). So every look-up costs one Argon2id whatever the code or the limit,
+    /// and a limited client learns only what the right code shows it; 10^16 codes stay out of reach at 10 an hour.
+    /// </remarks>
     public async Task<(LookupOutcome Outcome, FollowUpConversation? Conversation, TimeSpan? RetryAfter)> LookUpAsync(string? typed, string? clientAddress, CancellationToken cancellationToken = default)
     {
-        if (limiter.RetryAfter(clientAddress) is { } wait)
+        var wait = limiter.RetryAfter(clientAddress);
+        var session = await vault.OpenAsync(typed, cancellationToken).ConfigureAwait(false);
+        if (session is not null)
+        {
+            return (LookupOutcome.Opened, await ConversationAsync(session, cancellationToken).ConfigureAwait(false), null);
+        }
+
+        if (wait is not null)
         {
             HotlineMetrics.FollowUpLookupFailed("limited");
             Log.Limited(logger);
             return (LookupOutcome.Limited, null, wait);
         }
 
-        var session = await vault.OpenAsync(typed, cancellationToken).ConfigureAwait(false);
-        if (session is null)
-        {
-            limiter.CountFailure(clientAddress);
-            HotlineMetrics.FollowUpLookupFailed("wrong");
-            Log.NotFound(logger);
-            return (LookupOutcome.NotFound, null, null);
-        }
-
-        return (LookupOutcome.Opened, await ConversationAsync(session, cancellationToken).ConfigureAwait(false), null);
+        limiter.CountFailure(clientAddress);
+        HotlineMetrics.FollowUpLookupFailed("wrong");
+        Log.NotFound(logger);
+        return (LookupOutcome.NotFound, null, null);
     }
 
     /// <summary>The session a page's token carries for <paramref name="receipt"/>; null when expired, altered or another case's.</summary>
@@ -79,13 +85,17 @@ public sealed partial class FollowUpIntake(FollowUpVault vault, FollowUpToken to
             CaseStatus.InProgress or CaseStatus.Referred => FollowUpStatus.BeingHandled,
             _ => FollowUpStatus.Received,
         };
-        Log.Opened(logger, session.TipId.ToString());
+        Log.Opened(logger);
         return new FollowUpConversation(session.TipId, await items.ConfigureAwait(false), status, tokens.Issue(session));
     }
 
-    /// <summary>Stores a message the tipster added, files it in the case and pages when it raises the urgency.</summary>
+    /// <summary>
+    /// Stores a message the tipster added, files it in the case and pages when it raises the urgency. Idempotent per
+    /// <paramref name="nonce"/> (the page's, one per rendered form and kept with a refused draft) and text: a form sent
+    /// twice (a double tap, a retry after "send it again") stores one message, files it once and pages at most once.
+    /// </summary>
     /// <exception cref="IntakeUnavailableException">Storage did not take it: the tipster is asked to retry.</exception>
-    public async Task AddAsync(FollowUpSession session, string text, string? pageLanguage, CancellationToken cancellationToken = default)
+    public async Task AddAsync(FollowUpSession session, string text, string? pageLanguage, string? nonce, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
@@ -93,61 +103,112 @@ public sealed partial class FollowUpIntake(FollowUpVault vault, FollowUpToken to
         var assessment = UrgencyClassifier.Assess(text);
         var detected = LanguageDetector.Detect(text);
         var language = detected != LanguageDetector.Undetermined ? detected : pageLanguage ?? record?.Language ?? LanguageDetector.Undetermined;
-        var now = time.GetUtcNow();
-        var sequence = (record?.Messages ?? 1) + 1;
-        for (var draw = 1; ; draw++, sequence++)
+
+        // The claim names this message by the page's nonce and a keyed hash of its text (both inside a keyed hash:
+        // the name says nothing), and holds its place and time: a retry finds them and writes the same blobs again.
+        var writer = "followup\n" + session.TipId + "\n" + (nonce ?? Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16))) + "\n" + state.Hash(text);
+        var claimName = "followup-add/" + state.Hash(writer);
+        var (claim, claimed) = await Stored(() => state.ClaimRecordAsync(claimName, AddClaim.Write((record?.Messages ?? 1) + 1, time.GetUtcNow()), cancellationToken)).ConfigureAwait(false);
+        var (sequence, at) = AddClaim.Read(claim);
+        for (var draw = 1; ; draw++)
         {
             var envelope = new TipReport
             {
                 TipId = session.TipId.ToString(),
                 Channel = Channel.Web,
-                ReceivedAt = now,
+                ReceivedAt = at,
                 Language = language,
                 Urgency = assessment.Urgency,
                 Message = text,
             };
-            if (await intake.TryStoreAsync(ReportStore.MessageBlobName(session.TipId, sequence), envelope, writer: null, cancellationToken).ConfigureAwait(false) is CreateOutcome.Created or CreateOutcome.AlreadyStored)
+            if (await intake.TryStoreAsync(ReportStore.MessageBlobName(session.TipId, sequence), envelope, writer, cancellationToken).ConfigureAwait(false) is CreateOutcome.Created or CreateOutcome.AlreadyStored)
             {
                 break;
             }
 
+            // Another message took the place (two tabs at once): the next one, and the claim follows it.
             if (draw == MaxPlaceDraws)
             {
                 throw new IntakeUnavailableException("The case kept changing; try again.");
             }
+
+            var (current, etag) = await Stored(() => state.GetAsync(claimName, cancellationToken)).ConfigureAwait(false);
+            var next = Math.Max(sequence, (await cases.GetAsync(session.TipId, cancellationToken).ConfigureAwait(false))?.Messages ?? sequence) + 1;
+            if (current is null || AddClaim.Read(current).Sequence != sequence || !await Stored(() => state.TrySaveAsync(claimName, AddClaim.Write(next, at), etag, cancellationToken)).ConfigureAwait(false))
+            {
+                throw new IntakeUnavailableException("The message's claim changed under it; try again.");
+            }
+
+            sequence = next;
         }
 
         try
         {
-            await Conversations.WriteAsync(storage, session.TipId, session.Key, new ConversationItem(ConversationItem.Tipster, now, text), cancellationToken).ConfigureAwait(false);
+            await Conversations.WriteAsync(storage, session.TipId, session.Key, new ConversationItem(ConversationItem.Tipster, at, text), state.Hash("conv\n" + writer)[..16], cancellationToken).ConfigureAwait(false);
         }
         catch (Azure.RequestFailedException ex)
         {
             throw new IntakeUnavailableException("Storage did not accept the tipster's copy.", ex);
         }
 
+        // A retry finds the urgency it raised already recorded, so it does not page again; an alert whose send failed
+        // the first time is in the untriaged records, which the sweeper queues again.
         var urgency = record is not null && record.Urgency > assessment.Urgency ? record.Urgency : assessment.Urgency;
         var raises = record is null || assessment.Urgency > record.Urgency;
         await intake.FileAsync(
-            new CaseMessage(session.TipId, Channel.Web, urgency, language, now, sequence, null),
-            raises ? new TriageMessage(session.TipId.ToString(), Channel.Web, assessment.Urgency, now, language, null, assessment.LanguageRead ? null : true) : null,
+            new CaseMessage(session.TipId, Channel.Web, urgency, language, at, sequence, null),
+            raises ? new TriageMessage(session.TipId.ToString(), Channel.Web, assessment.Urgency, at, language, null, assessment.LanguageRead ? null : true) { FollowUp = true } : null,
             cancellationToken).ConfigureAwait(false);
-        HotlineMetrics.ReportAccepted(Channel.Web);
-        Log.Added(logger, session.TipId.ToString(), sequence, raises);
+        if (claimed)
+        {
+            HotlineMetrics.ReportAccepted(Channel.Web);
+        }
+
+        Log.Added(logger);
     }
 
+    private static async Task<T> Stored<T>(Func<Task<T>> step)
+    {
+        try
+        {
+            return await step().ConfigureAwait(false);
+        }
+        catch (Azure.RequestFailedException ex)
+        {
+            throw new IntakeUnavailableException("Storage did not answer.", ex);
+        }
+    }
+
+    /// <summary>An added message's claim: its place in the case and its time (sealed like every intake record).</summary>
+    private static class AddClaim
+    {
+        public static BinaryData Write(int sequence, DateTimeOffset at) =>
+            BinaryData.FromString(sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + at.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        public static (int Sequence, DateTimeOffset At) Read(BinaryData data)
+        {
+            var parts = data.ToString().Split(' ');
+            return parts.Length == 2 && int.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sequence) && sequence > 1
+                && long.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks)
+                ? (sequence, new DateTimeOffset(ticks, TimeSpan.Zero))
+                : throw new IntakeUnavailableException("An added message's claim cannot be read.");
+        }
+    }
+
+    // Names, never values: a case id, a sequence or a time beside "a code opened" would tie a look-up (and the
+    // client that made it) to a case.
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "A follow-up code opened the conversation of case {TipId}.")]
-        public static partial void Opened(ILogger logger, string tipId);
+        [LoggerMessage(1, LogLevel.Information, "A follow-up code opened a conversation.")]
+        public static partial void Opened(ILogger logger);
 
         [LoggerMessage(2, LogLevel.Information, "A follow-up look-up opened nothing (a wrong, unknown or malformed code).")]
         public static partial void NotFound(ILogger logger);
 
-        [LoggerMessage(3, LogLevel.Warning, "A follow-up look-up was refused: too many failed look-ups from the client's address or network.")]
+        [LoggerMessage(3, LogLevel.Warning, "A follow-up look-up opened nothing from a client over its limit of failed look-ups (address or network).")]
         public static partial void Limited(ILogger logger);
 
-        [LoggerMessage(4, LogLevel.Information, "The tipster added message {Sequence} to case {TipId} (responders paged: {Alert}).")]
-        public static partial void Added(ILogger logger, string tipId, int sequence, bool alert);
+        [LoggerMessage(4, LogLevel.Information, "A web tipster added a message to their case.")]
+        public static partial void Added(ILogger logger);
     }
 }

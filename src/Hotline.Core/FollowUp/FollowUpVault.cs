@@ -54,6 +54,7 @@ public sealed class FollowUpVault(HotlineStorage storage, ReportStore reports, I
         await Task.WhenAll(
             Lookups.GetBlobClient(lookup).UploadAsync(secrets.Seal(lookup, BinaryData.FromBytes(record)), new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken),
             reports.CreateOnceAsync(Conversations.CaseKeyBlobName(id, key), caseKey, writeMark: null, cancellationToken),
+            storage.Tips.GetBlobClient(Conversations.LookupPointerName(id, key)).UploadAsync(BinaryData.FromString(lookup), new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken),
             Conversations.WriteAsync(storage, id, key, new ConversationItem(ConversationItem.Tipster, report.ReceivedAt, sent), cancellationToken)).ConfigureAwait(false);
         return code;
     }
@@ -104,6 +105,28 @@ public sealed class FollowUpVault(HotlineStorage storage, ReportStore reports, I
         {
             CryptographicOperations.ZeroMemory(wrapKey);
         }
+    }
+
+    /// <summary>The look-up blobs a case's pointers name (<see cref="Conversations.LookupPointerPrefix"/>): readable without any key.</summary>
+    internal static async Task<List<string>> LookupPointersAsync(HotlineStorage storage, TipId id, CancellationToken cancellationToken)
+    {
+        var lookups = new List<string>();
+        await foreach (var blob in storage.Tips.GetBlobsAsync(new GetBlobsOptions { Prefix = $"{id.Compact}/{Conversations.LookupPointerPrefix}" }, cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                var content = (await storage.Tips.GetBlobClient(blob.Name).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content;
+                if (content.ToMemory().Length <= 256)
+                {
+                    lookups.Add(content.ToString());
+                }
+            }
+            catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
+            {
+            }
+        }
+
+        return lookups;
     }
 
     /// <summary>Deletes the look-up blobs named in a case's key records: what purging a case does to its codes.</summary>

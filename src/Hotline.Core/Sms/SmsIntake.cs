@@ -317,7 +317,7 @@ public sealed partial class SmsIntake(
         var urgency = envelope.Urgency > record.Urgency ? envelope.Urgency : record.Urgency;
         await intake.FileAsync(
             new CaseMessage(tipId.Value, Channel.Sms, urgency, record.Language, record.ReceivedAt, record.Sequence, paused),
-            record.Alert ? new TriageMessage(tipId.Value.ToString(), Channel.Sms, record.Urgency, record.ReceivedAt, record.Language, record.ContactPaused, record.LanguageUnread) : null,
+            record.Alert ? new TriageMessage(tipId.Value.ToString(), Channel.Sms, record.Urgency, record.ReceivedAt, record.Language, record.ContactPaused, record.LanguageUnread) { FollowUp = record.Sequence > 1 ? true : null } : null,
             cancellationToken).ConfigureAwait(false);
 
         Log.Stored(logger, tipId.Value.ToString(), record.Sequence, kind, record.Alert);

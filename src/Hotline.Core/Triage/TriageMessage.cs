@@ -33,6 +33,14 @@ public sealed record TriageMessage(
     /// What one alert is about: a case may be paged again when its urgency rises or its contact is
     /// paused, but never twice for the same thing (the key of the per-responder send record).
     /// </summary>
+    /// <summary>
+    /// True when the message is a further one of a case (an SMS follow-up, a web tipster's added message): the alert
+    /// says "follow-up". Absent on a case's first message. Content-free, like every field here.
+    /// </summary>
+    [JsonPropertyName("followUp")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? FollowUp { get; init; }
+
     [JsonIgnore]
     public string AlertKey => $"{TipId}/{Urgency.ToString().ToLowerInvariant()}{(ContactPaused == true ? "/contact-paused" : string.Empty)}";
 

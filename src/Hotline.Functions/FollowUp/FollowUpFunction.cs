@@ -58,21 +58,21 @@ internal sealed class FollowUpFunction(FollowUpIntake followUp, IntakeRateLimite
 
             if (path != MessagePath)
             {
-                return Html(await FollowUpPages.ConversationAsync(texts, await followUp.ConversationAsync(session, cancellationToken), fields.Message, null, added: false));
+                return Html(await FollowUpPages.ConversationAsync(texts, await followUp.ConversationAsync(session, cancellationToken), fields.Message, null, added: false, fields.Nonce));
             }
 
             if (fields.MessageProblem(texts) is { } problem)
             {
-                return Html(await FollowUpPages.ConversationAsync(texts, await followUp.ConversationAsync(session, cancellationToken), fields.Message, new FormError("message", problem), added: false), StatusCodes.Status400BadRequest);
+                return Html(await FollowUpPages.ConversationAsync(texts, await followUp.ConversationAsync(session, cancellationToken), fields.Message, new FormError("message", problem), added: false, fields.Nonce), StatusCodes.Status400BadRequest);
             }
 
             try
             {
-                await followUp.AddAsync(session, fields.Message!, texts.Language, cancellationToken);
+                await followUp.AddAsync(session, fields.Message!, texts.Language, fields.Nonce, cancellationToken);
             }
             catch (IntakeUnavailableException)
             {
-                return await UnavailablePageAsync(request, texts, session, fields.Message, cancellationToken);
+                return await UnavailablePageAsync(request, texts, session, fields.Message, fields.Nonce, cancellationToken);
             }
 
             return Html(await FollowUpPages.ConversationAsync(texts, await followUp.ConversationAsync(session, cancellationToken), null, null, added: true));
@@ -129,7 +129,7 @@ internal sealed class FollowUpFunction(FollowUpIntake followUp, IntakeRateLimite
 
         try
         {
-            await followUp.AddAsync(session, fields.Message!, fields.Language, cancellationToken);
+            await followUp.AddAsync(session, fields.Message!, fields.Language, fields.Nonce, cancellationToken);
         }
         catch (IntakeUnavailableException)
         {
@@ -141,7 +141,7 @@ internal sealed class FollowUpFunction(FollowUpIntake followUp, IntakeRateLimite
     }
 
     /// <summary>Storage did not take the message: the conversation with the draft kept and "send it again" (or the code page, if storage is down for reading too).</summary>
-    private async Task<IResult> UnavailablePageAsync(HttpRequest request, FormTexts texts, FollowUpSession session, string? draft, CancellationToken cancellationToken)
+    private async Task<IResult> UnavailablePageAsync(HttpRequest request, FormTexts texts, FollowUpSession session, string? draft, string? nonce, CancellationToken cancellationToken)
     {
         request.HttpContext.Response.Headers.RetryAfter = IntakeResponses.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         FollowUpConversation conversation;
@@ -154,7 +154,7 @@ internal sealed class FollowUpFunction(FollowUpIntake followUp, IntakeRateLimite
             return Html(await FollowUpPages.CodeAsync(texts, new FormError(null, texts.ErrorUnavailable), draft), StatusCodes.Status503ServiceUnavailable);
         }
 
-        return Html(await FollowUpPages.ConversationAsync(texts, conversation, draft, new FormError(null, texts.ErrorUnavailable), added: false), StatusCodes.Status503ServiceUnavailable);
+        return Html(await FollowUpPages.ConversationAsync(texts, conversation, draft, new FormError(null, texts.ErrorUnavailable), added: false, nonce), StatusCodes.Status503ServiceUnavailable);
     }
 
     private static IResult Limited(HttpRequest request, TimeSpan? retryAfter, IResult result)

@@ -17,7 +17,7 @@ internal static class FollowUpPages
             [nameof(CodePage.KeptMessage)] = keptMessage,
         });
 
-    public static Task<string> ConversationAsync(FormTexts texts, FollowUpConversation conversation, string? draft, FormError? error, bool added) =>
+    public static Task<string> ConversationAsync(FormTexts texts, FollowUpConversation conversation, string? draft, FormError? error, bool added, string? nonce = null) =>
         PageRenderer.RenderAsync<ConversationPage>(new()
         {
             [nameof(ConversationPage.Texts)] = texts,
@@ -25,5 +25,6 @@ internal static class FollowUpPages
             [nameof(ConversationPage.Draft)] = draft,
             [nameof(ConversationPage.Error)] = error,
             [nameof(ConversationPage.Added)] = added,
+            [nameof(ConversationPage.Nonce)] = nonce,
         });
 }

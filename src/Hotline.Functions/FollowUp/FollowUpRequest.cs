@@ -4,7 +4,7 @@ using Hotline.Functions.SubmitTip;
 namespace Hotline.Functions.FollowUp;
 
 /// <summary>A follow-up request's fields: <c>code</c>, or <c>case</c> + <c>token</c> (+ <c>message</c>), and the page's <c>language</c>.</summary>
-internal sealed record FollowUpFields(string? Code, string? Case, string? Token, string? Message, string? Language, bool FromForm)
+internal sealed record FollowUpFields(string? Code, string? Case, string? Token, string? Message, string? Language, bool FromForm, string? Nonce = null)
 {
     /// <summary>Reads a form or JSON body as the tip form's is read (bounded, UTF-8, same-site); null when it cannot be read.</summary>
     public static async Task<FollowUpFields?> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -29,7 +29,7 @@ internal sealed record FollowUpFields(string? Code, string? Case, string? Token,
         }
 
         string? Get(string name) => values.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value : null;
-        return new FollowUpFields(Get("code"), Get("case") ?? Get("receipt"), Get("token"), Get("message"), Get("language"), form);
+        return new FollowUpFields(Get("code"), Get("case") ?? Get("receipt"), Get("token"), Get("message"), Get("language"), form, Get("nonce") is { Length: <= 64 } nonce && nonce.All(char.IsAsciiLetterOrDigit) ? nonce : null);
     }
 
     /// <summary>Why a message cannot be added: null when it can.</summary>

@@ -181,7 +181,8 @@ internal static class TextCatalogue
                 file.Review,
                 file.Form with { Language = tag, NativeName = nativeName, RightToLeft = rtl },
                 file.Sms with { Language = tag, NativeName = nativeName, RightToLeft = rtl },
-                file.Alert is null ? null : file.Alert with { Tag = tag },
+                // A wording added after a catalogue's translation (FollowUp) reads English's until the translator adds it.
+                file.Alert is null ? null : file.Alert with { Tag = tag, FollowUp = string.IsNullOrWhiteSpace(file.Alert.FollowUp) ? languages[0].Alert!.FollowUp : file.Alert.FollowUp },
                 [.. new[] { nativeName, culture.EnglishName }.Concat(file.Names ?? []).Select(n => TextNormalizer.Fold(n).Trim()).Where(n => n.Length > 0).Distinct()]));
         }
 
