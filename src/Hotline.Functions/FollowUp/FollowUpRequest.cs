@@ -6,6 +6,8 @@ namespace Hotline.Functions.FollowUp;
 /// <summary>A follow-up request's fields: <c>code</c>, or <c>case</c> + <c>token</c> (+ <c>message</c>), and the page's <c>language</c>.</summary>
 internal sealed record FollowUpFields(string? Code, string? Case, string? Token, string? Message, string? Language, bool FromForm, string? Nonce = null)
 {
+    private static readonly string[] JsonFields = ["code", "receipt", "case", "token", "message", "language", "nonce"];
+
     /// <summary>Reads a form or JSON body as the tip form's is read (bounded, UTF-8, same-site); null when it cannot be read.</summary>
     public static async Task<FollowUpFields?> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -22,7 +24,7 @@ internal sealed record FollowUpFields(string? Code, string? Case, string? Token,
             return null;
         }
 
-        var values = form ? RequestBody.ParseForm(text) : TipRequestReader.ParseJson(text).Item1;
+        var values = form ? RequestBody.ParseForm(text) : TipRequestReader.ParseJson(text, JsonFields).Item1;
         if (values is null)
         {
             return null;

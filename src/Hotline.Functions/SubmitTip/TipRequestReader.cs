@@ -282,8 +282,12 @@ internal static partial class TipRequestReader
         return charset.ToUpperInvariant() is not ("UTF-8" or "UTF8" or "US-ASCII" or "ASCII");
     }
 
-    internal static (Dictionary<string, string?>?, TipRejection) ParseJson(string text)
+    private static readonly string[] TipFields = ["message", "language", "location", "contact", "category", "idempotencyKey"];
+
+    /// <param name="fields">The fields read (others are skipped): a tip's, unless a caller with other fields (the follow-up) names its own.</param>
+    internal static (Dictionary<string, string?>?, TipRejection) ParseJson(string text, IReadOnlyCollection<string>? fields = null)
     {
+        fields ??= TipFields;
         JsonDocument doc;
         try
         {
@@ -304,7 +308,7 @@ internal static partial class TipRequestReader
             var values = new Dictionary<string, string?>(StringComparer.Ordinal);
             foreach (var property in doc.RootElement.EnumerateObject())
             {
-                if (property.Name is not ("message" or "language" or "location" or "contact" or "category" or "idempotencyKey"))
+                if (!fields.Contains(property.Name))
                 {
                     continue;
                 }
