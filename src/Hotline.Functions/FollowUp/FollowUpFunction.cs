@@ -23,6 +23,12 @@ internal sealed class FollowUpFunction(FollowUpIntake followUp, IntakeRateLimite
     public const string PagePath = "/followup";
     public const string MessagePath = "/followup/message";
 
+    /// <summary>
+    /// The code page's language switch: its names are buttons of the code form (a message kept for after the code
+    /// survives the switch), and <c>switch</c> says to show the page again, not to try what is in the field.
+    /// </summary>
+    public const string LanguageSwitchPath = PagePath + "?switch=1";
+
     [Function(PageName)]
     public async Task<IResult> Page(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "followup/{action?}")] HttpRequest request,
@@ -45,6 +51,11 @@ internal sealed class FollowUpFunction(FollowUpIntake followUp, IntakeRateLimite
         if (fields is null)
         {
             return Html(await FollowUpPages.CodeAsync(texts, new FormError(null, texts.ErrorInvalid), null), StatusCodes.Status400BadRequest);
+        }
+
+        if (path == PagePath && request.Query.ContainsKey("switch"))
+        {
+            return Html(await FollowUpPages.CodeAsync(texts, null, fields.Message));
         }
 
         if (path == MessagePath || fields.Token is not null)
@@ -163,10 +174,13 @@ internal sealed class FollowUpFunction(FollowUpIntake followUp, IntakeRateLimite
         return result;
     }
 
-    /// <summary>The page's language: the form's field, else <c>?lang=</c>, else Accept-Language.</summary>
+    /// <summary>
+    /// The page's language: <c>?lang=</c> (every form's action carries its page's, and a language button's carries the
+    /// one chosen), else the form's field, else Accept-Language.
+    /// </summary>
     private static FormTexts PageTexts(HttpRequest request, string? field) =>
-        field is { Length: > 0 and <= 35 } ? FormTexts.For(field)
-        : request.Query["lang"].ToString() is { Length: > 0 and <= 35 } query ? FormTexts.For(query)
+        request.Query["lang"].ToString() is { Length: > 0 and <= 35 } query ? FormTexts.For(query)
+        : field is { Length: > 0 and <= 35 } ? FormTexts.For(field)
         : FormTexts.FromAcceptLanguage(request.Headers.AcceptLanguage) ?? FormTexts.English;
 
     private static CompressedText Html(string html, int status = StatusCodes.Status200OK) => TipFormFunction.Html(html, status);

@@ -155,6 +155,15 @@ public sealed partial class FollowUpTests(OwnAzurite storage) : IClassFixture<Ow
         AssertTipsterPage(sent, after, "ar", "rtl");
         Assert.Contains(Html(added), after, StringComparison.Ordinal);
         Assert.Contains("id=\"added\"", after, StringComparison.Ordinal);
+
+        // The conversation's language switch posts the add form: the same conversation in English, the draft kept.
+        var draft = PrivacyCanaries.Register("مسودة " + Guid.NewGuid());
+        using var english = await PostFormAsync(App.Http, "/followup?lang=en", Fields(after, draft));
+        var switched = await english.Content.ReadAsStringAsync(Ct);
+        Assert.Equal(HttpStatusCode.OK, english.StatusCode);
+        AssertTipsterPage(english, switched, "en", "ltr");
+        Assert.Contains(Html(added), switched, StringComparison.Ordinal);
+        Assert.Contains(Html(draft) + "</textarea>", switched, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -254,6 +263,23 @@ public sealed partial class FollowUpTests(OwnAzurite storage) : IClassFixture<Ow
         // Another network is not counted with them.
         using var elsewhere = ClientFrom("127.0.1.2");
         Assert.Equal(HttpStatusCode.NotFound, await StatusOfAsync(elsewhere, Wrong));
+    }
+
+    [Fact]
+    public async Task FollowUpCodePage_LanguageSwitch_ShowsThePageAgainWithTheKeptDraftAndCountsNoFailure()
+    {
+        await StartAsync(settings: s => s["Hotline:FollowUp:FailuresPerHour"] = "1");
+        var draft = PrivacyCanaries.Register("Kept through the switch " + Guid.NewGuid());
+        var codePage = await App.Http.GetStringAsync(new Uri("/followup?lang=en", UriKind.Relative), Ct);
+        Assert.Contains("formaction=\"/followup?switch=1&amp;lang=ar\"", codePage, StringComparison.Ordinal);
+
+        using var switched = await PostFormAsync(App.Http, "/followup?switch=1&lang=ar", new() { ["code"] = "12", ["language"] = "en", ["message"] = draft });
+        var html = await switched.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.OK, switched.StatusCode);
+        AssertTipsterPage(switched, html, "ar", "rtl");
+        Assert.Equal(draft, WebUtility.HtmlDecode(Hidden(html, "message")));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusOfAsync(App.Http, "1111 2222 3333 4444"));
     }
 
     [Fact]

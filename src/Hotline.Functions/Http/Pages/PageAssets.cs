@@ -16,7 +16,8 @@ namespace Hotline.Functions.Http.Pages;
 /// <para>
 /// <c>quick-exit.js</c> is optional. With JavaScript on, the whole visit is one history entry: the report is sent and
 /// the language switched with fetch, the answer replacing the page in place (a rejection comes back as the form with
-/// the draft). The quick exit blanks the page at once, then replaces this history entry with the neutral site, so
+/// the draft). The same goes for the follow-up's forms (the code, the added message) and for the pages' own links
+/// between the form and the follow-up: a tipster who comes back leaves one history entry too. The quick exit blanks the page at once, then replaces this history entry with the neutral site, so
 /// Back does not return and nothing stays on screen while a slow or blocked exit site loads. Space on the exit
 /// button leaves too, as on any button; and Shift pressed three times within 5 seconds leaves (GOV.UK's "Exit this
 /// page"), its hint shown only where there is a keyboard. Not Escape: it also dismisses autocomplete and keyboard

@@ -52,10 +52,29 @@
     form.parentNode.insertBefore(box, form);
     box.focus();
   }
+  var forms = ['tip-form', 'code-form', 'add-form'];
+  function page(next) {
+    for (var i = 0; i < forms.length; i++) { if (next.getElementById(forms[i])) { return true; } }
+    return false;
+  }
+  function get(url) {
+    fetch(url, { method: 'GET', headers: { 'Accept': 'text/html' }, credentials: 'omit', cache: 'no-store' }).then(function (response) {
+      return response.text().then(function (html) {
+        if (response.ok) { show(html); } else { window.location.assign(url); }
+      });
+    }, function () { window.location.assign(url); });
+  }
+  document.addEventListener('click', function (e) {
+    var a = e.target && e.target.closest ? e.target.closest('a[href]') : null;
+    if (!a || a.id === 'quick-exit' || e.defaultPrevented || e.button || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) { return; }
+    if (a.origin !== window.location.origin || !/^\/(followup|api\/tips\/form)?$/.test(a.pathname)) { return; }
+    e.preventDefault();
+    get(a.href);
+  });
   document.addEventListener('submit', function (e) {
     var form = e.target;
     // Without SubmitEvent.submitter a language button cannot be told from Send: the browser does it natively.
-    if (!form || form.id !== 'tip-form' || !('submitter' in e)) { return; }
+    if (!form || forms.indexOf(form.id) < 0 || !('submitter' in e)) { return; }
     var via = e.submitter;
     var action = via && via.getAttribute('formaction') ? via.getAttribute('formaction') : form.getAttribute('action');
     e.preventDefault();
@@ -71,7 +90,7 @@
     }).then(function (response) {
       return response.text().then(function (html) {
         var next = new DOMParser().parseFromString(html, 'text/html');
-        if (response.ok || next.getElementById('tip-form')) { show(html); return; }
+        if (response.ok || page(next)) { show(html); return; }
         if (send) { send.disabled = false; send.textContent = label; }
         var said = next.querySelector('.error');
         keep(form, said ? said.textContent : '');
