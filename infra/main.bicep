@@ -59,6 +59,10 @@ param alertSmsReceivers array = []
 @minValue(1)
 param dispatchFailureThreshold int = 3
 
+@description('Failed follow-up look-ups (wrong or unknown codes) site-wide in an hour at which the followup-failures rule fires: someone may be trying codes from many addresses.')
+@minValue(1)
+param followUpFailureThreshold int = 200
+
 @description('Tags on every resource.')
 param tags object = {}
 
@@ -133,9 +137,11 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
 // tips: the encrypted reports. cases: one empty blob per case, its record (status, urgency, times; no content)
 // in the metadata, for the responder tool's list. audit: the responder tool's audit log (who did what to which case). intake: idempotency records and SMS case pointers (hashes and tip ids).
 // alerts: which responder was paged for which alert. alert-digest: the surge count, and alerts waiting for the
-// digest (no expiry: each is removed once a digest covering it is delivered). app-package: the deployment package.
+// digest (no expiry: each is removed once a digest covering it is delivered). followup: the web follow-up codes'
+// look-up blobs (named by a keyed, stretched hash; kept with the case, so not under intake's 30-day rule).
+// app-package: the deployment package.
 resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [
-  for name in [ 'tips', 'cases', 'audit', 'intake', 'alerts', 'alert-digest', deploymentContainerName ]: {
+  for name in [ 'tips', 'cases', 'audit', 'intake', 'followup', 'alerts', 'alert-digest', deploymentContainerName ]: {
     parent: blobService
     name: name
     properties: {
@@ -465,6 +471,13 @@ var alertRules = [
     description: 'Twilio or a webhook refused an alert for good (4xx): a bad number or URL on the roster. Runbook: "An alert refused".'
     query: 'customMetrics | where name == "hotline.alerts" and tostring(customDimensions.outcome) == "refused" | summarize refused = sum(valueSum) | where refused > 0'
     window: 'PT15M'
+  }
+  {
+    name: 'followup-failures'
+    severity: 3
+    description: '${followUpFailureThreshold} or more follow-up look-ups opened nothing in an hour, site-wide: someone may be trying codes from many addresses, or a page is sending bad codes. Nobody is locked out. Runbook: "Follow-up codes failing".'
+    query: 'customMetrics | where name == "hotline.followup.lookups.failed" | summarize failed = sum(valueSum) | where failed >= ${followUpFailureThreshold}'
+    window: 'PT1H'
   }
   {
     name: 'health'

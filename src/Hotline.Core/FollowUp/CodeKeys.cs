@@ -42,7 +42,7 @@ public sealed class CodeKeys
         var password = HMACSHA256.HashData(_passwordKey, Encoding.ASCII.GetBytes(digits));
         var stretched = _argon2.DeriveBytes(password, _salt, 64);
         CryptographicOperations.ZeroMemory(password);
-        var name = "followup/" + Convert.ToHexStringLower(stretched.AsSpan(0, 32));
+        var name = Convert.ToHexStringLower(stretched.AsSpan(0, 32));
         var key = stretched.AsSpan(32, 32).ToArray();
         CryptographicOperations.ZeroMemory(stretched);
         return (name, key);

@@ -24,7 +24,7 @@ public sealed class FollowUpVault(HotlineStorage storage, ReportStore reports, I
     /// <summary>A code no tipster holds: what a malformed code is derived from, so it costs what a well-formed one does.</summary>
     private const string Filler = "0000000000000000";
 
-    private BlobContainerClient Lookups => storage.Blobs.GetBlobContainerClient(StorageNames.IntakeContainer);
+    private BlobContainerClient Lookups => storage.Blobs.GetBlobContainerClient(StorageNames.FollowUpContainer);
 
     /// <summary>
     /// Makes the report's case key and a new code, stores the key's two wraps and the tipster's copy of the report,
@@ -133,9 +133,10 @@ public sealed class FollowUpVault(HotlineStorage storage, ReportStore reports, I
     internal static async Task<int> DeleteLookupsAsync(HotlineStorage storage, IEnumerable<string> lookups, CancellationToken cancellationToken)
     {
         var deleted = 0;
-        foreach (var lookup in lookups.Where(l => l.StartsWith("followup/", StringComparison.Ordinal)))
+        // Only names a code makes: a planted pointer cannot aim the purge at anything else.
+        foreach (var lookup in lookups.Where(l => l.Length == 64 && l.All(char.IsAsciiHexDigitLower)))
         {
-            if ((await storage.Blobs.GetBlobContainerClient(StorageNames.IntakeContainer).DeleteBlobIfExistsAsync(lookup, cancellationToken: cancellationToken).ConfigureAwait(false)).Value)
+            if ((await storage.Blobs.GetBlobContainerClient(StorageNames.FollowUpContainer).DeleteBlobIfExistsAsync(lookup, cancellationToken: cancellationToken).ConfigureAwait(false)).Value)
             {
                 deleted++;
             }

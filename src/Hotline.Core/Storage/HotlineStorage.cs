@@ -70,6 +70,7 @@ public sealed class HotlineStorage
         await Tips.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         await Blobs.GetBlobContainerClient(StorageNames.IntakeContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         await Blobs.GetBlobContainerClient(StorageNames.CasesContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await Blobs.GetBlobContainerClient(StorageNames.FollowUpContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         foreach (var queue in queueNames.Distinct(StringComparer.Ordinal))
         {
             await Queue(queue).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -8,6 +8,13 @@ public static class StorageNames
 
     /// <summary>Unencrypted intake pointers (idempotency records, SMS conversation pointers): hashes and tip ids only.</summary>
     public const string IntakeContainer = "intake";
+    /// <summary>
+    /// The follow-up codes' look-up blobs, each named by a code's stretched hash (64 hex digits), sealed: the case and
+    /// its key wrapped under the code. Not in <c>intake</c>: its lifecycle rule deletes after 30 days, and a code must
+    /// open its conversation for as long as the case is kept (purging the case deletes it).
+    /// </summary>
+    public const string FollowUpContainer = "followup";
+
     /// <summary>One empty blob per case, its record in the metadata: what responders list cases by (no content).</summary>
     public const string CasesContainer = "cases";
 

@@ -360,13 +360,13 @@ public sealed partial class FollowUpTests(OwnAzurite storage) : IClassFixture<Ow
         await StartAsync();
         var (receipt, code) = await SubmitFormAsync(PrivacyCanaries.Register("Please delete this report later " + Guid.NewGuid()), "en");
         RegisterCode(code);
-        var lookups = await BlobNamesAsync(StorageNames.IntakeContainer, "followup/");
+        var lookups = await BlobNamesAsync(StorageNames.FollowUpContainer, string.Empty);
 
         var purged = await CliRun.RunAsync(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = storage.ConnectionString, ["USER"] = "night-desk" }, _dir.FullName, ["tips", "purge", receipt.ToString(), "--yes"]);
 
         Assert.True(purged.Exit == 0, purged.Stdout + purged.Stderr);
         Assert.Empty(await BlobNamesAsync(StorageNames.TipsContainer, receipt.Compact + "/"));
-        Assert.Single(lookups.Except(await BlobNamesAsync(StorageNames.IntakeContainer, "followup/")));
+        Assert.Single(lookups.Except(await BlobNamesAsync(StorageNames.FollowUpContainer, string.Empty)));
         Assert.Equal(HttpStatusCode.NotFound, await StatusOfAsync(App.Http, code));
     }
 
@@ -540,7 +540,7 @@ public sealed partial class FollowUpTests(OwnAzurite storage) : IClassFixture<Ow
     private async Task<List<string>> BlobNamesAsync(string container, string prefix)
     {
         var names = new List<string>();
-        await foreach (var blob in new BlobContainerClient(storage.ConnectionString, container).GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, Ct))
+        await foreach (var blob in new BlobContainerClient(storage.ConnectionString, container).GetBlobsAsync(new GetBlobsOptions { Prefix = prefix.Length == 0 ? null : prefix }, Ct))
         {
             names.Add(blob.Name);
         }

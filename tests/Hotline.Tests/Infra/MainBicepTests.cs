@@ -27,7 +27,7 @@ public sealed class MainBicepTests(MainBicepFixture bicep) : IClassFixture<MainB
         var containers = Assert.Single(bicep.Resources("Microsoft.Storage/storageAccounts/blobServices/containers")).GetProperty("name").GetString()!;
         var queues = Assert.Single(bicep.Resources("Microsoft.Storage/storageAccounts/queueServices/queues")).GetProperty("name").GetString()!;
 
-        foreach (var container in new[] { StorageNames.TipsContainer, StorageNames.IntakeContainer, AlertLedger.ContainerName, AlertDigest.ContainerName, StorageNames.CasesContainer, Hotline.Cases.AuditLog.ContainerName })
+        foreach (var container in new[] { StorageNames.TipsContainer, StorageNames.IntakeContainer, StorageNames.FollowUpContainer, AlertLedger.ContainerName, AlertDigest.ContainerName, StorageNames.CasesContainer, Hotline.Cases.AuditLog.ContainerName })
         {
             Assert.Contains($"'{container}'", containers, StringComparison.Ordinal);
         }
@@ -60,7 +60,10 @@ public sealed class MainBicepTests(MainBicepFixture bicep) : IClassFixture<MainB
         var rule = Assert.Single(bicep.Resources("Microsoft.Insights/scheduledQueryRules")).GetProperty("properties");
         var group = Assert.Single(bicep.Resources("Microsoft.Insights/actionGroups")).GetProperty("properties");
 
-        Assert.Equal(["poison", "poison-poison", "dispatch-failures", "alert-refused", "health"], rules.Keys);
+        Assert.Equal(["poison", "poison-poison", "dispatch-failures", "alert-refused", "followup-failures", "health"], rules.Keys);
+        Assert.Contains($"name == \"{HotlineMetrics.FollowUpFailuresMetric}\"", rules["followup-failures"], StringComparison.Ordinal);
+        Assert.Contains("parameters('followUpFailureThreshold')", rules["followup-failures"], StringComparison.Ordinal);
+        Assert.Equal(200, bicep.Template.GetProperty("parameters").GetProperty("followUpFailureThreshold").GetProperty("defaultValue").GetInt32());
         Assert.Contains($"name == \"{HotlineMetrics.PoisonMetric}\"", rules["poison"], StringComparison.Ordinal);
         Assert.Contains($"name == \"{HotlineMetrics.AlertsMetric}\"", rules["alert-refused"], StringComparison.Ordinal);
         Assert.Contains("outcome) == \"refused\"", rules["alert-refused"], StringComparison.Ordinal);
