@@ -180,6 +180,7 @@ internal static class AlertText
         Reports = facts.Digest?.Reports,
         Receipts = facts.Digest?.Receipts,
         LanguageUnread = facts.LanguageUnread ? true : null,
+        FollowUp = facts.FollowUp ? true : null,
         EscalationStep = facts.Step,
         AcknowledgedBy = facts.Kind == AlertKind.Acknowledged ? ShortName(facts.AcknowledgedBy) : null,
     };

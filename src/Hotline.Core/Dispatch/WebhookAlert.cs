@@ -34,6 +34,11 @@ public sealed record WebhookAlert(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? EscalationStep { get; init; }
 
+    /// <summary>True when the alert is about a further message of a case (an SMS or web follow-up); absent otherwise.</summary>
+    [JsonPropertyName("followUp")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? FollowUp { get; init; }
+
     /// <summary>On an <c>acknowledged</c> notice: who acknowledged; absent otherwise.</summary>
     [JsonPropertyName("acknowledgedBy")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -25,11 +25,11 @@ public sealed class AlertTextTests
             {
                 foreach (var channel in new Channel?[] { null, Channel.Web, Channel.Sms })
                 {
-                    foreach (var paused in new[] { false, true })
+                    foreach (var (paused, followUp) in new[] { (false, false), (true, false), (false, true), (true, true) })
                     {
                         foreach (var (receipt, lang, at) in new[] { ("K7QF-2M9X-4TJD", "ar", (DateTimeOffset?)DateTimeOffset.UnixEpoch), (LongestReceipt, LongestLanguage, null), ("?", null, null) })
                         {
-                            var facts = new AlertFacts(kind, receipt, urgency, channel, at, lang, paused, "key");
+                            var facts = new AlertFacts(kind, receipt, urgency, channel, at, lang, paused, "key") { FollowUp = followUp };
                             var sms = AlertText.Sms(facts, wording);
                             Assert.True(sms.Length == AlertText.TargetLength(sms), $"{language} {kind} {urgency} {channel} {paused}: {sms.Length} chars, over the class");
                             classes.Add((sms.Length, AlertText.IsGsm7(sms)));
@@ -51,6 +51,22 @@ public sealed class AlertTextTests
         Assert.Equal(AlertText.GsmLength, AlertText.Sms(facts, TextCatalogue.AlertWordings["en"]).Length);
         Assert.Equal(AlertText.Ucs2Length, AlertText.Sms(facts, TextCatalogue.AlertWordings["ar"]).Length);
         Assert.EndsWith("\nOpen the responder tool.", AlertText.Sms(facts, TextCatalogue.AlertWordings["en"]), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(Channel.Sms, "SMS")]
+    [InlineData(Channel.Web, "web form")]
+    public void AlertText_FollowUpOfACase_SaysFollowUpAndNothingMore(Channel channel, string said)
+    {
+        // An SMS follow-up and a web tipster's added message page alike: the channel, then "follow-up".
+        var message = new TriageMessage("K7QF-2M9X-4TJD", channel, Urgency.Urgent, DateTimeOffset.UnixEpoch, "en") { FollowUp = true };
+        var facts = AlertFacts.ForAlert(TriageMessage.Parse(message.ToJson()));
+
+        Assert.Contains($"\nChannel: {said}, follow-up\n", AlertText.Sms(facts, TextCatalogue.AlertWordings["en"]), StringComparison.Ordinal);
+        Assert.True(AlertText.Webhook(facts, TextCatalogue.AlertWordings["en"]).FollowUp);
+        Assert.Contains($"\nChannel: {said}\n", AlertText.Sms(AlertFacts.ForAlert(message with { FollowUp = null }), TextCatalogue.AlertWordings["en"]), StringComparison.Ordinal);
+        Assert.Contains("\"followUp\":true", message.ToJson(), StringComparison.Ordinal);
+        Assert.DoesNotContain("followUp", (message with { FollowUp = null }).ToJson(), StringComparison.Ordinal);
     }
 
     [Fact]
