@@ -70,7 +70,7 @@ public class EnvelopeBenchmarks
     }
 
     /// <summary>Storage that accepts every request at once, after reading its body (so the encryption runs whole).</summary>
-    private sealed class AcceptingHandler : HttpMessageHandler
+    internal sealed class AcceptingHandler : HttpMessageHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
