@@ -11,11 +11,15 @@ namespace Hotline.FollowUp;
 /// be searched code by code; keyed, so without the pepper it cannot be searched at all. The name comes from the
 /// same derivation as the key: finding a code's blob costs as much as trying the code.
 /// </summary>
-public sealed class CodeKeys
+public sealed class CodeKeys : IDisposable
 {
     private readonly byte[] _passwordKey;
     private readonly byte[] _salt;
     private readonly PasswordBasedKeyDerivationAlgorithm _argon2;
+
+    // At most one derivation per core at a time: each holds its memory (19 MiB by default) for its whole run, so a
+    // burst of look-ups queues here instead of taking a gigabyte and every core away from intake.
+    private readonly SemaphoreSlim _gate = new(Environment.ProcessorCount, Environment.ProcessorCount);
 
     public CodeKeys(string pepper, IOptions<FollowUpOptions> options)
     {
@@ -35,6 +39,20 @@ public sealed class CodeKeys
         });
     }
 
+    /// <summary><see cref="Derive"/> off the caller's thread, at most one per core at once.</summary>
+    public async Task<(string LookupName, byte[] WrapKey)> DeriveAsync(string digits, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await Task.Run(() => Derive(digits), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <param name="digits">The code as 16 ASCII digits (<see cref="FollowUpCode.TryNormalize"/>).</param>
     public (string LookupName, byte[] WrapKey) Derive(string digits)
     {
@@ -47,4 +65,6 @@ public sealed class CodeKeys
         CryptographicOperations.ZeroMemory(stretched);
         return (name, key);
     }
+
+    public void Dispose() => _gate.Dispose();
 }

@@ -37,7 +37,7 @@ public sealed class FollowUpVault(HotlineStorage storage, ReportStore reports, I
         var key = CaseKey.Create();
         var code = FollowUpCode.New();
         FollowUpCode.TryNormalize(code, out var digits);
-        var (lookup, wrapKey) = await Task.Run(() => codeKeys.Derive(digits), cancellationToken).ConfigureAwait(false);
+        var (lookup, wrapKey) = await codeKeys.DeriveAsync(digits, cancellationToken).ConfigureAwait(false);
 
         var wrapped = new byte[NonceSize + key.PrivateKey!.Length + TagSize];
         RandomNumberGenerator.Fill(wrapped.AsSpan(0, NonceSize));
@@ -66,7 +66,7 @@ public sealed class FollowUpVault(HotlineStorage storage, ReportStore reports, I
     public async Task<FollowUpSession?> OpenAsync(string? typed, CancellationToken cancellationToken = default)
     {
         var wellFormed = FollowUpCode.TryNormalize(typed, out var digits);
-        var (lookup, wrapKey) = await Task.Run(() => codeKeys.Derive(wellFormed ? digits : Filler), cancellationToken).ConfigureAwait(false);
+        var (lookup, wrapKey) = await codeKeys.DeriveAsync(wellFormed ? digits : Filler, cancellationToken).ConfigureAwait(false);
         try
         {
             BinaryData stored;
