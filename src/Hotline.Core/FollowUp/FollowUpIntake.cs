@@ -108,8 +108,10 @@ public sealed partial class FollowUpIntake(FollowUpVault vault, FollowUpToken to
         // the name says nothing), and holds its place and time: a retry finds them and writes the same blobs again.
         var writer = "followup\n" + session.TipId + "\n" + (nonce ?? Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16))) + "\n" + state.Hash(text);
         var claimName = "followup-add/" + state.Hash(writer);
-        var (claim, claimed) = await Stored(() => state.ClaimRecordAsync(claimName, AddClaim.Write((record?.Messages ?? 1) + 1, time.GetUtcNow()), cancellationToken)).ConfigureAwait(false);
-        var (sequence, at) = AddClaim.Read(claim);
+        // Whether it pages is decided once, by the first request: a retry after a failure part-way through filing
+        // finds the raised urgency already recorded, and must still send the alert (dispatch pages once per alert).
+        var (claim, claimed) = await Stored(() => state.ClaimRecordAsync(claimName, AddClaim.Write((record?.Messages ?? 1) + 1, time.GetUtcNow(), record is null || assessment.Urgency > record.Urgency), cancellationToken)).ConfigureAwait(false);
+        var (sequence, at, raises) = AddClaim.Read(claim);
         for (var draw = 1; ; draw++)
         {
             var envelope = new TipReport
@@ -134,7 +136,7 @@ public sealed partial class FollowUpIntake(FollowUpVault vault, FollowUpToken to
 
             var (current, etag) = await Stored(() => state.GetAsync(claimName, cancellationToken)).ConfigureAwait(false);
             var next = Math.Max(sequence, (await cases.GetAsync(session.TipId, cancellationToken).ConfigureAwait(false))?.Messages ?? sequence) + 1;
-            if (current is null || AddClaim.Read(current).Sequence != sequence || !await Stored(() => state.TrySaveAsync(claimName, AddClaim.Write(next, at), etag, cancellationToken)).ConfigureAwait(false))
+            if (current is null || AddClaim.Read(current).Sequence != sequence || !await Stored(() => state.TrySaveAsync(claimName, AddClaim.Write(next, at, raises), etag, cancellationToken)).ConfigureAwait(false))
             {
                 throw new IntakeUnavailableException("The message's claim changed under it; try again.");
             }
@@ -151,10 +153,7 @@ public sealed partial class FollowUpIntake(FollowUpVault vault, FollowUpToken to
             throw new IntakeUnavailableException("Storage did not accept the tipster's copy.", ex);
         }
 
-        // A retry finds the urgency it raised already recorded, so it does not page again; an alert whose send failed
-        // the first time is in the untriaged records, which the sweeper queues again.
         var urgency = record is not null && record.Urgency > assessment.Urgency ? record.Urgency : assessment.Urgency;
-        var raises = record is null || assessment.Urgency > record.Urgency;
         await intake.FileAsync(
             new CaseMessage(session.TipId, Channel.Web, urgency, language, at, sequence, null),
             raises ? new TriageMessage(session.TipId.ToString(), Channel.Web, assessment.Urgency, at, language, null, assessment.LanguageRead ? null : true) { FollowUp = true } : null,
@@ -179,18 +178,19 @@ public sealed partial class FollowUpIntake(FollowUpVault vault, FollowUpToken to
         }
     }
 
-    /// <summary>An added message's claim: its place in the case and its time (sealed like every intake record).</summary>
+    /// <summary>An added message's claim: its place in the case, its time and whether it pages (sealed like every intake record).</summary>
     private static class AddClaim
     {
-        public static BinaryData Write(int sequence, DateTimeOffset at) =>
-            BinaryData.FromString(sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + at.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        public static BinaryData Write(int sequence, DateTimeOffset at, bool raises) =>
+            BinaryData.FromString(string.Join(' ', sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), at.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture), raises ? "alert" : "quiet"));
 
-        public static (int Sequence, DateTimeOffset At) Read(BinaryData data)
+        public static (int Sequence, DateTimeOffset At, bool Raises) Read(BinaryData data)
         {
             var parts = data.ToString().Split(' ');
-            return parts.Length == 2 && int.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sequence) && sequence > 1
+            return parts.Length == 3 && int.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sequence) && sequence > 1
                 && long.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks)
-                ? (sequence, new DateTimeOffset(ticks, TimeSpan.Zero))
+                && parts[2] is "alert" or "quiet"
+                ? (sequence, new DateTimeOffset(ticks, TimeSpan.Zero), parts[2] == "alert")
                 : throw new IntakeUnavailableException("An added message's claim cannot be read.");
         }
     }
