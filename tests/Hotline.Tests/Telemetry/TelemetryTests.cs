@@ -200,6 +200,52 @@ public sealed partial class TelemetryTests(OwnAzurite storage) : IClassFixture<O
     private static partial void FrameworkLine(ILogger logger, string path);
 
     [Fact]
+    public async Task Telemetry_FollowUpLookUpsAndAdditions_ExportNoCodeTokenOrTextAndCountFailedLookUps()
+    {
+        var text = PrivacyCanaries.Register("They keep our passports in the office safe " + Guid.NewGuid());
+        string thanks;
+        using (var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["message"] = text, ["language"] = "en" }))
+        using (var submitted = await App.Http.PostAsync(new Uri("/api/tips", UriKind.Relative), form, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
+            thanks = await submitted.Content.ReadAsStringAsync(Ct);
+        }
+
+        var code = PrivacyCanaries.Register(Regex.Match(thanks, "id=\"followup-code\">([0-9 ]+)<").Groups[1].Value);
+        PrivacyCanaries.Register(code.Replace(" ", string.Empty, StringComparison.Ordinal));
+        _telemetry.Flush(App.Services);
+        var before = Sum(HotlineMetrics.FollowUpFailuresMetric, ("outcome", "wrong"));
+
+        using (var wrong = new FormUrlEncodedContent(new Dictionary<string, string> { ["code"] = "1111 2222 3333 4444", ["language"] = "en" }))
+        using (var refused = await App.Http.PostAsync(new Uri("/followup?lang=en", UriKind.Relative), wrong, Ct))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        }
+
+        string page;
+        using (var right = new FormUrlEncodedContent(new Dictionary<string, string> { ["code"] = code, ["language"] = "en" }))
+        using (var opened = await App.Http.PostAsync(new Uri("/followup?lang=en", UriKind.Relative), right, Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
+            page = await opened.Content.ReadAsStringAsync(Ct);
+        }
+
+        string Hidden(string name) => Regex.Match(page, $"name=\"{name}\" value=\"([^\"]*)\"").Groups[1].Value;
+        var token = PrivacyCanaries.Register(Hidden("token"));
+        var added = PrivacyCanaries.Register("The safe is in the back room " + Guid.NewGuid());
+        using (var message = new FormUrlEncodedContent(new Dictionary<string, string> { ["language"] = "en", ["case"] = Hidden("case"), ["token"] = token, ["nonce"] = Hidden("nonce"), ["message"] = added }))
+        using (var sent = await App.Http.PostAsync(new Uri("/followup/message?lang=en", UriKind.Relative), message, Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
+        }
+
+        var exported = _telemetry.Flush(App.Services);
+        Assert.Contains("follow-up code opened a conversation", exported, StringComparison.Ordinal);
+        Assert.Empty(PrivacyCanaries.FoundIn(exported));
+        Assert.Equal(before + 1, Sum(HotlineMetrics.FollowUpFailuresMetric, ("outcome", "wrong")));
+    }
+
+    [Fact]
     [Trait(Tier.Name, Tier.Slow)] // Bicep: the fast tier compiles no infra (the compile is the test's only slow part).
     public async Task PoisonAlertRule_MessageOnThePoisonQueue_Fires()
     {
