@@ -123,6 +123,22 @@ public sealed partial class FollowUpTests(OwnAzurite storage) : IClassFixture<Ow
     }
 
     [Fact]
+    public async Task SmsFollowUp_RaisingTheUrgency_PagesWithAnAlertThatSaysFollowUp()
+    {
+        // The web addition's alert says what an SMS follow-up's says: the channel, then "follow-up".
+        await StartAsync(dispatch: true);
+        var phone = NewPhone();
+        var first = await TextAsync(phone, PrivacyCanaries.Register("I saw men sleeping in a van at the market " + Guid.NewGuid()));
+        var receipt = Regex.Match(first, "[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}").Value;
+        await Eventually.TrueAsync(() => Task.FromResult(_twilio.Sms.Any(r => r.SmsBody?.Contains(receipt, StringComparison.Ordinal) == true)), Patience, "the first alert");
+        Assert.DoesNotContain("follow-up", _twilio.Sms.Single(r => r.SmsBody!.Contains(receipt, StringComparison.Ordinal)).SmsBody, StringComparison.Ordinal);
+
+        await TextAsync(phone, PrivacyCanaries.Register("Help us now, they lock us in " + Guid.NewGuid()));
+
+        await Eventually.TrueAsync(() => Task.FromResult(_twilio.Sms.Any(r => r.SmsBody?.Contains(receipt, StringComparison.Ordinal) == true && r.SmsBody.Contains("Channel: SMS, follow-up", StringComparison.Ordinal))), Patience, "the follow-up alert");
+    }
+
+    [Fact]
     public async Task FollowUp_ArabicPages_AreRightToLeftInArabicFromTheThankYouPageToTheConversation()
     {
         await StartAsync();
@@ -483,6 +499,14 @@ public sealed partial class FollowUpTests(OwnAzurite storage) : IClassFixture<Ow
         var html = await response.Content.ReadAsStringAsync(Ct);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return (ReceiptIn(Regex.Match(html, "id=\"receipt\">([^<]+)<").Groups[1].Value), FollowUpCodeIn(html));
+    }
+
+    private async Task<string> TextAsync(string from, string body)
+    {
+        using var request = (await TwilioStub.InboundSmsAsync(DispatchingApp.PublicBase, from, body))();
+        using var response = await App.Http.SendAsync(request, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync(Ct);
     }
 
     private async Task<string> OpenAsync(string code)
