@@ -150,6 +150,9 @@ public sealed partial class FollowUpTests(OwnAzurite storage) : IClassFixture<Ow
         var code = RegisterCode(FollowUpCodeIn(thanks));
         Assert.Contains("href=\"/followup?lang=ar\"", thanks, StringComparison.Ordinal);
 
+        // No language switch beside the code: another page would take the code away for good.
+        Assert.DoesNotContain("class=\"languages\"", thanks, StringComparison.Ordinal);
+
         using var asked = await App.Http.GetAsync(new Uri("/followup?lang=ar", UriKind.Relative), Ct);
         var codePage = await asked.Content.ReadAsStringAsync(Ct);
         AssertTipsterPage(asked, codePage, "ar", "rtl");
