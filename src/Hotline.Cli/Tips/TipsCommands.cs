@@ -310,7 +310,7 @@ internal static class TipsCommands
 
     private static DateTimeOffset? Utc(DateTimeOffset? value) => value?.ToUniversalTime();
 
-    private static TipId Receipt(string? text) =>
+    internal static TipId Receipt(string? text) =>
         TipId.TryParse(text, out var id) ? id.Value : throw new CliException($"'{text}' is not a receipt (it looks like K7QF-2M9X-4TJD).");
 
     private static CaseFiles Files(CliContext context, IReadOnlyList<RsaKeyEncryptionKey> keys) =>
