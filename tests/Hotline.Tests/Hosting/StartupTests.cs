@@ -185,7 +185,7 @@ public sealed class StartupTests(AzuriteFixture azurite)
     }
 
     /// <summary>Starts the executable, which must stop at once with exit code 2 and one line on stderr; returns that line.</summary>
-    private static async Task<string> StartupFailureAsync(IDictionary<string, string?> environment, TimeSpan? patience = null) =>
+    internal static async Task<string> StartupFailureAsync(IDictionary<string, string?> environment, TimeSpan? patience = null) =>
         (await StartupFailureWithOutputAsync(environment, patience)).Line;
 
     /// <summary>As <see cref="StartupFailureAsync"/>, with what the app logged on stdout (its console log) until it stopped.</summary>

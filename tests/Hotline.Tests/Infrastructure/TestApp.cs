@@ -47,7 +47,8 @@ public sealed class TestApp : IAsyncDisposable
         ["Hotline:PhonePepper"] = TestKeys.PhonePepper,
         ["Hotline:RateLimit:PerMinute"] = "0",
         ["Hotline:RateLimit:RefusalsPerMinute"] = "0",
-        ["Hotline:RateLimit:GlobalPerMinute"] = "0",
+        ["Hotline:RateLimit:NetworkPerMinute"] = "0",
+        ["Hotline:RateLimit:SitePerMinute"] = "0",
         ["AzureWebJobs:DispatchTriage:Disabled"] = "true",
         ["AzureWebJobs:DispatchTriagePoison:Disabled"] = "true",
 

@@ -137,7 +137,8 @@ public sealed class CrashTests(DedicatedAzurite storage) : IClassFixture<Dedicat
             ["Hotline__Sweep__Grace"] = "00:00:20",
             ["Hotline__Dispatch__DigestAfter"] = "0",
             ["Hotline__RateLimit__PerMinute"] = "0",
-            ["Hotline__RateLimit__GlobalPerMinute"] = "0",
+            ["Hotline__RateLimit__NetworkPerMinute"] = "0",
+            ["Hotline__RateLimit__SitePerMinute"] = "0",
             ["Hotline__RateLimit__RefusalsPerMinute"] = "0",
             // Production's attempt timeout: a shorter one times out sends the stub did take under load,
             // and the retry pages again (Twilio has no idempotency key). Shorter total: claims go stale sooner.
