@@ -9,7 +9,7 @@ using Hotline.Storage;
 namespace Hotline.Cases;
 
 /// <summary>
-/// Who did what to which case: one line per state-changing action (reply, note, status, export, purge)
+/// Who did what to which case: one line per state-changing action (reply, note, status, export, purge, ack)
 /// in an append blob per month, <c>audit/yyyy-MM.log</c>: time, responder, action, receipt. Never
 /// content or numbers. Append-only, so a line once written cannot be edited through the log's API.
 /// </summary>

@@ -25,17 +25,19 @@ public sealed partial class AlertEscalator(
     public const string ViaTool = "cli";
 
     /// <summary>EscalateAlert: one queue message (a step that is due, an acknowledgement from the tool, a notice).</summary>
-    public Task HandleAsync(EscalationMessage message, CancellationToken cancellationToken)
+    public async Task HandleAsync(EscalationMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         if (message.AckBy is { } by)
         {
-            return AcknowledgeAsync(message.Id, by, message.Via ?? ViaTool, cancellationToken);
+            var result = await AcknowledgeAsync(message.Id, by, message.Via ?? ViaTool, cancellationToken);
+            await escalations.AnswerToolAsync(message.ReplyTo, result, cancellationToken);
+            return;
         }
 
-        return message.Notify == true
+        await (message.Notify == true
             ? NotifyAcknowledgedAsync(message.Id, cancellationToken)
-            : EscalateAsync(message.Id, message.Step, requeueIfEarly: true, cancellationToken);
+            : EscalateAsync(message.Id, message.Step, requeueIfEarly: true, cancellationToken));
     }
 
     /// <summary>EscalateOverdue: every open escalation whose step is due (what a lost or late queue message would leave).</summary>
@@ -157,10 +159,15 @@ public sealed partial class AlertEscalator(
             var shown = Shown(record);
             if (record.AckedAt is not null)
             {
-                // The same responder again (a retried webhook, a second ACK): confirmed, not "someone else".
-                return string.Equals(record.AckedBy, name, StringComparison.OrdinalIgnoreCase)
-                    ? new AckResult(AckOutcome.Acknowledged, shown, record.AckedBy)
-                    : new AckResult(AckOutcome.AlreadyAcknowledged, shown, record.AckedBy);
+                if (!string.Equals(record.AckedBy, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return new AckResult(AckOutcome.AlreadyAcknowledged, shown, record.AckedBy);
+                }
+
+                // The same responder again (a retried message or webhook, a second ACK): confirmed, not "someone else".
+                // The notice is queued again, in case the first attempt stopped before it; the ledger sends it once.
+                await escalations.QueueAsync(new EscalationMessage(record.Id, Notify: true), TimeSpan.Zero, cancellationToken);
+                return new AckResult(AckOutcome.Acknowledged, shown, record.AckedBy);
             }
 
             var now = escalations.Now;
@@ -172,13 +179,10 @@ public sealed partial class AlertEscalator(
             HotlineMetrics.AcknowledgeTime(now - record.OpenedAt, via, record.Step);
             Log.Acknowledged(logger, record.LedgerKey, name, via, record.Step, now - record.OpenedAt);
             await escalations.CloseAsync(record.Id, cancellationToken);
-            if (via != ViaTool)
+            // Here, not in the tool: only an acknowledgement that took effect is who took the case.
+            foreach (var receipt in Receipts(record))
             {
-                // The tool writes its own line when it queues the acknowledgement.
-                foreach (var receipt in Receipts(record))
-                {
-                    await audit.AppendAsync(name, "ack", receipt, cancellationToken);
-                }
+                await audit.AppendAsync(name, "ack", receipt, cancellationToken);
             }
 
             await escalations.QueueAsync(new EscalationMessage(record.Id, Notify: true), TimeSpan.Zero, cancellationToken);

@@ -251,6 +251,105 @@ public sealed class EscalationTests(OwnAzurite storage) : DispatchTestBase(stora
         Assert.DoesNotContain("ACK", AlertText.Webhook(AlertFacts.ForAlert(triage) with { AckHint = true }, wording).Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TipsAck_FromTheResponderTool_StopsEscalationIsAuditedAndTellsTheOthers()
+    {
+        // The app's own listener takes the tool's acknowledgement, as in production; the delayed steps stay invisible.
+        await using var app = await StartEscalatingAsync(new() { ["AzureWebJobs:EscalateAlert:Disabled"] = "false" });
+        var alert = await UrgentCaseAsync(app);
+        Assert.Equal(2, Stub.Sms.Count);
+
+        var acked = await ToolAsync("tips", "ack", alert.TipId.ToLowerInvariant().Replace('-', ' '), "--as", "Night desk");
+
+        Assert.True(acked.Exit == 0, acked.Stdout + acked.Stderr);
+        Assert.Equal($"Acknowledged: {alert.TipId}. Escalation stopped; the others are told.\n", acked.Stdout);
+        Assert.Empty(acked.Stderr);
+
+        // Nobody on the roster took it by phone, so everyone paged hears who did, once.
+        await Eventually.TrueAsync(() => Task.FromResult(Stub.Sms.Count == 4), TimeSpan.FromSeconds(20), "the acknowledged notices");
+        var notices = Stub.Sms.Skip(2).ToList();
+        Assert.Equal([Amina, Bilal], notices.Select(r => r.To).Order());
+        Assert.All(notices, r => Assert.StartsWith($"HOTLINE: ALERT ACKNOWLEDGED\nReceipt: {alert.TipId}\nBy: Night desk", r.SmsBody, StringComparison.Ordinal));
+
+        // The escalation is over: neither its queued step nor the timer pages anyone, however long.
+        _clock.Advance(AckWithin * 4);
+        Assert.True(await EscalateAsync(app, alert.TipId, step: 1));
+        Assert.True(await OverdueAsync(app));
+        Assert.Equal(4, Stub.Sms.Count);
+        Assert.Contains($"\tNight desk\tack\t{alert.TipId}\n", await AuditAsync(), StringComparison.Ordinal);
+
+        // The answer the tool read is gone; the message named no number and held no content.
+        var alerts = new BlobContainerClient(Storage.ConnectionString, "alerts");
+        await foreach (var blob in alerts.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "ack-replies/", Ct))
+        {
+            Assert.Fail("an answer was left behind: " + blob.Name);
+        }
+
+        // Once more, by someone else: taken already, said in one line.
+        var again = await ToolAsync("tips", "ack", alert.TipId, "--as", "Amina");
+        Assert.Equal($"hotline: {alert.TipId} was already acknowledged by Night desk.", again.OneErrorLine());
+        await RunQueuedAsync(app);
+        Assert.Equal(4, Stub.Sms.Count);
+        AssertNothingSecretLogged(app);
+    }
+
+    [Fact]
+    public async Task TipsAck_BadUnknownOrNotEscalatingReceipt_OneLineEach()
+    {
+        await using var app = await StartEscalatingAsync();
+
+        Assert.Contains("is not a receipt", (await ToolAsync("tips", "ack", "../etc")).OneErrorLine(), StringComparison.Ordinal);
+        Assert.Equal("hotline: no case K7QF-2M9X-4TJD.", (await ToolAsync("tips", "ack", "K7QF-2M9X-4TJD")).OneErrorLine());
+
+        // A case whose alert does not wait for an acknowledgement (not urgent): the app says so, and nothing changes.
+        var reply = await SmsAsync(app, TestTips.NewPhone(), "I saw people working at a farm without pay " + Guid.NewGuid());
+        var receipt = reply![(reply!.IndexOf("case ", StringComparison.Ordinal) + 5)..][..14];
+        var triage = TriageMessage.Parse(Assert.Single(await Storage.DrainAsync("triage", Ct)).Body.ToString());
+        Assert.NotEqual(Urgency.Urgent, triage.Urgency);
+        Assert.True(await InvokeAsync(app, triage));
+        var notOpen = await ToolServedAsync(app, "tips", "ack", receipt);
+        Assert.Contains($"no alert of {receipt} waits for an acknowledgement", notOpen.OneErrorLine(), StringComparison.Ordinal);
+        Assert.DoesNotContain("\tack\t" + receipt, await AuditAsync(), StringComparison.Ordinal);
+
+        // Nothing takes the queue (the app is down): the acknowledgement stays queued, and the tool says so in one line.
+        var late = await ToolAsync("tips", "ack", receipt, "--wait", "1");
+        Assert.Contains("is queued, but the app did not take it within 1 s", late.OneErrorLine(), StringComparison.Ordinal);
+        var queued = EscalationMessage.TryParse(Assert.Single(await Storage.DrainAsync(Escalations.QueueName, Ct)).Body.ToString());
+        Assert.Equal(receipt, queued!.Id);
+        Assert.Equal("cli", queued.Via);
+    }
+
+    /// <summary>An urgent SMS report through the app, and its first page (dispatch invoked as the host would).</summary>
+    private async Task<TriageMessage> UrgentCaseAsync(TestApp app)
+    {
+        var reply = await SmsAsync(app, TestTips.NewPhone(), PrivacyCanaries.Register("They locked us in the container, help now " + Guid.NewGuid()));
+        Assert.StartsWith("Received, case ", reply, StringComparison.Ordinal);
+        var triage = TriageMessage.Parse(Assert.Single(await Storage.DrainAsync("triage", Ct)).Body.ToString());
+        Assert.Equal(Urgency.Urgent, triage.Urgency);
+        Assert.True(await InvokeAsync(app, triage));
+        return triage;
+    }
+
+    /// <summary>The responder tool, with storage only: no key (an acknowledgement decrypts nothing) and no pepper.</summary>
+    private Task<Hotline.Tests.Cli.CliRun> ToolAsync(params string[] args) =>
+        Hotline.Tests.Cli.CliRun.RunAsync(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = Storage.ConnectionString, ["USER"] = "night-desk" }, ToolDirectory.Value, args);
+
+    /// <summary>The tool, while the test takes the escalation queue for the app (whose listener is off), as the host would.</summary>
+    private async Task<Hotline.Tests.Cli.CliRun> ToolServedAsync(TestApp app, params string[] args)
+    {
+        var run = ToolAsync(args);
+        while (!run.IsCompleted)
+        {
+            await RunQueuedAsync(app);
+            await Task.WhenAny(run, Task.Delay(100, Ct));
+        }
+
+        return await run;
+    }
+
+    // A working directory with no local.settings.json: the tool's settings are the ones given.
+    private static readonly Lazy<string> ToolDirectory = new(() => Directory.CreateTempSubdirectory("hotline-ack-").FullName);
+
     private Task<TestApp> StartEscalatingAsync(Dictionary<string, string?>? extra = null)
     {
         var settings = new Dictionary<string, string?>
