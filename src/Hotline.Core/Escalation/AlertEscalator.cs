@@ -2,6 +2,7 @@ using System.Globalization;
 using Hotline.Cases;
 using Hotline.Diagnostics;
 using Hotline.Dispatch;
+using Hotline.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -38,6 +39,44 @@ public sealed partial class AlertEscalator(
         await (message.Notify == true
             ? NotifyAcknowledgedAsync(message.Id, cancellationToken)
             : EscalateAsync(message.Id, message.Step, requeueIfEarly: true, cancellationToken));
+    }
+
+    /// <summary>
+    /// EscalateAlertPoison: a message that failed every delivery on <c>escalation</c>. An acknowledgement or a notice is
+    /// tried once more (a person's ACK must count; the ledger sends a notice once). A step, or a message nobody can read,
+    /// tells every responder at once that the alert's escalation failed, so no one waits on a page that is not coming;
+    /// the EscalateOverdue timer keeps trying the step itself while the escalation is open.
+    /// </summary>
+    public async Task HandlePoisonedAsync(string messageId, string body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messageId);
+        ArgumentNullException.ThrowIfNull(body);
+        var message = EscalationMessage.TryParse(body);
+        var kind = message switch
+        {
+            null => "unreadable",
+            { AckBy: not null } => "acknowledgement",
+            { Notify: true } => "notice",
+            _ => "step",
+        };
+        Log.Poisoned(logger, messageId, kind);
+        HotlineMetrics.PoisonMessage(Escalations.QueueName + StorageNames.PoisonSuffix);
+        if (message is { AckBy: not null } or { Notify: true })
+        {
+            await HandleAsync(message, cancellationToken);
+            return;
+        }
+
+        var found = message is null ? null : await escalations.ReadAsync(message.Id, cancellationToken);
+        if (found?.Record.AckedAt is not null)
+        {
+            return; // acknowledged meanwhile: nobody needs to be told more
+        }
+
+        var facts = found?.Record is { Triage: { } triage } record
+            ? AlertFacts.ForUndelivered(triage) with { LedgerKey = record.LedgerKey + "/escalation-failed" }
+            : AlertFacts.ForUnreadable(messageId, found is { } f ? Receipts(f.Record).FirstOrDefault() : message?.Id is { } id && AlertFacts.IsReceipt(id) ? id : null);
+        await dispatcher.NoticeToEveryoneAsync(facts, cancellationToken);
     }
 
     /// <summary>EscalateOverdue: every open escalation whose step is due (what a lost or late queue message would leave).</summary>
@@ -288,5 +327,8 @@ public sealed partial class AlertEscalator(
 
         [LoggerMessage(4, LogLevel.Warning, "Escalation {Id}: the overdue step failed ({ErrorType}); the next run tries again.")]
         public static partial void OverdueFailed(ILogger logger, string id, string errorType);
+
+        [LoggerMessage(5, LogLevel.Error, "Escalation message {MessageId} ({Kind}) failed every delivery and is in escalation-poison: handling it now (a step or an unreadable message: every responder is told).")]
+        public static partial void Poisoned(ILogger logger, string messageId, string kind);
     }
 }

@@ -319,6 +319,43 @@ public sealed class EscalationTests(OwnAzurite storage) : DispatchTestBase(stora
         Assert.Equal("cli", queued.Via);
     }
 
+    [Fact]
+    public async Task EscalateAlertPoison_StepOrMessageThatFailsEveryDelivery_LandsInPoisonAndEveryResponderIsTold()
+    {
+        await using var app = await StartEscalatingAsync(new()
+        {
+            ["AzureWebJobs:EscalateAlert:Disabled"] = "false",
+            ["AzureWebJobs:EscalateAlertPoison:Disabled"] = "false",
+        });
+        var alert = Urgent();
+        Assert.True(await InvokeAsync(app, alert));
+
+        // Every step's SMS is refused (the first page went out); one message is not an escalation message at all.
+        Stub.Answer = r => r.IsSms && r.SmsBody!.StartsWith("HOTLINE: NOT ACKNOWLEDGED", StringComparison.Ordinal) ? StubAnswer.ServerError : StubAnswer.Ok;
+        _clock.Advance(AckWithin);
+        await Queue(Escalations.QueueName).SendMessageAsync(new EscalationMessage(alert.TipId, Step: 1).ToJson(), Ct);
+        await Queue(Escalations.QueueName).SendMessageAsync("{\"tipId\":\"not an escalation\"}", Ct);
+
+        // Both go to escalation-poison after maxDequeueCount deliveries, and its function tells the whole roster at once.
+        await Eventually.TrueAsync(() => Task.FromResult(Notices().Count == 6), TimeSpan.FromSeconds(60), "six could-not-be-delivered notices");
+        var notices = Notices();
+        Assert.Equal([Amina, Bilal, Chloe], notices.Where(r => r.SmsBody!.Contains(alert.TipId, StringComparison.Ordinal)).Select(r => r.To).Order());
+        Assert.Equal([Amina, Bilal, Chloe], notices.Where(r => !r.SmsBody!.Contains(alert.TipId, StringComparison.Ordinal)).Select(r => r.To).Order());
+        Assert.Equal(2, app.Logs.Lines.Count(l => l.Contains("moved to escalation-poison", StringComparison.Ordinal)));
+        Assert.Equal(2, app.Logs.Lines.Count(l => l.Contains("failed every delivery and is in escalation-poison", StringComparison.Ordinal)));
+        await Eventually.TrueAsync(async () => (await Queue(Escalations.QueueName + "-poison").GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount == 0, TimeSpan.FromSeconds(20), "escalation-poison handled");
+
+        // Not lost: the escalation is still open, and once Twilio takes the sends the timer sends the step, once.
+        Stub.Answer = _ => StubAnswer.Ok;
+        Assert.True(await OverdueAsync(app));
+        Assert.True(await OverdueAsync(app));
+        Assert.Equal([Amina, Bilal], Steps(1).Where(r => r.Delivered).Select(r => r.To).Order());
+        Assert.Equal(6, Notices().Count);
+        AssertNothingSecretLogged(app);
+
+        List<StubRequest> Notices() => Stub.Sms.Where(r => r.Delivered && r.SmsBody!.StartsWith("HOTLINE: AN ALERT COULD NOT BE DELIVERED", StringComparison.Ordinal)).ToList();
+    }
+
     /// <summary>An urgent SMS report through the app, and its first page (dispatch invoked as the host would).</summary>
     private async Task<TriageMessage> UrgentCaseAsync(TestApp app)
     {
