@@ -165,6 +165,7 @@ public sealed partial class AlertEscalator(
             if (step < EscalationOptions.LastStep)
             {
                 await escalations.QueueAsync(new EscalationMessage(record.Id, Step: step + 1), escalations.Options.AckWithin, cancellationToken);
+                Log.StepRecorded(logger, record.LedgerKey, step, escalations.Options.AckWithin);
             }
             else
             {
@@ -330,5 +331,8 @@ public sealed partial class AlertEscalator(
 
         [LoggerMessage(5, LogLevel.Error, "Escalation message {MessageId} ({Kind}) failed every delivery and is in escalation-poison: handling it now (a step or an unreadable message: every responder is told).")]
         public static partial void Poisoned(ILogger logger, string messageId, string kind);
+
+        [LoggerMessage(6, LogLevel.Information, "{AlertKey}: escalation step {Step} recorded; the next is queued for {AckWithin} from now.")]
+        public static partial void StepRecorded(ILogger logger, string alertKey, int step, TimeSpan ackWithin);
     }
 }
