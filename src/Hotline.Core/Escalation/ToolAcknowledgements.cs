@@ -11,7 +11,8 @@ namespace Hotline.Escalation;
 /// sealed escalation records: it queues the acknowledgement on <c>escalation</c> (durable: whenever the app takes it,
 /// the escalation stops) with a random reply token, and the app answers under <c>alerts/ack-replies/{token}</c> with
 /// the outcome, which the tool reads and deletes. The answer holds what the audit log already does (an outcome, a
-/// receipt, a responder's name), named by a token that says nothing.
+/// receipt, a responder's name), named by a token that says nothing. An answer nobody waited for any more (the tool
+/// gave up) stays until the storage lifecycle rule on <c>alerts/</c> deletes it (30 days, infra/main.bicep).
 /// </summary>
 public sealed class ToolAcknowledgements(HotlineStorage storage)
 {

@@ -54,7 +54,8 @@ public sealed class EscalationTests(OwnAzurite storage) : DispatchTestBase(stora
     [Fact]
     public async Task Escalation_NobodyAcknowledges_RepagesThenEscalationListThenEveryoneEachOnceAtTheirTimes()
     {
-        await using var app = await StartEscalatingAsync();
+        var telemetry = new ExportedTelemetry();
+        await using var app = await StartEscalatingAsync(telemetry: telemetry);
         var alert = Urgent();
 
         Assert.True(await InvokeAsync(app, alert));
@@ -94,6 +95,13 @@ public sealed class EscalationTests(OwnAzurite storage) : DispatchTestBase(stora
         Assert.All(Stub.Sms, r => Assert.Equal(AlertText.GsmLength, r.SmsBody!.Length));
         Assert.All(Stub.Sms, r => Assert.Contains(alert.TipId, r.SmsBody, StringComparison.Ordinal));
         Assert.Contains(app.Logs.Lines, l => l.Contains($"{alert.AlertKey} escalated to everyone", StringComparison.Ordinal));
+
+        // What the escalated-to-everyone rule (infra/main.bicep) sums: one "everyone" step, as exported.
+        foreach (var step in new[] { 1, 2, 3 })
+        {
+            Assert.Equal(1, Exported(telemetry, app, Hotline.Diagnostics.HotlineMetrics.EscalationStepsMetric, "step", AlertEscalator.StepName(step)));
+        }
+
         AssertNothingSecretLogged(app);
     }
 
@@ -255,7 +263,8 @@ public sealed class EscalationTests(OwnAzurite storage) : DispatchTestBase(stora
     public async Task TipsAck_FromTheResponderTool_StopsEscalationIsAuditedAndTellsTheOthers()
     {
         // The app's own listener takes the tool's acknowledgement, as in production; the delayed steps stay invisible.
-        await using var app = await StartEscalatingAsync(new() { ["AzureWebJobs:EscalateAlert:Disabled"] = "false" });
+        var telemetry = new ExportedTelemetry();
+        await using var app = await StartEscalatingAsync(new() { ["AzureWebJobs:EscalateAlert:Disabled"] = "false" }, telemetry);
         var alert = await UrgentCaseAsync(app);
         Assert.Equal(2, Stub.Sms.Count);
 
@@ -277,6 +286,7 @@ public sealed class EscalationTests(OwnAzurite storage) : DispatchTestBase(stora
         Assert.True(await OverdueAsync(app));
         Assert.Equal(4, Stub.Sms.Count);
         Assert.Contains($"\tNight desk\tack\t{alert.TipId}\n", await AuditAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, Exported(telemetry, app, Hotline.Diagnostics.HotlineMetrics.AckTimeMetric, "via", "cli"));
 
         // The answer the tool read is gone; the message named no number and held no content.
         var alerts = new BlobContainerClient(Storage.ConnectionString, "alerts");
@@ -322,11 +332,14 @@ public sealed class EscalationTests(OwnAzurite storage) : DispatchTestBase(stora
     [Fact]
     public async Task EscalateAlertPoison_StepOrMessageThatFailsEveryDelivery_LandsInPoisonAndEveryResponderIsTold()
     {
-        await using var app = await StartEscalatingAsync(new()
-        {
-            ["AzureWebJobs:EscalateAlert:Disabled"] = "false",
-            ["AzureWebJobs:EscalateAlertPoison:Disabled"] = "false",
-        });
+        var telemetry = new ExportedTelemetry();
+        await using var app = await StartEscalatingAsync(
+            new()
+            {
+                ["AzureWebJobs:EscalateAlert:Disabled"] = "false",
+                ["AzureWebJobs:EscalateAlertPoison:Disabled"] = "false",
+            },
+            telemetry);
         var alert = Urgent();
         Assert.True(await InvokeAsync(app, alert));
 
@@ -343,6 +356,7 @@ public sealed class EscalationTests(OwnAzurite storage) : DispatchTestBase(stora
         Assert.Equal([Amina, Bilal, Chloe], notices.Where(r => !r.SmsBody!.Contains(alert.TipId, StringComparison.Ordinal)).Select(r => r.To).Order());
         Assert.Equal(2, app.Logs.Lines.Count(l => l.Contains("moved to escalation-poison", StringComparison.Ordinal)));
         Assert.Equal(2, app.Logs.Lines.Count(l => l.Contains("failed every delivery and is in escalation-poison", StringComparison.Ordinal)));
+        Assert.Equal(2, Exported(telemetry, app, Hotline.Diagnostics.HotlineMetrics.PoisonMetric, "queue", "escalation-poison"));
         await Eventually.TrueAsync(async () => (await Queue(Escalations.QueueName + "-poison").GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount == 0, TimeSpan.FromSeconds(20), "escalation-poison handled");
 
         // Not lost: the escalation is still open, and once Twilio takes the sends the timer sends the step, once.
@@ -387,7 +401,7 @@ public sealed class EscalationTests(OwnAzurite storage) : DispatchTestBase(stora
     // A working directory with no local.settings.json: the tool's settings are the ones given.
     private static readonly Lazy<string> ToolDirectory = new(() => Directory.CreateTempSubdirectory("hotline-ack-").FullName);
 
-    private Task<TestApp> StartEscalatingAsync(Dictionary<string, string?>? extra = null)
+    private Task<TestApp> StartEscalatingAsync(Dictionary<string, string?>? extra = null, ExportedTelemetry? telemetry = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -405,7 +419,19 @@ public sealed class EscalationTests(OwnAzurite storage) : DispatchTestBase(stora
         {
             services.Replace(ServiceDescriptor.Singleton(sp => ActivatorUtilities.CreateInstance<Escalations>(sp, (TimeProvider)_clock)));
             services.Replace(ServiceDescriptor.Singleton(sp => ActivatorUtilities.CreateInstance<AlertDigest>(sp, (TimeProvider)_clock)));
+            telemetry?.AddTo(services);
         });
+    }
+
+    /// <summary>What the app exported of <paramref name="metric"/> with <paramref name="tag"/> = <paramref name="value"/>: a counter's sum, a histogram's count.</summary>
+    private static long Exported(ExportedTelemetry telemetry, TestApp app, string metric, string tag, string value)
+    {
+        telemetry.Flush(app.Services);
+        return telemetry.Metrics.LastOrDefault(m => m.Name == metric) is not { } snapshot
+            ? 0
+            : snapshot.MetricPoints
+                .Where(p => ExportedTelemetry.Tags(p).Any(t => t.Key == tag && t.Value?.ToString() == value))
+                .Sum(p => snapshot.MetricType == OpenTelemetry.Metrics.MetricType.Histogram ? p.GetHistogramCount() : p.GetSumLong());
     }
 
     private static TriageMessage Urgent() => new(TipId.New().ToString(), Channel.Sms, Urgency.Urgent, new DateTimeOffset(2026, 11, 23, 10, 0, 5, TimeSpan.Zero), "ar");
