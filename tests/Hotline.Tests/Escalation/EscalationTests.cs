@@ -324,9 +324,31 @@ public sealed class EscalationTests(OwnAzurite storage) : DispatchTestBase(stora
         // Nothing takes the queue (the app is down): the acknowledgement stays queued, and the tool says so in one line.
         var late = await ToolAsync("tips", "ack", receipt, "--wait", "1");
         Assert.Contains("is queued, but the app did not take it within 1 s", late.OneErrorLine(), StringComparison.Ordinal);
-        var queued = EscalationMessage.TryParse(Assert.Single(await Storage.DrainAsync(Escalations.QueueName, Ct)).Body.ToString());
-        Assert.Equal(receipt, queued!.Id);
-        Assert.Equal("cli", queued.Via);
+        var body = Assert.Single(await Storage.DrainAsync(Escalations.QueueName, Ct)).Body.ToString();
+        Assert.Equal(["ackBy", "id", "replyTo", "via"], System.Text.Json.JsonDocument.Parse(body).RootElement.EnumerateObject().Select(p => p.Name).Order());
+        var queued = EscalationMessage.TryParse(body)!;
+        Assert.Equal((receipt, "night-desk", "cli"), (queued.Id, queued.AckBy, queued.Via));
+        Assert.Matches("^[0-9a-f]{32}$", queued.ReplyTo);
+    }
+
+    [Fact]
+    public async Task EscalateAlert_AckWhoseReplyTokenIsNotOne_AcknowledgesAndWritesNoAnswerBlob()
+    {
+        await using var app = await StartEscalatingAsync();
+        var alert = Urgent();
+        Assert.True(await InvokeAsync(app, alert));
+
+        // Whoever can write to the queue must not choose a blob name through the token.
+        var message = new EscalationMessage(alert.TipId, AckBy: "Amina", Via: "cli", ReplyTo: "../tips/" + alert.TipId + "/report");
+        Assert.True(await InvokeAsync(app, message.ToJson(), function: EscalateAlertFunction.FunctionName));
+
+        Assert.Equal($"{alert.TipId} was already acknowledged by Amina.", await SmsAsync(app, Bilal, "ACK " + alert.TipId));
+        var alerts = new BlobContainerClient(Storage.ConnectionString, "alerts");
+        await foreach (var blob in alerts.GetBlobsAsync(cancellationToken: Ct))
+        {
+            Assert.DoesNotContain("ack-replies", blob.Name, StringComparison.Ordinal);
+            Assert.DoesNotContain("report", blob.Name, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
