@@ -68,9 +68,11 @@ public sealed partial class AlertEscalator(
         }
 
         var found = message is null ? null : await escalations.ReadAsync(message.Id, cancellationToken);
-        if (found?.Record.AckedAt is not null)
+        if (found?.Record is { } done && (done.AckedAt is not null || message?.Step <= done.Step))
         {
-            return; // acknowledged meanwhile: nobody needs to be told more
+            // Acknowledged meanwhile, or the step was sent after all (the timer, another delivery): nothing to tell.
+            Log.PoisonedButDone(logger, messageId);
+            return;
         }
 
         var facts = found?.Record is { Triage: { } triage } record
@@ -331,6 +333,9 @@ public sealed partial class AlertEscalator(
 
         [LoggerMessage(5, LogLevel.Error, "Escalation message {MessageId} ({Kind}) failed every delivery and is in escalation-poison: handling it now (a step or an unreadable message: every responder is told).")]
         public static partial void Poisoned(ILogger logger, string messageId, string kind);
+
+        [LoggerMessage(7, LogLevel.Warning, "Escalation message {MessageId} from escalation-poison: its alert was acknowledged or its step sent meanwhile; nobody is told.")]
+        public static partial void PoisonedButDone(ILogger logger, string messageId);
 
         [LoggerMessage(6, LogLevel.Information, "{AlertKey}: escalation step {Step} recorded; the next is queued for {AckWithin} from now.")]
         public static partial void StepRecorded(ILogger logger, string alertKey, int step, TimeSpan ackWithin);

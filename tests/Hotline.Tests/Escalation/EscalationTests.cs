@@ -387,6 +387,11 @@ public sealed class EscalationTests(OwnAzurite storage) : DispatchTestBase(stora
         Assert.True(await OverdueAsync(app));
         Assert.Equal([Amina, Bilal], Steps(1).Where(r => r.Delivered).Select(r => r.To).Order());
         Assert.Equal(6, Notices().Count);
+
+        // A poisoned copy of a step that was sent after all tells nobody (no false alarm).
+        await Queue(Escalations.QueueName + "-poison").SendMessageAsync(new EscalationMessage(alert.TipId, Step: 1).ToJson(), Ct);
+        await Eventually.TrueAsync(() => Task.FromResult(app.Logs.Lines.Any(l => l.Contains("its step sent meanwhile", StringComparison.Ordinal))), TimeSpan.FromSeconds(20), "the late copy handled");
+        Assert.Equal(6, Notices().Count);
         AssertNothingSecretLogged(app);
 
         List<StubRequest> Notices() => Stub.Sms.Where(r => r.Delivered && r.SmsBody!.StartsWith("HOTLINE: AN ALERT COULD NOT BE DELIVERED", StringComparison.Ordinal)).ToList();
