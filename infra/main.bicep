@@ -441,7 +441,7 @@ var alertRules = [
   {
     name: 'poison'
     severity: 1
-    description: 'A triage or media message failed every delivery: an alert may not have reached the responders. Runbook: "A message on a poison queue".'
+    description: 'A triage, media or escalation message failed every delivery: an alert or an escalation step may not have reached the responders. Runbook: "A message on a poison queue".'
     query: 'customMetrics | where name == "hotline.poison" | summarize poisoned = sum(valueSum) | where poisoned > 0'
     window: 'PT5M'
   }
@@ -449,7 +449,14 @@ var alertRules = [
     name: 'poison-poison'
     severity: 0
     description: 'The notice about an undelivered alert itself failed (triage-poison-poison): nobody was told. Runbook: "A message on a poison queue".'
-    query: 'requests | where operation_Name in ("DispatchTriagePoison", "FetchMediaPoison") and success == false | summarize failures = count() | where failures > 0'
+    query: 'requests | where operation_Name in ("DispatchTriagePoison", "FetchMediaPoison", "EscalateAlertPoison") and success == false | summarize failures = count() | where failures > 0'
+    window: 'PT5M'
+  }
+  {
+    name: 'escalated-to-everyone'
+    severity: 1
+    description: 'An urgent alert reached the last escalation step: nobody acknowledged it, and every responder was paged on every channel. Runbook: "An alert escalated to everyone".'
+    query: 'customMetrics | where name == "hotline.escalation.steps" and tostring(customDimensions.step) == "everyone" | summarize everyone = sum(valueSum) | where everyone > 0'
     window: 'PT5M'
   }
   {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Hotline.Cases;
 using Hotline.Cli.Keys;
 using Hotline.Encryption;
+using Hotline.Escalation;
 using Hotline.Tips;
 using Hotline.Triage;
 using Hotline.Twilio;
@@ -30,6 +31,7 @@ internal static class TipsCommands
         tips.Subcommands.Add(Export(context, keys, responder));
         tips.Subcommands.Add(Media(context, keys, responder));
         tips.Subcommands.Add(Purge(context, responder));
+        tips.Subcommands.Add(Ack(context, responder));
         return tips;
     }
 
@@ -298,6 +300,40 @@ internal static class TipsCommands
             });
             context.Out($"Purged {closed.Count} cases: {total} blobs deleted.");
             return 0;
+        });
+        return command;
+    }
+
+    private static Command Ack(CliContext context, Option<string> responder)
+    {
+        var receipt = ReceiptArgument();
+        var wait = new Option<int>("--wait") { Description = "Seconds to wait for the app's answer (default 30)", DefaultValueFactory = _ => 30 };
+        var command = new Command("ack", "Acknowledge an urgent alert: its escalation stops, and the others paged are told who took it.") { receipt, wait };
+        command.SetAction(async (result, ct) =>
+        {
+            var id = Receipt(result.GetValue(receipt));
+            var patience = result.GetValue(wait) is >= 1 and <= 600 and var seconds ? TimeSpan.FromSeconds(seconds) : throw new CliException("--wait is 1 to 600 seconds.");
+            var storage = context.Settings.Storage();
+            if (await new CaseStore(storage).GetAsync(id, ct) is null)
+            {
+                throw new CliException($"no case {id}.");
+            }
+
+            // Queued, not recorded here: the escalation records are sealed under the pepper, which the tool never holds.
+            var acks = new ToolAcknowledgements(storage);
+            var token = await acks.QueueAsync(id.ToString(), context.Settings.Responder(result.GetValue(responder)), ct);
+            var answer = await acks.WaitForAnswerAsync(token, patience, context.Host.Time, ct)
+                ?? throw new CliException($"the acknowledgement of {id} is queued, but the app did not take it within {(int)patience.TotalSeconds} s: it stops the escalation when it does. Check that the app is running.");
+            switch (answer.Outcome)
+            {
+                case AckOutcome.Acknowledged:
+                    context.Out($"Acknowledged: {TerminalText.Line(answer.Shown ?? id.ToString())}. Escalation stopped; the others are told.");
+                    return 0;
+                case AckOutcome.AlreadyAcknowledged:
+                    throw new CliException($"{TerminalText.Line(answer.Shown ?? id.ToString())} was already acknowledged by {TerminalText.Line(answer.By ?? "someone")}.");
+                default:
+                    throw new CliException($"no alert of {id} waits for an acknowledgement (it was not urgent enough to escalate, or its alert is not sent yet).");
+            }
         });
         return command;
     }

@@ -34,6 +34,7 @@ public sealed class FunctionsContractTests(AzuriteFixture azurite)
         { "FetchMediaPoison", "Hotline.Functions.FetchMediaPoison.FetchMediaPoisonFunction.Run", "queueTrigger", "", null, "sms-media-poison", "AzureWebJobsStorage" },
         { "SmsStatus", "Hotline.Functions.SmsStatus.SmsStatusFunction.Run", "httpTrigger", "post", "api/sms/status", null, null },
         { "EscalateAlert", "Hotline.Functions.EscalateAlert.EscalateAlertFunction.Run", "queueTrigger", "", null, "escalation", "AzureWebJobsStorage" },
+        { "EscalateAlertPoison", "Hotline.Functions.EscalateAlertPoison.EscalateAlertPoisonFunction.Run", "queueTrigger", "", null, "escalation-poison", "AzureWebJobsStorage" },
         { "EscalateOverdue", "Hotline.Functions.EscalateOverdue.EscalateOverdueFunction.Run", "timerTrigger", "", null, "30 * * * * *", null },
     };
 

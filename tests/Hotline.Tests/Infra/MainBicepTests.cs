@@ -60,11 +60,14 @@ public sealed class MainBicepTests(MainBicepFixture bicep) : IClassFixture<MainB
         var rule = Assert.Single(bicep.Resources("Microsoft.Insights/scheduledQueryRules")).GetProperty("properties");
         var group = Assert.Single(bicep.Resources("Microsoft.Insights/actionGroups")).GetProperty("properties");
 
-        Assert.Equal(["poison", "poison-poison", "dispatch-failures", "alert-refused", "health"], rules.Keys);
+        Assert.Equal(["poison", "poison-poison", "escalated-to-everyone", "dispatch-failures", "alert-refused", "health"], rules.Keys);
         Assert.Contains($"name == \"{HotlineMetrics.PoisonMetric}\"", rules["poison"], StringComparison.Ordinal);
         Assert.Contains($"name == \"{HotlineMetrics.AlertsMetric}\"", rules["alert-refused"], StringComparison.Ordinal);
         Assert.Contains("outcome) == \"refused\"", rules["alert-refused"], StringComparison.Ordinal);
         Assert.Contains("\"DispatchTriagePoison\"", rules["poison-poison"], StringComparison.Ordinal);
+        Assert.Contains($"\"{Hotline.Functions.EscalateAlertPoison.EscalateAlertPoisonFunction.FunctionName}\"", rules["poison-poison"], StringComparison.Ordinal);
+        Assert.Contains($"name == \"{HotlineMetrics.EscalationStepsMetric}\"", rules["escalated-to-everyone"], StringComparison.Ordinal);
+        Assert.Contains($"step) == \"{Hotline.Escalation.AlertEscalator.StepName(Hotline.Escalation.EscalationOptions.LastStep)}\"", rules["escalated-to-everyone"], StringComparison.Ordinal);
         Assert.Contains("\"DispatchTriage\"", rules["dispatch-failures"], StringComparison.Ordinal);
         Assert.Contains("availabilityResults", rules["health"], StringComparison.Ordinal);
         Assert.Contains("actionGroups", rule.GetProperty("actions").GetProperty("actionGroups")[0].GetString()!, StringComparison.Ordinal);

@@ -59,6 +59,7 @@ public sealed class TestApp : IAsyncDisposable
 
         // Escalation steps take from the "escalation" queue every app on one Azurite shares: tests that want them invoke them.
         ["AzureWebJobs:EscalateAlert:Disabled"] = "true",
+        ["AzureWebJobs:EscalateAlertPoison:Disabled"] = "true",
         ["AzureWebJobs:EscalateOverdue:Disabled"] = "true",
 
         // Deleting Twilio's copies takes from a queue every app on one Azurite shares: tests that want it turn it on.
