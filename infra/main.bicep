@@ -32,6 +32,18 @@ param twilioPhoneNumber string = ''
 @minValue(1)
 param rateLimitPerMinute int = 10
 
+@description('Days a closed case is kept after it was closed (Hotline__Retention__ClosedDays).')
+@minValue(1)
+param retentionClosedDays int = 60
+
+@description('Days a case is kept after its last activity (Hotline__Retention__InactiveDays).')
+@minValue(1)
+param retentionInactiveDays int = 180
+
+@description('Days no case outlives (Hotline__Retention__MaxDays); the storage lifecycle deletes report blobs 30 days after it, whatever the app did.')
+@minValue(1)
+param retentionMaxDays int = 730
+
 @description('Most instances the app scales out to.')
 @minValue(40)
 @maxValue(1000)
@@ -157,7 +169,8 @@ resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-
 ]
 
 // Pointers and ledgers are only needed while retries can arrive; keeping them longer would only keep
-// a pseudonym-to-case link around. Reports in "tips" are kept until responders purge them.
+// a pseudonym-to-case link around. Reports are deleted by the app's daily retention run (ExpireCases); the
+// second rule is its backstop, so a stopped timer cannot keep a report past retentionMaxDays and a margin.
 resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
   parent: storage
   name: 'default'
@@ -177,6 +190,24 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
               baseBlob: {
                 delete: {
                   daysAfterModificationGreaterThan: 30
+                }
+              }
+            }
+          }
+        }
+        {
+          name: 'backstop-delete-reports-past-max-retention'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [ 'blockBlob' ]
+              prefixMatch: [ 'tips/', 'cases/', 'alert-digest/' ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterCreationGreaterThan: retentionMaxDays + 30
                 }
               }
             }
@@ -607,6 +638,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       AzureWebJobsDisableHomepage: 'true'
       // SweepUntriaged's [TimerTrigger("%SweepUntriagedSchedule%")]: the host resolves it from this setting.
       SweepUntriagedSchedule: '0 */5 * * * *'
+      // ExpireCases' [TimerTrigger("%ExpireCasesSchedule%")]: daily at 03:30 UTC.
+      ExpireCasesSchedule: '0 30 3 * * *'
+      Hotline__Retention__ClosedDays: string(retentionClosedDays)
+      Hotline__Retention__InactiveDays: string(retentionInactiveDays)
+      Hotline__Retention__MaxDays: string(retentionMaxDays)
     }
     dependsOn: [
       storageRoles

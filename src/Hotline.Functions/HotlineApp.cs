@@ -5,6 +5,7 @@ using Hotline.Functions.FetchMedia;
 using Hotline.Functions.Hosting;
 using Hotline.Functions.Http;
 using Hotline.Functions.Intake;
+using Hotline.Functions.ExpireCases;
 using Hotline.Functions.SweepUntriaged;
 using Hotline.Functions.Telemetry;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -88,6 +89,7 @@ public static class HotlineApp
         services.AddIntake();
         services.AddTriageDispatch(configuration);
         services.AddUntriagedSweep(configuration);
+        services.AddCaseExpiry(configuration);
         services.AddProviderCopyDeletion(configuration);
         services.AddMediaFetching(configuration);
     }

@@ -30,6 +30,7 @@ internal static class TipsCommands
         tips.Subcommands.Add(Status(context, responder));
         tips.Subcommands.Add(Export(context, keys, responder));
         tips.Subcommands.Add(Media(context, keys, responder));
+        tips.Subcommands.Add(Keep(context, keys, responder));
         tips.Subcommands.Add(Purge(context, responder));
         tips.Subcommands.Add(Ack(context, responder));
         return tips;
@@ -64,7 +65,7 @@ internal static class TipsCommands
                 return 0;
             }
 
-            context.Console.Write(CaseView.List(page.Cases));
+            context.Console.Write(CaseView.List(page.Cases, context.Settings.Retention()));
             context.Out($"{page.Cases.Count} of {page.Matched} shown.{(page.Continuation is { } token ? $" Next page: hotline tips list --continue {token} (same filters)" : string.Empty)}");
             return 0;
         });
@@ -79,7 +80,7 @@ internal static class TipsCommands
         command.SetAction(async (result, ct) =>
         {
             var file = await Files(context, await KeysAsync(context, result, keys, ct)).ReadAsync(Receipt(result.GetValue(receipt)), ct);
-            CaseView.Show(file, result.GetValue(showNumber), context.Out);
+            CaseView.Show(file, result.GetValue(showNumber), context.Settings.Retention(), context.Out);
             return 0;
         });
         return command;
@@ -161,6 +162,53 @@ internal static class TipsCommands
         });
         return command;
     }
+
+    private static Command Keep(CliContext context, KeyOptions keys, Option<string> responder)
+    {
+        var receipt = ReceiptArgument();
+        var until = new Option<DateTimeOffset?>("--until") { Description = "Keep it until this date at least (e.g. 2027-06-30; a legal hold, an investigation)" };
+        var reason = new Option<string>("--reason") { Description = "Why (stored encrypted in the case, as a note)" };
+        var release = new Option<bool>("--release") { Description = "End the hold: retention applies again" };
+        var command = new Command("keep", "Hold a case past retention (--until and --reason), or end a hold (--release); audited.") { receipt, until, reason, release };
+        command.SetAction(async (result, ct) =>
+        {
+            var id = Receipt(result.GetValue(receipt));
+            var who = context.Settings.Responder(result.GetValue(responder));
+            if (result.GetValue(release))
+            {
+                if (result.GetValue(until) is not null || result.GetValue(reason) is not null)
+                {
+                    throw new CliException("--release ends a hold: give it alone, without --until or --reason.");
+                }
+
+                await Files(context, keys: []).ReleaseAsync(id, who, ct);
+                context.Out($"{id} is no longer held: it expires {Day(CaseRetentionOf(context, await Files(context, keys: []).RecordAsync(id, ct)))} by the retention settings.");
+                return 0;
+            }
+
+            if (result.GetValue(until) is not { } day || string.IsNullOrWhiteSpace(result.GetValue(reason)))
+            {
+                throw new CliException("a hold needs --until <date> and --reason \"<text>\" (or --release to end one).");
+            }
+
+            // The day as typed: a hold "until 2027-06-30" lasts through that day (UTC).
+            var retention = context.Settings.Retention();
+            var backstop = Hotline.Retention.CaseRetention.BackstopAt(await Files(context, keys: []).RecordAsync(id, ct), retention);
+            if (DateOnly.FromDateTime(day.DateTime) >= DateOnly.FromDateTime(backstop.UtcDateTime))
+            {
+                throw new CliException($"the storage lifecycle rule deletes {id} on {Day(backstop)}, hold or not ({retention.MaxDays} days after its first message, and {Hotline.Retention.RetentionOptions.BackstopMarginDays} more): hold it until an earlier day, or raise Hotline__Retention__MaxDays and infra's retentionMaxDays first.");
+            }
+
+            await Files(context, await KeysAsync(context, result, keys, ct)).KeepAsync(id, DateOnly.FromDateTime(day.DateTime), result.GetValue(reason)!, who, ct);
+            context.Out($"{id} is held until {day:yyyy-MM-dd} (it does not expire before); the reason is stored encrypted in the case.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static DateTimeOffset CaseRetentionOf(CliContext context, CaseRecord record) => Hotline.Retention.CaseRetention.ExpiresAt(record, context.Settings.Retention());
+
+    private static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private static Command Export(CliContext context, KeyOptions keys, Option<string> responder)
     {

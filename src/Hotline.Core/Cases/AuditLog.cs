@@ -37,7 +37,12 @@ public sealed partial class AuditLog(HotlineStorage storage, TimeProvider time)
         var now = time.GetUtcNow().UtcDateTime;
         var at = now.ToString("yyyy-MM-ddTHH:mm:ss'Z'", CultureInfo.InvariantCulture);
         var fields = Fields(at, Clean(responder), action, receipt);
-        var blob = Container.GetAppendBlobClient(LogName(now));
+
+        // A writer whose clock is behind (a responder's laptop at a month's end) appends to the latest log, not to an
+        // earlier month's: a line added to a month after the next one began would break the chain there.
+        var own = LogName(now);
+        var latest = (await LogNamesAsync(cancellationToken).ConfigureAwait(false)).LastOrDefault();
+        var blob = Container.GetAppendBlobClient(latest is not null && string.CompareOrdinal(latest, own) > 0 ? latest : own);
         for (var round = 0; round < AppendRounds; round++)
         {
             var (position, previous) = await TailAsync(blob, cancellationToken).ConfigureAwait(false);

@@ -19,8 +19,14 @@ public sealed record CaseRecord(
     DateTimeOffset ReceivedAt,
     DateTimeOffset LastMessageAt,
     int Messages,
-    bool ContactPaused)
+    bool ContactPaused,
+    DateTimeOffset? ActivityAt = null,
+    DateTimeOffset? ClosedAt = null,
+    DateTimeOffset? HeldUntil = null)
 {
+    /// <summary>The case's last activity of any kind: a message, or a reply, note or status change (retention counts from it).</summary>
+    public DateTimeOffset LastActivityAt => ActivityAt is { } at && at > LastMessageAt ? at : LastMessageAt;
+
     private const string Version = "v1";
 
     public static string StatusName(CaseStatus status) => status switch
@@ -59,7 +65,7 @@ public sealed record CaseRecord(
         ["lastmessageat"] = LastMessageAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
         ["messages"] = Messages.ToString(CultureInfo.InvariantCulture),
         ["contactpaused"] = ContactPaused ? "true" : "false",
-    };
+    }.WithTime("activityat", ActivityAt).WithTime("closedat", ClosedAt).WithTime("helduntil", HeldUntil);
 
     /// <summary>Reads a record back; null when the metadata is not one (missing or odd values).</summary>
     public static CaseRecord? FromMetadata(string receipt, IDictionary<string, string> metadata)
@@ -78,6 +84,29 @@ public sealed record CaseRecord(
             return null;
         }
 
-        return new CaseRecord(receipt, Get("channel") == "sms" ? Channel.Sms : Channel.Web, urgency, language, status, receivedAt, lastAt, messages, Get("contactpaused") == "true");
+        // Records written before retention have none of these: their activity is their last message.
+        return new CaseRecord(receipt, Get("channel") == "sms" ? Channel.Sms : Channel.Web, urgency, language, status, receivedAt, lastAt, messages, Get("contactpaused") == "true")
+        {
+            ActivityAt = Time(Get("activityat")),
+            ClosedAt = Time(Get("closedat")),
+            HeldUntil = Time(Get("helduntil")),
+        };
+    }
+
+    private static DateTimeOffset? Time(string? value) =>
+        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+}
+
+internal static class CaseMetadata
+{
+    /// <summary>The metadata with one more time when it has one (records written without it stay as they were).</summary>
+    public static Dictionary<string, string> WithTime(this Dictionary<string, string> metadata, string name, DateTimeOffset? value)
+    {
+        if (value is { } at)
+        {
+            metadata[name] = at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+        }
+
+        return metadata;
     }
 }

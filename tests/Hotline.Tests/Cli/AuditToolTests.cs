@@ -141,6 +141,19 @@ public sealed class AuditToolTests(OwnAzurite storage) : IClassFixture<OwnAzurit
     }
 
     [Fact]
+    public async Task AuditAppend_WriterWhoseClockIsInTheMonthBefore_AppendsToTheLatestLogAndTheChainHolds()
+    {
+        await WriteAsync(6);
+
+        // A responder's laptop still in November after December's log began.
+        await new AuditLog(Storage(), new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 23, 59, 50, TimeSpan.Zero))).AppendAsync("Late laptop", "note", "K7QF-2M9X-4T09", Ct);
+
+        Assert.Equal(3, (await LinesAsync("2026-11.log")).Length);
+        Assert.Contains("\tLate laptop\tnote\t", (await LinesAsync("2026-12.log"))[^1], StringComparison.Ordinal);
+        Assert.Contains("intact: 7 lines.", (await Cli("audit", "verify")).Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AuditShow_CaseAndSince_PrintOnlyTheirLines()
     {
         await WriteAsync(6);

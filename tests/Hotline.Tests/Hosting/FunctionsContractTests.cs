@@ -29,6 +29,7 @@ public sealed class FunctionsContractTests(AzuriteFixture azurite)
         { "DispatchTriagePoison", "Hotline.Functions.DispatchTriagePoison.DispatchTriagePoisonFunction.Run", "queueTrigger", "", null, "triage-poison", "AzureWebJobsStorage" },
         { "DispatchDigest", "Hotline.Functions.DispatchDigest.DispatchDigestFunction.Run", "timerTrigger", "", null, "0 * * * * *", null },
         { "SweepUntriaged", "Hotline.Functions.SweepUntriaged.SweepUntriagedFunction.Run", "timerTrigger", "", null, "%SweepUntriagedSchedule%", null },
+        { "ExpireCases", "Hotline.Functions.ExpireCases.ExpireCasesFunction.Run", "timerTrigger", "", null, "%ExpireCasesSchedule%", null },
         { "DeleteProviderCopy", "Hotline.Functions.DeleteProviderCopy.DeleteProviderCopyFunction.Run", "queueTrigger", "", null, "twilio-delete", "AzureWebJobsStorage" },
         { "FetchMedia", "Hotline.Functions.FetchMedia.FetchMediaFunction.Run", "queueTrigger", "", null, "sms-media", "AzureWebJobsStorage" },
         { "FetchMediaPoison", "Hotline.Functions.FetchMediaPoison.FetchMediaPoisonFunction.Run", "queueTrigger", "", null, "sms-media-poison", "AzureWebJobsStorage" },

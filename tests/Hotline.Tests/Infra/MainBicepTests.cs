@@ -42,15 +42,34 @@ public sealed class MainBicepTests(MainBicepFixture bicep) : IClassFixture<MainB
     public void Storage_LifecycleRule_DeletesIntakeRecordsAndTheLedgerAfter30Days()
     {
         // What the app leaves behind in intake/ (sent-message records of messages Twilio never reports final, pointers,
-        // idempotency records) and alerts/ (the send ledger) is deleted by this rule; reports in tips/ never are.
-        var rule = Assert.Single(Assert.Single(bicep.Resources("Microsoft.Storage/storageAccounts/managementPolicies"))
-            .GetProperty("properties").GetProperty("policy").GetProperty("rules").EnumerateArray());
+        // idempotency records) and alerts/ (the send ledger) is deleted by this rule.
+        var rule = Rules().Single(r => r.GetProperty("name").GetString() == "expire-intake-pointers-and-alert-ledger");
         var definition = rule.GetProperty("definition");
 
         Assert.True(rule.GetProperty("enabled").GetBoolean());
         Assert.Equal([$"{StorageNames.IntakeContainer}/", $"{AlertLedger.ContainerName}/"], definition.GetProperty("filters").GetProperty("prefixMatch").EnumerateArray().Select(p => p.GetString()));
         Assert.Equal(30, definition.GetProperty("actions").GetProperty("baseBlob").GetProperty("delete").GetProperty("daysAfterModificationGreaterThan").GetInt32());
     }
+
+    [Fact]
+    public void Storage_BackstopRule_DeletesReportsAndCaseRecordsAMonthAfterMaxRetention()
+    {
+        // Retention's backstop: a stopped ExpireCases timer cannot keep a report forever.
+        var rule = Rules().Single(r => r.GetProperty("name").GetString() == "backstop-delete-reports-past-max-retention");
+        var definition = rule.GetProperty("definition");
+        var parameters = bicep.Template.GetProperty("parameters");
+
+        Assert.True(rule.GetProperty("enabled").GetBoolean());
+        Assert.Equal([$"{StorageNames.TipsContainer}/", $"{StorageNames.CasesContainer}/", $"{StorageNames.AlertDigestContainer}/"], definition.GetProperty("filters").GetProperty("prefixMatch").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal("[add(parameters('retentionMaxDays'), 30)]", definition.GetProperty("actions").GetProperty("baseBlob").GetProperty("delete").GetProperty("daysAfterCreationGreaterThan").GetString());
+        Assert.Equal(new Hotline.Retention.RetentionOptions().MaxDays, parameters.GetProperty("retentionMaxDays").GetProperty("defaultValue").GetInt32());
+        Assert.Equal(new Hotline.Retention.RetentionOptions().ClosedDays, parameters.GetProperty("retentionClosedDays").GetProperty("defaultValue").GetInt32());
+        Assert.Equal(new Hotline.Retention.RetentionOptions().InactiveDays, parameters.GetProperty("retentionInactiveDays").GetProperty("defaultValue").GetInt32());
+        Assert.Equal(30, Hotline.Retention.RetentionOptions.BackstopMarginDays);
+    }
+
+    private List<JsonElement> Rules() =>
+        [.. Assert.Single(bicep.Resources("Microsoft.Storage/storageAccounts/managementPolicies")).GetProperty("properties").GetProperty("policy").GetProperty("rules").EnumerateArray()];
 
     [Fact]
     public void AlertRules_OnTheAppsMetricsAndTheHostsRecords_NotifyTheOnCallActionGroup()

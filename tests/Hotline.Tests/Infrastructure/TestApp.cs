@@ -57,6 +57,9 @@ public sealed class TestApp : IAsyncDisposable
         ["AzureWebJobs:DispatchDigest:Disabled"] = "true",
         ["AzureWebJobs:SweepUntriaged:Disabled"] = "true",
 
+        // Retention deletes cases of every app on one Azurite: tests that want it run it.
+        ["AzureWebJobs:ExpireCases:Disabled"] = "true",
+
         // Escalation steps take from the "escalation" queue every app on one Azurite shares: tests that want them invoke them.
         ["AzureWebJobs:EscalateAlert:Disabled"] = "true",
         ["AzureWebJobs:EscalateAlertPoison:Disabled"] = "true",

@@ -1,0 +1,18 @@
+using Hotline.Functions.Hosting;
+using Hotline.Retention;
+
+namespace Hotline.Functions.ExpireCases;
+
+internal static class ExpireCasesSetup
+{
+    /// <summary>Retention (<see cref="RetentionServiceCollectionExtensions.AddRetention"/>) and its daily timer (<c>ExpireCases</c>).</summary>
+    public static IServiceCollection AddCaseExpiry(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddRetention(configuration);
+        services.AddOptions<ExpireCasesSchedule>()
+            .Configure(o => o.Schedule = configuration[ExpireCasesSchedule.Setting] is { Length: > 0 } schedule ? schedule : ExpireCasesSchedule.Default)
+            .ValidateOnStartWith<ExpireCasesSchedule, ExpireCasesScheduleValidator>();
+        services.AddTimerFunction<ExpireCasesFunction>(configuration);
+        return services;
+    }
+}
