@@ -4,7 +4,6 @@ using Azure.Storage.Blobs.Specialized;
 using Hotline.Cases;
 using Hotline.Storage;
 using Hotline.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Hotline.Tests.Cli;
@@ -223,12 +222,7 @@ public sealed class AuditToolTests(OwnAzurite storage) : IClassFixture<OwnAzurit
     private static string HeadIn(string stdout) =>
         stdout.Split('\n').Single(l => l.StartsWith("Head: ", StringComparison.Ordinal))["Head: ".Length..].Trim();
 
-    private HotlineStorage Storage()
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [StorageConnection.SettingName] = storage.ConnectionString }).Build();
-        Assert.True(StorageConnection.TryCreate(configuration, out var connection, out var error), error);
-        return new HotlineStorage(connection!);
-    }
+    private HotlineStorage Storage() => TestStorage.For(storage.ConnectionString);
 
     private Task<CliRun> Cli(params string[] args) =>
         CliRun.RunAsync(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = storage.ConnectionString }, _dir.FullName, args);

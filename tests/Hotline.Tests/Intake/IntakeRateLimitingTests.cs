@@ -82,17 +82,6 @@ public sealed class IntakeRateLimitingTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.Accepted, await PostAsync(neighbour, "network probe"));
     }
 
-    [Fact]
-    public async Task Executable_CostCeilingBelowTenNetworks_ExitsWithOneLine()
-    {
-        var environment = Hotline.Tests.Hosting.StartupTests.AppEnvironment(azurite.ConnectionString);
-        environment["Hotline__RateLimit__GlobalPerMinute"] = "300";
-
-        var line = await Hotline.Tests.Hosting.StartupTests.StartupFailureAsync(environment);
-
-        Assert.Equal("Hotline cannot start: Hotline__RateLimit__GlobalPerMinute is a cost ceiling, not a budget: 0 (off) or at least 600 (ten networks' budgets), so that real tipsters are not refused because others flood.", line);
-    }
-
     [Theory]
     [InlineData("203.0.113.7", "203.0.113.7")]
     [InlineData("203.0.113.7:50123", "203.0.113.7")]

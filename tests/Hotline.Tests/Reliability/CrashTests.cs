@@ -158,7 +158,8 @@ public sealed class CrashTests(DedicatedAzurite storage) : IClassFixture<Dedicat
         return environment;
     }
 
-    private static async Task<Process> StartAsync(Dictionary<string, string?> environment, int port, ConcurrentQueue<string> logs)
+    /// <summary>The built app on <paramref name="port"/>, once it answers /api/health (the escalation crash test starts it so too).</summary>
+    internal static async Task<Process> StartAsync(Dictionary<string, string?> environment, int port, ConcurrentQueue<string> logs)
     {
         var process = StartupTests.StartExecutable(["--urls", $"http://127.0.0.1:{port}"], environment, output: logs);
         _ = process.StandardError.ReadToEndAsync();

@@ -143,28 +143,5 @@ public sealed class EscalationCrashTests(OwnAzurite storage) : IClassFixture<Own
         return await StartAsync(environment, port, logs);
     }
 
-    private static async Task<Process> StartAsync(Dictionary<string, string?> environment, int port, ConcurrentQueue<string> logs)
-    {
-        var process = StartupTests.StartExecutable(["--urls", $"http://127.0.0.1:{port}"], environment, output: logs);
-        _ = process.StandardError.ReadToEndAsync();
-        using var probe = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(60); await Task.Delay(100, Ct))
-        {
-            try
-            {
-                using var health = await probe.GetAsync(new Uri("/api/health", UriKind.Relative), Ct);
-                if (health.StatusCode == HttpStatusCode.OK)
-                {
-                    return process;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            Assert.False(process.HasExited, "the app exited at start-up: " + string.Join('\n', logs.TakeLast(20)));
-        }
-
-        throw new TimeoutException("the app did not become healthy");
-    }
+    private static Task<Process> StartAsync(Dictionary<string, string?> environment, int port, ConcurrentQueue<string> logs) => CrashTests.StartAsync(environment, port, logs);
 }

@@ -10,7 +10,6 @@ using Hotline.Tests.Cli;
 using Hotline.Tests.Dispatch;
 using Hotline.Tests.Infrastructure;
 using Hotline.Tips;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
@@ -183,17 +182,6 @@ public sealed class RetentionTests(OwnAzurite storage) : DispatchTestBase(storag
         Assert.True(verify.Exit == 0, verify.Stderr);
     }
 
-    [Fact]
-    public async Task Executable_RetentionOutOfRange_ExitsWithOneLine()
-    {
-        var environment = Hotline.Tests.Hosting.StartupTests.AppEnvironment(Storage.ConnectionString);
-        environment["Hotline__Retention__ClosedDays"] = "0";
-
-        var line = await Hotline.Tests.Hosting.StartupTests.StartupFailureAsync(environment);
-
-        Assert.Equal("Hotline cannot start: Hotline__Retention__ClosedDays must be a whole number of days from 1 to 36500.", line);
-    }
-
     private async Task<TestApp> StartRetentionAsync() =>
         await StartAsync(listeners: false, afterApp: services => services.Replace(ServiceDescriptor.Singleton(sp => ActivatorUtilities.CreateInstance<CaseExpiry>(sp, (TimeProvider)_clock))));
 
@@ -205,18 +193,11 @@ public sealed class RetentionTests(OwnAzurite storage) : DispatchTestBase(storag
         using var response = await app.Http.PostAsJsonAsync("/api/tips", new { message = message + " " + Guid.NewGuid() }, Ct);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.True(TipId.TryParse((await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("receipt").GetString(), out var id));
-        var cases = new CaseStore(new HotlineStorage(StorageConnectionFor(Storage.ConnectionString)));
+        var cases = new CaseStore(TestStorage.For(Storage.ConnectionString));
         var record = (await cases.GetWithETagAsync(id!.Value, Ct))!.Value;
         var blob = new BlobClient(Storage.ConnectionString, StorageNames.CasesContainer, id.Value.Compact);
         await blob.SetMetadataAsync((record.Record with { ReceivedAt = _clock.GetUtcNow(), LastMessageAt = _clock.GetUtcNow() }).ToMetadata(), cancellationToken: Ct);
         return id.Value;
-    }
-
-    private static StorageConnection StorageConnectionFor(string connectionString)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [StorageConnection.SettingName] = connectionString }).Build();
-        Assert.True(StorageConnection.TryCreate(configuration, out var connection, out var error), error);
-        return connection!;
     }
 
     private async Task<List<string>> BlobsOfAsync(TipId id)
