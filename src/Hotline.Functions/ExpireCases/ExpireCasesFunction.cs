@@ -12,15 +12,21 @@ internal sealed class ExpireCasesFunction(CaseExpiry expiry) : ITimerFunction
 {
     public const string FunctionName = "ExpireCases";
 
+    /// <summary>The app setting the schedule is read from (<c>%ExpireCasesSchedule%</c> in the trigger), by the host and the standalone listener alike.</summary>
+    public const string ScheduleSetting = "ExpireCasesSchedule";
+
+    /// <summary>Daily at 03:30 UTC: a quiet hour for the warning it sends.</summary>
+    public const string DefaultScheduleValue = "0 30 3 * * *";
+
     static string ITimerFunction.Name => FunctionName;
 
-    static string ITimerFunction.Schedule => "%" + ExpireCasesSchedule.Setting + "%";
+    static string ITimerFunction.Schedule => "%" + ScheduleSetting + "%";
 
-    // Standalone runs without the setting (as ExpireCasesSchedule reads it); the host needs it set (infra sets it).
-    static string? ITimerFunction.DefaultSchedule => ExpireCasesSchedule.Default;
+    // Standalone runs without the setting; the host needs it set (infra sets it).
+    static string? ITimerFunction.DefaultSchedule => DefaultScheduleValue;
 
     [Function(FunctionName)]
-    public Task Run([TimerTrigger("%" + ExpireCasesSchedule.Setting + "%")] TimerInfo timer, CancellationToken cancellationToken) => RunAsync(cancellationToken);
+    public Task Run([TimerTrigger("%" + ScheduleSetting + "%")] TimerInfo timer, CancellationToken cancellationToken) => RunAsync(cancellationToken);
 
     public Task RunAsync(CancellationToken cancellationToken) => expiry.RunAsync(cancellationToken);
 }

@@ -9,9 +9,6 @@ internal static class ExpireCasesSetup
     public static IServiceCollection AddCaseExpiry(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddRetention(configuration);
-        services.AddOptions<ExpireCasesSchedule>()
-            .Configure(o => o.Schedule = configuration[ExpireCasesSchedule.Setting] is { Length: > 0 } schedule ? schedule : ExpireCasesSchedule.Default)
-            .ValidateOnStartWith<ExpireCasesSchedule, ExpireCasesScheduleValidator>();
         services.AddTimerFunction<ExpireCasesFunction>(configuration);
         return services;
     }

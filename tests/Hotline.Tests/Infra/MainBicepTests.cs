@@ -193,7 +193,7 @@ public sealed class MainBicepTests(MainBicepFixture bicep) : IClassFixture<MainB
         Assert.Equal("true", SettingValue("AzureWebJobsDisableHomepage"));
 
         // The sweeper's trigger reads its schedule from a setting: without it the host cannot index the function.
-        Assert.Equal(Hotline.Functions.SweepUntriaged.SweepSchedule.Default, SettingValue(Hotline.Functions.SweepUntriaged.SweepSchedule.Setting));
+        Assert.Equal(Hotline.Functions.SweepUntriaged.SweepUntriagedFunction.DefaultScheduleValue, SettingValue(Hotline.Functions.SweepUntriaged.SweepUntriagedFunction.ScheduleSetting));
 
         // The queue triggers' connection (AzureWebJobsStorage) is identity-based, through the same settings.
         Assert.Contains("userAssignedIdentities", SettingValue("AzureWebJobsStorage__clientId"), StringComparison.Ordinal);
