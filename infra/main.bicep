@@ -32,6 +32,18 @@ param twilioPhoneNumber string = ''
 @minValue(1)
 param rateLimitPerMinute int = 10
 
+@description('Days a closed case is kept after it was closed (Hotline__Retention__ClosedDays).')
+@minValue(1)
+param retentionClosedDays int = 60
+
+@description('Days a case is kept after its last activity (Hotline__Retention__InactiveDays).')
+@minValue(1)
+param retentionInactiveDays int = 180
+
+@description('Days no case outlives (Hotline__Retention__MaxDays); the storage lifecycle deletes report blobs 30 days after it, whatever the app did.')
+@minValue(1)
+param retentionMaxDays int = 730
+
 @description('Most instances the app scales out to.')
 @minValue(40)
 @maxValue(1000)
@@ -163,7 +175,8 @@ resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-
 ]
 
 // Pointers and ledgers are only needed while retries can arrive; keeping them longer would only keep
-// a pseudonym-to-case link around. Reports in "tips" are kept until responders purge them.
+// a pseudonym-to-case link around. Reports are deleted by the app's daily retention run (ExpireCases); the
+// second rule is its backstop, so a stopped timer cannot keep a report past retentionMaxDays and a margin.
 resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
   parent: storage
   name: 'default'
@@ -183,6 +196,24 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
               baseBlob: {
                 delete: {
                   daysAfterModificationGreaterThan: 30
+                }
+              }
+            }
+          }
+        }
+        {
+          name: 'backstop-delete-reports-past-max-retention'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [ 'blockBlob' ]
+              prefixMatch: [ 'tips/', 'cases/', 'alert-digest/' ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterCreationGreaterThan: retentionMaxDays + 30
                 }
               }
             }
@@ -447,7 +478,7 @@ var alertRules = [
   {
     name: 'poison'
     severity: 1
-    description: 'A triage or media message failed every delivery: an alert may not have reached the responders. Runbook: "A message on a poison queue".'
+    description: 'A triage, media or escalation message failed every delivery: an alert or an escalation step may not have reached the responders. Runbook: "A message on a poison queue".'
     query: 'customMetrics | where name == "hotline.poison" | summarize poisoned = sum(valueSum) | where poisoned > 0'
     window: 'PT5M'
   }
@@ -455,7 +486,14 @@ var alertRules = [
     name: 'poison-poison'
     severity: 0
     description: 'The notice about an undelivered alert itself failed (triage-poison-poison): nobody was told. Runbook: "A message on a poison queue".'
-    query: 'requests | where operation_Name in ("DispatchTriagePoison", "FetchMediaPoison") and success == false | summarize failures = count() | where failures > 0'
+    query: 'requests | where operation_Name in ("DispatchTriagePoison", "FetchMediaPoison", "EscalateAlertPoison") and success == false | summarize failures = count() | where failures > 0'
+    window: 'PT5M'
+  }
+  {
+    name: 'escalated-to-everyone'
+    severity: 1
+    description: 'An urgent alert reached the last escalation step: nobody acknowledged it, and every responder was paged on every channel. Runbook: "An alert escalated to everyone".'
+    query: 'customMetrics | where name == "hotline.escalation.steps" and tostring(customDimensions.step) == "everyone" | summarize everyone = sum(valueSum) | where everyone > 0'
     window: 'PT5M'
   }
   {
@@ -613,6 +651,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       AzureWebJobsDisableHomepage: 'true'
       // SweepUntriaged's [TimerTrigger("%SweepUntriagedSchedule%")]: the host resolves it from this setting.
       SweepUntriagedSchedule: '0 */5 * * * *'
+      // ExpireCases' [TimerTrigger("%ExpireCasesSchedule%")]: daily at 03:30 UTC.
+      ExpireCasesSchedule: '0 30 3 * * *'
+      Hotline__Retention__ClosedDays: string(retentionClosedDays)
+      Hotline__Retention__InactiveDays: string(retentionInactiveDays)
+      Hotline__Retention__MaxDays: string(retentionMaxDays)
     }
     dependsOn: [
       storageRoles

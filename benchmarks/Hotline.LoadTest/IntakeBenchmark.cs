@@ -165,7 +165,8 @@ internal static class IntakeBenchmark
         }
     }
 
-    private static Process StartApp(Azurite azurite, string publicPem, TwilioStub twilio, int port)
+    /// <summary>The built app in its own process, intake only, no limits; <paramref name="overrides"/> win (a null value removes a setting).</summary>
+    internal static Process StartApp(Azurite azurite, string publicPem, TwilioStub twilio, int port, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Path.GetTempPath() };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Hotline.Functions.dll"));
@@ -182,7 +183,8 @@ internal static class IntakeBenchmark
             ["Hotline__PublicKeyPem"] = publicPem,
             ["Hotline__PhonePepper"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Hotline__RateLimit__PerMinute"] = "0",
-            ["Hotline__RateLimit__GlobalPerMinute"] = "0",
+            ["Hotline__RateLimit__NetworkPerMinute"] = "0",
+            ["Hotline__RateLimit__SitePerMinute"] = "0",
             ["Hotline__RateLimit__RefusalsPerMinute"] = "0",
             ["Twilio__AccountSid"] = TwilioStub.AccountSid,
             ["Twilio__AuthToken"] = TwilioStub.AuthToken,
@@ -202,6 +204,18 @@ internal static class IntakeBenchmark
         })
         {
             start.Environment[key] = value;
+        }
+
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(key);
+            }
+            else
+            {
+                start.Environment[key] = value;
+            }
         }
 
         var process = Process.Start(start)!;
@@ -241,7 +255,7 @@ internal static class IntakeBenchmark
         throw new TimeoutException("the app did not become healthy within 60 s");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

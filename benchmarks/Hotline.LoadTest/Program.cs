@@ -44,6 +44,11 @@ using Microsoft.Extensions.Logging;
 // the app's CPU time per tip and peak RSS (see IntakeBenchmark.cs); --intake is the requests per level.
 //
 //   dotnet run -c Release --project benchmarks/Hotline.LoadTest -- --intake 400
+//
+// Or, on its own: admission under a flood of --flood-clients clients for --flood-seconds, while real tipsters send a
+// report every 2 seconds (see FloodAdmission.cs).
+//
+//   dotnet run -c Release --project benchmarks/Hotline.LoadTest -- --flood-clients 200 --flood-seconds 60
 var tips = IntArg("--tips", 200);
 var concurrency = IntArg("--concurrency", 4);
 var idleTips = IntArg("--idle", 8);
@@ -52,6 +57,8 @@ var bigFlood = IntArg("--big-flood", 150);
 var digestAfter = IntArg("--digest-after", 20);
 var listCases = IntArg("--list-cases", 0);
 var intake = IntArg("--intake", 0);
+var floodClients = IntArg("--flood-clients", 0);
+var floodSeconds = IntArg("--flood-seconds", 60);
 var message = "They took our passports and we work at the farm near the border without pay. " + new string('x', 400);
 
 await using var azurite = await Azurite.StartAsync();
@@ -62,6 +69,11 @@ if (listCases > 0)
 }
 
 var (_, publicPem, _) = HotlineKeys.Generate();
+if (floodClients > 0)
+{
+    return await Hotline.LoadTest.FloodAdmission.RunAsync(azurite, publicPem, floodClients, floodSeconds);
+}
+
 if (intake > 0)
 {
     return await Hotline.LoadTest.IntakeBenchmark.RunAsync(azurite, publicPem, intake);
@@ -148,7 +160,8 @@ async Task<WebApplication> StartAppAsync(int messagesPerSecond, int digestAfter)
         ["Hotline:PublicKeyPem"] = publicPem,
         ["Hotline:PhonePepper"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         ["Hotline:RateLimit:PerMinute"] = "0",
-        ["Hotline:RateLimit:GlobalPerMinute"] = "0",
+        ["Hotline:RateLimit:NetworkPerMinute"] = "0",
+        ["Hotline:RateLimit:SitePerMinute"] = "0",
         ["Twilio:AccountSid"] = TwilioStub.AccountSid,
         ["Twilio:AuthToken"] = TwilioStub.AuthToken,
         ["Twilio:PhoneNumber"] = TwilioStub.FromNumber,

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Security.Cryptography;
 using Azure;
 using Hotline.Cases;
+using Hotline.Cli.Audit;
 using Hotline.Cli.Keys;
 using Hotline.Cli.Tips;
 
@@ -31,6 +32,7 @@ public static class CliApp
         var root = new RootCommand("Hotline responders' tool: read, answer and manage reports.") { storage };
         root.Subcommands.Add(KeysCommands.Create(context));
         root.Subcommands.Add(TipsCommands.Create(context));
+        root.Subcommands.Add(AuditCommands.Create(context));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

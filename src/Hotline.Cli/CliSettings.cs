@@ -1,3 +1,4 @@
+using Hotline.Retention;
 using Hotline.Storage;
 using Microsoft.Extensions.Configuration;
 
@@ -76,6 +77,26 @@ internal sealed class CliSettings
         }
 
         return new HotlineStorage(connection!, new HotlineStorageOptions { MaxRetries = 2, NetworkTimeout = TimeSpan.FromSeconds(20) });
+    }
+
+    /// <summary>
+    /// The retention settings (<c>Hotline__Retention__...</c>), which the expiry dates the tool shows are computed
+    /// from: the same values as the app's, or the dates differ from what its daily run does.
+    /// </summary>
+    public RetentionOptions Retention()
+    {
+        var options = new RetentionOptions();
+        try
+        {
+            _configuration.GetSection(RetentionOptions.SectionName).Bind(options);
+        }
+        catch (InvalidOperationException)
+        {
+            throw new CliException("Hotline__Retention__ClosedDays, __InactiveDays and __MaxDays are whole numbers of days.");
+        }
+
+        var result = new RetentionOptionsValidator().Validate(null, options);
+        return result.Failed ? throw new CliException(result.Failures.First()) : options;
     }
 
     /// <summary>Who is acting, for the audit log: --as, else Hotline__ResponderName, else the OS user.</summary>

@@ -42,19 +42,18 @@ public sealed class HotlineOptionsValidator : IValidateOptions<HotlineOptions>
             failures.Add("Hotline__KeyVaultUri is not an https URI.");
         }
 
-        if (options.RateLimit.PerMinute < 0)
+        var limits = options.RateLimit;
+        foreach (var (setting, value) in new[] { ("PerMinute", limits.PerMinute), ("NetworkPerMinute", limits.NetworkPerMinute), ("SitePerMinute", limits.SitePerMinute), ("GlobalPerMinute", limits.GlobalPerMinute), ("RefusalsPerMinute", limits.RefusalsPerMinute) })
         {
-            failures.Add("Hotline__RateLimit__PerMinute must be 0 (off) or more.");
+            if (value < 0)
+            {
+                failures.Add($"Hotline__RateLimit__{setting} must be 0 (off) or more.");
+            }
         }
 
-        if (options.RateLimit.GlobalPerMinute < 0)
+        if (limits.GlobalPerMinute > 0 && limits.GlobalPerMinute < RateLimitOptions.CeilingFloor(limits))
         {
-            failures.Add("Hotline__RateLimit__GlobalPerMinute must be 0 (off) or more.");
-        }
-
-        if (options.RateLimit.RefusalsPerMinute < 0)
-        {
-            failures.Add("Hotline__RateLimit__RefusalsPerMinute must be 0 (off) or more.");
+            failures.Add($"Hotline__RateLimit__GlobalPerMinute is a cost ceiling, not a budget: 0 (off) or at least {RateLimitOptions.CeilingFloor(limits)} (ten networks' budgets), so that real tipsters are not refused because others flood.");
         }
 
         if (options.ConversationWindow <= TimeSpan.Zero || options.ConversationWindow > TimeSpan.FromDays(30))

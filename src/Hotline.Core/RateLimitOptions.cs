@@ -1,9 +1,23 @@
 namespace Hotline;
 
+/// <summary>
+/// Intake's admission budgets, per minute (<c>Hotline__RateLimit__...</c>): fairness per client and per network, so
+/// a flood cannot spend what a real tipster needs. Each is 0 to turn it off.
+/// </summary>
 public sealed class RateLimitOptions
 {
-    /// <summary>Intake requests allowed per client address per minute; 0 turns the limiter off.</summary>
+    /// <summary>Intake requests per client per minute: an IPv4 address, an IPv6 /64.</summary>
     public int PerMinute { get; set; } = 10;
+
+    /// <summary>
+    /// Intake requests per network per minute, all its clients together: an IPv4 /24, an IPv6 /56. Far above what real
+    /// tipsters of one network send (a busy hotline takes dozens of reports a day), it keeps one network from minting
+    /// clients out of its addresses.
+    /// </summary>
+    public int NetworkPerMinute { get; set; } = 60;
+
+    /// <summary>Intake requests per IPv6 site (/48) per minute, all its networks together.</summary>
+    public int SitePerMinute { get; set; } = 200;
 
     /// <summary>
     /// Twilio webhook requests refused for their signature allowed per client address per minute; past it,
@@ -13,9 +27,17 @@ public sealed class RateLimitOptions
     public int RefusalsPerMinute { get; set; } = 10;
 
     /// <summary>
-    /// Intake requests allowed per minute from all addresses together; 0 turns it off. Far above a hotline's
-    /// real load (a busy one takes dozens of reports a day), it stops a distributed flood from paging
-    /// responders without end: past it, tipsters are asked to retry in a minute.
+    /// A cost ceiling for all clients together, off (0) by default: a global cap turns an attack on the responders
+    /// (which the digest already absorbs) into an attack on the tipsters, since it refuses clients within their own
+    /// budgets. Where a deployment must bound storage cost, set it far above the networks' budgets (at least
+    /// <see cref="CeilingFloor"/>).
     /// </summary>
-    public int GlobalPerMinute { get; set; } = 300;
+    public int GlobalPerMinute { get; set; }
+
+    /// <summary>The least ceiling start-up accepts: ten networks sending at their budget.</summary>
+    public static int CeilingFloor(RateLimitOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return 10 * Math.Max(options.NetworkPerMinute, options.PerMinute);
+    }
 }

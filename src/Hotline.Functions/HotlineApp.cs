@@ -6,6 +6,7 @@ using Hotline.Functions.FetchMedia;
 using Hotline.Functions.Hosting;
 using Hotline.Functions.Http;
 using Hotline.Functions.Intake;
+using Hotline.Functions.ExpireCases;
 using Hotline.Functions.SweepUntriaged;
 using Hotline.Functions.Telemetry;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -90,6 +91,7 @@ public static class HotlineApp
         services.AddFollowUp(configuration);
         services.AddTriageDispatch(configuration);
         services.AddUntriagedSweep(configuration);
+        services.AddCaseExpiry(configuration);
         services.AddProviderCopyDeletion(configuration);
         services.AddMediaFetching(configuration);
     }

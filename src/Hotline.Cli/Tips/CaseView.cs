@@ -1,5 +1,6 @@
 using System.Globalization;
 using Hotline.Cases;
+using Hotline.Retention;
 using Hotline.Sms;
 using Hotline.Tips;
 using Hotline.Triage;
@@ -14,10 +15,10 @@ namespace Hotline.Cli.Tips;
 /// </summary>
 internal static class CaseView
 {
-    public static Table List(IReadOnlyList<CaseRecord> cases)
+    public static Table List(IReadOnlyList<CaseRecord> cases, RetentionOptions retention)
     {
         var table = new Table().Border(TableBorder.Simple);
-        foreach (var column in new[] { "receipt", "received (UTC)", "channel", "urgency", "language", "status", "messages", "contact" })
+        foreach (var column in new[] { "receipt", "received (UTC)", "channel", "urgency", "language", "status", "messages", "contact", "expires" })
         {
             table.AddColumn(column);
         }
@@ -32,18 +33,23 @@ internal static class CaseView
                 new Spectre.Console.Text(c.Language),
                 new Spectre.Console.Text(CaseRecord.StatusName(c.Status)),
                 new Spectre.Console.Text(c.Messages.ToString(CultureInfo.InvariantCulture)),
-                new Spectre.Console.Text(string.Join(' ', new[] { c.ContactPaused ? "PAUSED (STOP)" : null, c.UnreadAdditions > 0 ? $"{c.UnreadAdditions.ToString(CultureInfo.InvariantCulture)} NEW FROM TIPSTER" : null }.Where(t => t is not null))));
+                new Spectre.Console.Text(string.Join(' ', new[] { c.ContactPaused ? "PAUSED (STOP)" : null, c.UnreadAdditions > 0 ? $"{c.UnreadAdditions.ToString(CultureInfo.InvariantCulture)} NEW FROM TIPSTER" : null }.Where(t => t is not null))),
+                new Spectre.Console.Text(Expiry(c, retention)));
         }
 
         return table;
     }
 
-    public static void Show(CaseFile file, bool showNumber, Action<string> line)
+    public static void Show(CaseFile file, bool showNumber, RetentionOptions retention, Action<string> line)
     {
         var record = file.Record;
         var first = file.Messages.Count > 0 ? file.Messages[0] : null;
         line($"Case {file.Receipt}");
         line($"  status: {(record is null ? "(no case record)" : CaseRecord.StatusName(record.Status))}   urgency: {(record?.Urgency ?? first?.Urgency)?.ToString().ToLowerInvariant()}   channel: {(first?.Channel == Channel.Sms ? "sms" : "web")}   messages: {file.Messages.Count}");
+        if (record is not null)
+        {
+            line($"  expires: {Expiry(record, retention)} (retention: closed {retention.ClosedDays} days, inactive {retention.InactiveDays} days, at most {retention.MaxDays} days; hotline tips keep holds it)");
+        }
         if (CaseFiles.IsContactPaused(file))
         {
             line("  CONTACT PAUSED: the tipster texted STOP. Do not reply; the phone may be in someone else's hands.");
@@ -132,6 +138,14 @@ internal static class CaseView
         {
             line(quoted);
         }
+    }
+
+    /// <summary>The day the case is deleted, and "held" when a hold (not the rules) sets it.</summary>
+    private static string Expiry(CaseRecord record, RetentionOptions retention)
+    {
+        var at = CaseRetention.ExpiresAt(record, retention);
+        var day = at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return record.HeldUntil is { } held && held >= at ? $"{day} (held)" : day;
     }
 
     private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);

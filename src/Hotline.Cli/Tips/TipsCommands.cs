@@ -2,6 +2,7 @@ using System.CommandLine;
 using Hotline.Cases;
 using Hotline.Cli.Keys;
 using Hotline.Encryption;
+using Hotline.Escalation;
 using Hotline.Tips;
 using Hotline.Triage;
 using Hotline.Twilio;
@@ -29,7 +30,9 @@ internal static class TipsCommands
         tips.Subcommands.Add(Status(context, responder));
         tips.Subcommands.Add(Export(context, keys, responder));
         tips.Subcommands.Add(Media(context, keys, responder));
+        tips.Subcommands.Add(Keep(context, keys, responder));
         tips.Subcommands.Add(Purge(context, responder));
+        tips.Subcommands.Add(Ack(context, responder));
         return tips;
     }
 
@@ -62,7 +65,7 @@ internal static class TipsCommands
                 return 0;
             }
 
-            context.Console.Write(CaseView.List(page.Cases));
+            context.Console.Write(CaseView.List(page.Cases, context.Settings.Retention()));
             context.Out($"{page.Cases.Count} of {page.Matched} shown.{(page.Continuation is { } token ? $" Next page: hotline tips list --continue {token} (same filters)" : string.Empty)}");
             return 0;
         });
@@ -79,7 +82,7 @@ internal static class TipsCommands
             var files = Files(context, await KeysAsync(context, result, keys, ct));
             var id = Receipt(result.GetValue(receipt));
             var file = await files.ReadAsync(id, ct);
-            CaseView.Show(file, result.GetValue(showNumber), context.Out);
+            CaseView.Show(file, result.GetValue(showNumber), context.Settings.Retention(), context.Out);
 
             // What was shown is seen: tips list counts the tipster's additions from here.
             await files.MarkSeenAsync(id, file.Messages.Count, ct);
@@ -170,6 +173,53 @@ internal static class TipsCommands
         });
         return command;
     }
+
+    private static Command Keep(CliContext context, KeyOptions keys, Option<string> responder)
+    {
+        var receipt = ReceiptArgument();
+        var until = new Option<DateTimeOffset?>("--until") { Description = "Keep it until this date at least (e.g. 2027-06-30; a legal hold, an investigation)" };
+        var reason = new Option<string>("--reason") { Description = "Why (stored encrypted in the case, as a note)" };
+        var release = new Option<bool>("--release") { Description = "End the hold: retention applies again" };
+        var command = new Command("keep", "Hold a case past retention (--until and --reason), or end a hold (--release); audited.") { receipt, until, reason, release };
+        command.SetAction(async (result, ct) =>
+        {
+            var id = Receipt(result.GetValue(receipt));
+            var who = context.Settings.Responder(result.GetValue(responder));
+            if (result.GetValue(release))
+            {
+                if (result.GetValue(until) is not null || result.GetValue(reason) is not null)
+                {
+                    throw new CliException("--release ends a hold: give it alone, without --until or --reason.");
+                }
+
+                await Files(context, keys: []).ReleaseAsync(id, who, ct);
+                context.Out($"{id} is no longer held: it expires {Day(CaseRetentionOf(context, await Files(context, keys: []).RecordAsync(id, ct)))} by the retention settings.");
+                return 0;
+            }
+
+            if (result.GetValue(until) is not { } day || string.IsNullOrWhiteSpace(result.GetValue(reason)))
+            {
+                throw new CliException("a hold needs --until <date> and --reason \"<text>\" (or --release to end one).");
+            }
+
+            // The day as typed: a hold "until 2027-06-30" lasts through that day (UTC).
+            var retention = context.Settings.Retention();
+            var backstop = Hotline.Retention.CaseRetention.BackstopAt(await Files(context, keys: []).RecordAsync(id, ct), retention);
+            if (DateOnly.FromDateTime(day.DateTime) >= DateOnly.FromDateTime(backstop.UtcDateTime))
+            {
+                throw new CliException($"the storage lifecycle rule deletes {id} on {Day(backstop)}, hold or not ({retention.MaxDays} days after its first message, and {Hotline.Retention.RetentionOptions.BackstopMarginDays} more): hold it until an earlier day, or raise Hotline__Retention__MaxDays and infra's retentionMaxDays first.");
+            }
+
+            await Files(context, await KeysAsync(context, result, keys, ct)).KeepAsync(id, DateOnly.FromDateTime(day.DateTime), result.GetValue(reason)!, who, ct);
+            context.Out($"{id} is held until {day:yyyy-MM-dd} (it does not expire before); the reason is stored encrypted in the case.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static DateTimeOffset CaseRetentionOf(CliContext context, CaseRecord record) => Hotline.Retention.CaseRetention.ExpiresAt(record, context.Settings.Retention());
+
+    private static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private static Command Export(CliContext context, KeyOptions keys, Option<string> responder)
     {
@@ -313,6 +363,40 @@ internal static class TipsCommands
         return command;
     }
 
+    private static Command Ack(CliContext context, Option<string> responder)
+    {
+        var receipt = ReceiptArgument();
+        var wait = new Option<int>("--wait") { Description = "Seconds to wait for the app's answer (default 30)", DefaultValueFactory = _ => 30 };
+        var command = new Command("ack", "Acknowledge an urgent alert: its escalation stops, and the others paged are told who took it.") { receipt, wait };
+        command.SetAction(async (result, ct) =>
+        {
+            var id = Receipt(result.GetValue(receipt));
+            var patience = result.GetValue(wait) is >= 1 and <= 600 and var seconds ? TimeSpan.FromSeconds(seconds) : throw new CliException("--wait is 1 to 600 seconds.");
+            var storage = context.Settings.Storage();
+            if (await new CaseStore(storage).GetAsync(id, ct) is null)
+            {
+                throw new CliException($"no case {id}.");
+            }
+
+            // Queued, not recorded here: the escalation records are sealed under the pepper, which the tool never holds.
+            var acks = new ToolAcknowledgements(storage);
+            var token = await acks.QueueAsync(id.ToString(), context.Settings.Responder(result.GetValue(responder)), ct);
+            var answer = await acks.WaitForAnswerAsync(token, patience, context.Host.Time, ct)
+                ?? throw new CliException($"the acknowledgement of {id} is queued, but the app did not take it within {(int)patience.TotalSeconds} s: it stops the escalation when it does. Check that the app is running.");
+            switch (answer.Outcome)
+            {
+                case AckOutcome.Acknowledged:
+                    context.Out($"Acknowledged: {TerminalText.Line(answer.Shown ?? id.ToString())}. Escalation stopped; the others are told.");
+                    return 0;
+                case AckOutcome.AlreadyAcknowledged:
+                    throw new CliException($"{TerminalText.Line(answer.Shown ?? id.ToString())} was already acknowledged by {TerminalText.Line(answer.By ?? "someone")}.");
+                default:
+                    throw new CliException($"no alert of {id} waits for an acknowledgement (it was not urgent enough to escalate, or its alert is not sent yet).");
+            }
+        });
+        return command;
+    }
+
     private delegate bool TryParser<T>(string text, out T value);
 
     private static T? Parse<T>(string? text, string option, TryParser<T> parse)
@@ -321,7 +405,7 @@ internal static class TipsCommands
 
     private static DateTimeOffset? Utc(DateTimeOffset? value) => value?.ToUniversalTime();
 
-    private static TipId Receipt(string? text) =>
+    internal static TipId Receipt(string? text) =>
         TipId.TryParse(text, out var id) ? id.Value : throw new CliException($"'{text}' is not a receipt (it looks like K7QF-2M9X-4TJD).");
 
     private static CaseFiles Files(CliContext context, IReadOnlyList<RsaKeyEncryptionKey> keys) =>

@@ -173,7 +173,7 @@ public sealed class CaseFiles
     /// <exception cref="CaseException">No such case.</exception>
     public async Task SetStatusAsync(TipId id, CaseStatus status, string responder, CancellationToken cancellationToken = default)
     {
-        if (!await _cases.SetStatusAsync(id, status, cancellationToken).ConfigureAwait(false))
+        if (!await _cases.SetStatusAsync(id, status, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
         {
             throw new CaseException($"no case {id}.");
         }
@@ -186,8 +186,57 @@ public sealed class CaseFiles
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
         await EnsureExistsAsync(id, cancellationToken).ConfigureAwait(false);
-        await WriteEntryAsync(id, new CaseEntry(CaseEntry.Note, _time.GetUtcNow(), AuditLog.Clean(responder), text), cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        await WriteEntryAsync(id, new CaseEntry(CaseEntry.Note, now, AuditLog.Clean(responder), text), cancellationToken).ConfigureAwait(false);
+        await _cases.TouchAsync(id, now, cancellationToken).ConfigureAwait(false);
         await _audit.AppendAsync(responder, "note", id.ToString(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Holds a case until <paramref name="until"/> (a legal hold, an investigation): it does not expire before then,
+    /// whatever the retention settings say. The reason is stored encrypted in the case, as a note; the audit log says
+    /// who held it until when.
+    /// </summary>
+    /// <exception cref="CaseException">No such case, or a date that has passed.</exception>
+    /// <param name="lastDay">The last day the case is kept for sure (UTC): the hold ends as it ends.</param>
+    public async Task KeepAsync(TipId id, DateOnly lastDay, string reason, string responder, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        var now = _time.GetUtcNow();
+        var until = new DateTimeOffset(lastDay.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var day = lastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        if (until <= now)
+        {
+            throw new CaseException($"--until {day} has passed: a hold ends in the future.");
+        }
+
+        await EnsureExistsAsync(id, cancellationToken).ConfigureAwait(false);
+        await WriteEntryAsync(id, new CaseEntry(CaseEntry.Note, now, AuditLog.Clean(responder), $"Kept until {day}: {reason}"), cancellationToken).ConfigureAwait(false);
+        if (!await _cases.HoldAsync(id, until, cancellationToken).ConfigureAwait(false))
+        {
+            throw new CaseException($"no case {id}.");
+        }
+
+        await _audit.AppendAsync(responder, "keep until " + day, id.ToString(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The case's record (what retention and <c>tips list</c> read).</summary>
+    /// <exception cref="CaseException">No such case.</exception>
+    public async Task<CaseRecord> RecordAsync(TipId id, CancellationToken cancellationToken = default) =>
+        await _cases.GetAsync(id, cancellationToken).ConfigureAwait(false) ?? throw new CaseException($"no case {id}.");
+
+    /// <summary>Releases a case's hold: retention applies to it again (and it may then expire at the next daily run).</summary>
+    /// <exception cref="CaseException">No such case, or one that is not held.</exception>
+    public async Task ReleaseAsync(TipId id, string responder, CancellationToken cancellationToken = default)
+    {
+        var record = await _cases.GetAsync(id, cancellationToken).ConfigureAwait(false) ?? throw new CaseException($"no case {id}.");
+        if (record.HeldUntil is null)
+        {
+            throw new CaseException($"{id} is not held.");
+        }
+
+        await _cases.HoldAsync(id, null, cancellationToken).ConfigureAwait(false);
+        await _audit.AppendAsync(responder, "keep released", id.ToString(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -228,7 +277,9 @@ public sealed class CaseFiles
         }
 
         var sid = await send(number, text, cancellationToken).ConfigureAwait(false);
-        await WriteEntryAsync(id, new CaseEntry(CaseEntry.Reply, _time.GetUtcNow(), AuditLog.Clean(responder), text, sid), cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        await WriteEntryAsync(id, new CaseEntry(CaseEntry.Reply, now, AuditLog.Clean(responder), text, sid), cancellationToken).ConfigureAwait(false);
+        await _cases.TouchAsync(id, now, cancellationToken).ConfigureAwait(false);
         await _audit.AppendAsync(responder, force && IsContactPaused(file) ? "reply (forced past STOP)" : "reply", id.ToString(), cancellationToken).ConfigureAwait(false);
         return sid;
     }
@@ -292,8 +343,39 @@ public sealed class CaseFiles
     /// </summary>
     public async Task<int> PurgeAsync(TipId id, string responder, CancellationToken cancellationToken = default)
     {
+        var deleted = await DeleteBlobsAsync(id, withRecord: true, cancellationToken).ConfigureAwait(false);
+        if (deleted == 0)
+        {
+            throw new CaseException($"no case {id}.");
+        }
+
+        await _audit.AppendAsync(responder, "purge", id.ToString(), cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
+
+    /// <summary>
+    /// Retention's purge of a case that expired (<see cref="Retention.CaseExpiry"/>): every blob as <see cref="PurgeAsync"/>
+    /// deletes, the case record last and only if it is still as read under <paramref name="recordETag"/>, so of two runs
+    /// at once exactly one audits it, and a run cut short leaves the record for the next. False when another run took
+    /// it or the case changed since it was read (a new message: it is kept, and expires by its new activity).
+    /// </summary>
+    public async Task<bool> ExpireAsync(TipId id, ETag recordETag, CancellationToken cancellationToken = default)
+    {
+        await DeleteBlobsAsync(id, withRecord: false, cancellationToken).ConfigureAwait(false);
+        if (!await _cases.DeleteRecordAsync(id, recordETag, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        await _audit.AppendAsync(Retention.CaseExpiry.AuditName, "expired", id.ToString(), cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task<int> DeleteBlobsAsync(TipId id, bool withRecord, CancellationToken cancellationToken)
+    {
         // The codes first: their look-up blobs are named only inside the case (its pointers, and with the key its key
-        // records), which goes next. Without the key the pointers are enough: nothing is left that names the case.
+        // records), which goes next. Without the key (retention's run) the pointers are enough: nothing is left that
+        // names the case.
         var lookups = await FollowUpVault.LookupPointersAsync(_storage, id, cancellationToken).ConfigureAwait(false);
         if (_keys.Count > 0)
         {
@@ -301,13 +383,18 @@ public sealed class CaseFiles
         }
 
         var deleted = await FollowUpVault.DeleteLookupsAsync(_storage, lookups.Distinct(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
-        foreach (var (container, prefix) in new[]
+        var places = new List<(string Container, string Prefix)>
         {
             (StorageNames.TipsContainer, id.Compact + "/"),
-            (StorageNames.CasesContainer, id.Compact),
             (StorageNames.AlertsContainer, id + "/"),
             (StorageNames.AlertDigestContainer, $"pending/{id}/"),
-        })
+        };
+        if (withRecord)
+        {
+            places.Add((StorageNames.CasesContainer, id.Compact));
+        }
+
+        foreach (var (container, prefix) in places)
         {
             var client = _storage.Blobs.GetBlobContainerClient(container);
             try
@@ -331,12 +418,6 @@ public sealed class CaseFiles
             }
         }
 
-        if (deleted == 0)
-        {
-            throw new CaseException($"no case {id}.");
-        }
-
-        await _audit.AppendAsync(responder, "purge", id.ToString(), cancellationToken).ConfigureAwait(false);
         return deleted;
     }
 

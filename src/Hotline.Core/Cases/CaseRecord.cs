@@ -21,13 +21,19 @@ public sealed record CaseRecord(
     int Messages,
     bool ContactPaused,
     DateTimeOffset? TipsterReadAt = null,
-    int? SeenMessages = null)
+    int? SeenMessages = null,
+    DateTimeOffset? ActivityAt = null,
+    DateTimeOffset? ClosedAt = null,
+    DateTimeOffset? HeldUntil = null)
 {
     /// <summary>
     /// Messages of a web case that no responder has seen yet (the follow-ups a tipster added since <c>tips show</c>
     /// last opened it); 0 for an SMS case, whose follow-ups page as they come.
     /// </summary>
     public int UnreadAdditions => Channel == Channel.Web ? Math.Max(0, Messages - (SeenMessages ?? 1)) : 0;
+
+    /// <summary>The case's last activity of any kind: a message, or a reply, note or status change (retention counts from it).</summary>
+    public DateTimeOffset LastActivityAt => ActivityAt is { } at && at > LastMessageAt ? at : LastMessageAt;
 
     private const string Version = "v1";
 
@@ -67,8 +73,9 @@ public sealed record CaseRecord(
         ["lastmessageat"] = LastMessageAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
         ["messages"] = Messages.ToString(CultureInfo.InvariantCulture),
         ["contactpaused"] = ContactPaused ? "true" : "false",
-    }.With("tipsterreadat", TipsterReadAt?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture))
-     .With("seen", SeenMessages?.ToString(CultureInfo.InvariantCulture));
+    }.WithTime("tipsterreadat", TipsterReadAt)
+     .With("seen", SeenMessages?.ToString(CultureInfo.InvariantCulture))
+     .WithTime("activityat", ActivityAt).WithTime("closedat", ClosedAt).WithTime("helduntil", HeldUntil);
 
     /// <summary>Reads a record back; null when the metadata is not one (missing or odd values).</summary>
     public static CaseRecord? FromMetadata(string receipt, IDictionary<string, string> metadata)
@@ -87,13 +94,21 @@ public sealed record CaseRecord(
             return null;
         }
 
-        DateTimeOffset? readAt = DateTimeOffset.TryParse(Get("tipsterreadat"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var read) ? read : null;
+        // Records written before the follow-up or retention have none of these: their activity is their last message.
         int? seen = int.TryParse(Get("seen"), NumberStyles.None, CultureInfo.InvariantCulture, out var seenCount) ? seenCount : null;
-        return new CaseRecord(receipt, Get("channel") == "sms" ? Channel.Sms : Channel.Web, urgency, language, status, receivedAt, lastAt, messages, Get("contactpaused") == "true", readAt, seen);
+        return new CaseRecord(receipt, Get("channel") == "sms" ? Channel.Sms : Channel.Web, urgency, language, status, receivedAt, lastAt, messages, Get("contactpaused") == "true", Time(Get("tipsterreadat")), seen)
+        {
+            ActivityAt = Time(Get("activityat")),
+            ClosedAt = Time(Get("closedat")),
+            HeldUntil = Time(Get("helduntil")),
+        };
     }
+
+    private static DateTimeOffset? Time(string? value) =>
+        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
 }
 
-internal static class MetadataExtensions
+internal static class CaseMetadata
 {
     /// <summary>The metadata with one more entry when it has a value (records written before it had the entry stay as they were).</summary>
     public static Dictionary<string, string> With(this Dictionary<string, string> metadata, string name, string? value)
@@ -101,6 +116,17 @@ internal static class MetadataExtensions
         if (value is not null)
         {
             metadata[name] = value;
+        }
+
+        return metadata;
+    }
+
+    /// <summary>The metadata with one more time when it has one (records written without it stay as they were).</summary>
+    public static Dictionary<string, string> WithTime(this Dictionary<string, string> metadata, string name, DateTimeOffset? value)
+    {
+        if (value is { } at)
+        {
+            metadata[name] = at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
         }
 
         return metadata;

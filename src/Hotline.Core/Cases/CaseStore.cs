@@ -47,14 +47,22 @@ public sealed class CaseStore
             cancellationToken);
     }
 
-    /// <summary>Sets a case's status; false when there is no such case.</summary>
-    public async Task<bool> SetStatusAsync(TipId id, CaseStatus status, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Sets a case's status at <paramref name="at"/> (an activity: retention counts from it, and from a closing); false
+    /// when there is no such case.
+    /// </summary>
+    public async Task<bool> SetStatusAsync(TipId id, CaseStatus status, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         var found = true;
         await UpdateAsync(id, likelyNew: false, existing =>
         {
             found = existing is not null;
-            return existing is null ? null : existing with { Status = status };
+            return existing is null ? null : existing with
+            {
+                Status = status,
+                ActivityAt = Later(existing.ActivityAt, at),
+                ClosedAt = status != CaseStatus.Closed ? null : existing.Status == CaseStatus.Closed ? existing.ClosedAt ?? at : at,
+            };
         }, cancellationToken).ConfigureAwait(false);
         return found;
     }
@@ -66,6 +74,55 @@ public sealed class CaseStore
     /// <summary>Notes that a responder has seen the case's first <paramref name="messages"/> messages (what <c>tips list</c> counts unread from).</summary>
     public Task MarkSeenAsync(TipId id, int messages, CancellationToken cancellationToken = default) =>
         UpdateAsync(id, likelyNew: false, existing => existing is null || existing.SeenMessages >= messages ? null : existing with { SeenMessages = messages }, cancellationToken);
+
+    /// <summary>Notes a responder's activity on the case (a reply or a note): retention counts from the last one.</summary>
+    public Task TouchAsync(TipId id, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        UpdateAsync(id, likelyNew: false, existing => existing is null ? null : existing with { ActivityAt = Later(existing.ActivityAt, at) }, cancellationToken);
+
+    /// <summary>Holds the case until <paramref name="until"/> (a held case does not expire before it), or releases it (null); false when there is no such case.</summary>
+    public async Task<bool> HoldAsync(TipId id, DateTimeOffset? until, CancellationToken cancellationToken = default)
+    {
+        var found = true;
+        await UpdateAsync(id, likelyNew: false, existing =>
+        {
+            found = existing is not null;
+            return existing is null ? null : existing with { HeldUntil = until };
+        }, cancellationToken).ConfigureAwait(false);
+        return found;
+    }
+
+    /// <summary>The record and the ETag it was read under (what <see cref="DeleteRecordAsync"/> is conditional on); null when there is none.</summary>
+    public async Task<(CaseRecord Record, ETag ETag)?> GetWithETagAsync(TipId id, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var properties = (await _container.GetBlobClient(id.Compact).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+            return CaseRecord.FromMetadata(id.ToString(), properties.Metadata) is { } record ? (record, properties.ETag) : null;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Deletes the case record if it is still as read under <paramref name="etag"/>: of two runs deleting the same case,
+    /// exactly one gets true; a record changed since (a new message) is kept.
+    /// </summary>
+    public async Task<bool> DeleteRecordAsync(TipId id, ETag etag, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _container.GetBlobClient(id.Compact).DeleteAsync(DeleteSnapshotsOption.IncludeSnapshots, new BlobRequestConditions { IfMatch = etag }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return false;
+        }
+    }
+
+    private static DateTimeOffset Later(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x > b ? x : b;
 
     public async Task<CaseRecord?> GetAsync(TipId id, CancellationToken cancellationToken = default)
     {

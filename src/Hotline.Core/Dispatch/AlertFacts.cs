@@ -74,6 +74,17 @@ public sealed partial record AlertFacts(
     public static AlertFacts ForAcknowledged(string receipt, string ledgerKey, string by) =>
         new(AlertKind.Acknowledged, receipt, null, null, null, null, false, ledgerKey + "/acknowledged") { AcknowledgedBy = by };
 
+    /// <summary>Set on an <see cref="AlertKind.Expiring"/> warning: the receipts of the cases that expire soon, soonest first.</summary>
+    public IReadOnlyList<string>? Expiring { get; init; }
+
+    /// <summary>Retention's warning of <paramref name="day"/>: one a day (the ledger key is the day), whatever the runs.</summary>
+    public static AlertFacts ForExpiring(DateOnly day, IReadOnlyList<string> receipts)
+    {
+        ArgumentNullException.ThrowIfNull(receipts);
+        var key = "expiring-" + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return new(AlertKind.Expiring, key, null, null, null, null, false, key) { Expiring = receipts };
+    }
+
     /// <summary>Set on a <see cref="AlertKind.Digest"/>: what it gathers.</summary>
     public DigestSummary? Digest { get; init; }
 

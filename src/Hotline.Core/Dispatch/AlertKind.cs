@@ -16,4 +16,7 @@ public enum AlertKind
 
     /// <summary>Someone acknowledged an alert that waited for it: the others learn who, and that escalation stopped.</summary>
     Acknowledged,
+
+    /// <summary>Retention's daily warning: the cases that expire (are deleted) within 72 hours, by receipt.</summary>
+    Expiring,
 }

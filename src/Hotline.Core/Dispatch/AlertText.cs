@@ -35,6 +35,21 @@ internal static class AlertText
             return DigestLines(facts.Digest ?? new DigestSummary(0, 0, null, []), w, hint, title);
         }
 
+        if (facts.Kind == AlertKind.Expiring)
+        {
+            var expiring = facts.Expiring ?? [];
+            List<string> warning =
+            [
+                w.ExpiringTitle,
+                string.Format(CultureInfo.InvariantCulture, w.ExpiringCount, expiring.Count),
+                string.Empty,
+                w.ExpiringKeep,
+                w.Pointer,
+            ];
+            FitReceipts(warning, 2, expiring, w);
+            return warning;
+        }
+
         if (facts.Kind == AlertKind.Acknowledged)
         {
             return
@@ -117,11 +132,22 @@ internal static class AlertText
         }
 
         lines.Add(w.Pointer);
+        FitReceipts(lines, 3, digest.Receipts, w);
+        return lines;
+    }
+
+    /// <summary>
+    /// Sets line <paramref name="index"/> to as many receipts as fit the alert's length class ("+N" for the rest), so an
+    /// alert that lists cases is the same size on a phone bill as any alert.
+    /// </summary>
+    private static void FitReceipts(List<string> lines, int index, IReadOnlyList<string> receipts, AlertWording w)
+    {
+        var inv = CultureInfo.InvariantCulture;
 
         // Room for the receipts line: the length class of what is there, less a margin for "+N".
         var budget = TargetLength(string.Join('\n', lines)) - string.Join('\n', lines).Length - $"{w.ReceiptLabel}: ".Length - 8;
         var shown = new List<string>();
-        foreach (var receipt in digest.Receipts)
+        foreach (var receipt in receipts)
         {
             var next = string.Join(", ", shown.Append(receipt));
             if (next.Length > budget)
@@ -132,9 +158,8 @@ internal static class AlertText
             shown.Add(receipt);
         }
 
-        var rest = digest.Receipts.Count - shown.Count;
-        lines[3] = $"{w.ReceiptLabel}: {string.Join(", ", shown)}{(rest > 0 ? $" +{rest.ToString(inv)}" : string.Empty)}";
-        return lines;
+        var rest = receipts.Count - shown.Count;
+        lines[index] = $"{w.ReceiptLabel}: {string.Join(", ", shown)}{(rest > 0 ? $" +{rest.ToString(inv)}" : string.Empty)}";
     }
 
     /// <summary>The SMS body: the lines, padded to the length class of their alphabet.</summary>
@@ -167,7 +192,7 @@ internal static class AlertText
     public static bool IsGsm7(string text) => SmsSegments.IsGsm7(text);
 
     public static WebhookAlert Webhook(AlertFacts facts, AlertWording wording) => new(
-        facts.Kind switch { AlertKind.Alert => "alert", AlertKind.Digest => "digest", AlertKind.MediaNotStored => "media-not-stored", AlertKind.Acknowledged => "acknowledged", _ => "undelivered" },
+        facts.Kind switch { AlertKind.Alert => "alert", AlertKind.Digest => "digest", AlertKind.MediaNotStored => "media-not-stored", AlertKind.Acknowledged => "acknowledged", AlertKind.Expiring => "expiring", _ => "undelivered" },
         facts.Urgency?.ToString().ToLowerInvariant(),
         facts.Channel?.ToString().ToLowerInvariant(),
         facts.Receipt,
@@ -177,8 +202,8 @@ internal static class AlertText
         wording.Pointer,
         Plain(facts, wording))
     {
-        Reports = facts.Digest?.Reports,
-        Receipts = facts.Digest?.Receipts,
+        Reports = facts.Digest?.Reports ?? facts.Expiring?.Count,
+        Receipts = facts.Digest?.Receipts ?? facts.Expiring,
         LanguageUnread = facts.LanguageUnread ? true : null,
         FollowUp = facts.FollowUp ? true : null,
         EscalationStep = facts.Step,

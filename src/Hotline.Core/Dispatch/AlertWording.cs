@@ -94,4 +94,13 @@ public sealed record AlertWording
 
     /// <summary>The answer to anything else a roster phone sends: what it can send.</summary>
     public required string CommandHelp { get; init; }
+
+    /// <summary>Retention's daily warning: its title.</summary>
+    public required string ExpiringTitle { get; init; }
+
+    /// <summary>How many cases expire within 72 hours: one <c>{0}</c>.</summary>
+    public required string ExpiringCount { get; init; }
+
+    /// <summary>How to keep one (the tool's command).</summary>
+    public required string ExpiringKeep { get; init; }
 }

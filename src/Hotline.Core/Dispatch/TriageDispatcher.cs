@@ -258,7 +258,10 @@ public sealed partial class TriageDispatcher(
     /// Tells every responder (as a poisoned alert does) that media of a case could not be stored: it is still at
     /// Twilio, and a responder may want to ask the tipster or fetch it by hand. Once per message (the ledger).
     /// </summary>
-    public Task NotifyMediaNotStoredAsync(AlertFacts facts, CancellationToken cancellationToken)
+    public Task NotifyMediaNotStoredAsync(AlertFacts facts, CancellationToken cancellationToken) => NoticeToEveryoneAsync(facts, cancellationToken);
+
+    /// <summary>A notice to every responder, routed as the undelivered-alert notice is; once per ledger key.</summary>
+    public Task NoticeToEveryoneAsync(AlertFacts facts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(facts);
         return DeliverAsync(facts, AlertRouting.Notice(roster.Value.Responders, facts.Urgency), cancellationToken);

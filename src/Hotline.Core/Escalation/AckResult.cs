@@ -1,5 +1,8 @@
+using System.Text.Json.Serialization;
+
 namespace Hotline.Escalation;
 
+[JsonConverter(typeof(JsonStringEnumConverter<AckOutcome>))]
 public enum AckOutcome
 {
     /// <summary>Acknowledged now (or before, by the same responder: a retried ACK).</summary>

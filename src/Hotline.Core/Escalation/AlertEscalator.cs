@@ -2,6 +2,7 @@ using System.Globalization;
 using Hotline.Cases;
 using Hotline.Diagnostics;
 using Hotline.Dispatch;
+using Hotline.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -25,17 +26,59 @@ public sealed partial class AlertEscalator(
     public const string ViaTool = "cli";
 
     /// <summary>EscalateAlert: one queue message (a step that is due, an acknowledgement from the tool, a notice).</summary>
-    public Task HandleAsync(EscalationMessage message, CancellationToken cancellationToken)
+    public async Task HandleAsync(EscalationMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         if (message.AckBy is { } by)
         {
-            return AcknowledgeAsync(message.Id, by, message.Via ?? ViaTool, cancellationToken);
+            var result = await AcknowledgeAsync(message.Id, by, message.Via ?? ViaTool, cancellationToken);
+            await escalations.AnswerToolAsync(message.ReplyTo, result, cancellationToken);
+            return;
         }
 
-        return message.Notify == true
+        await (message.Notify == true
             ? NotifyAcknowledgedAsync(message.Id, cancellationToken)
-            : EscalateAsync(message.Id, message.Step, requeueIfEarly: true, cancellationToken);
+            : EscalateAsync(message.Id, message.Step, requeueIfEarly: true, cancellationToken));
+    }
+
+    /// <summary>
+    /// EscalateAlertPoison: a message that failed every delivery on <c>escalation</c>. An acknowledgement or a notice is
+    /// tried once more (a person's ACK must count; the ledger sends a notice once). A step, or a message nobody can read,
+    /// tells every responder at once that the alert's escalation failed, so no one waits on a page that is not coming;
+    /// the EscalateOverdue timer keeps trying the step itself while the escalation is open.
+    /// </summary>
+    public async Task HandlePoisonedAsync(string messageId, string body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messageId);
+        ArgumentNullException.ThrowIfNull(body);
+        var message = EscalationMessage.TryParse(body);
+        var kind = message switch
+        {
+            null => "unreadable",
+            { AckBy: not null } => "acknowledgement",
+            { Notify: true } => "notice",
+            _ => "step",
+        };
+        Log.Poisoned(logger, messageId, kind);
+        HotlineMetrics.PoisonMessage(Escalations.QueueName + StorageNames.PoisonSuffix);
+        if (message is { AckBy: not null } or { Notify: true })
+        {
+            await HandleAsync(message, cancellationToken);
+            return;
+        }
+
+        var found = message is null ? null : await escalations.ReadAsync(message.Id, cancellationToken);
+        if (found?.Record is { } done && (done.AckedAt is not null || message?.Step <= done.Step))
+        {
+            // Acknowledged meanwhile, or the step was sent after all (the timer, another delivery): nothing to tell.
+            Log.PoisonedButDone(logger, messageId);
+            return;
+        }
+
+        var facts = found?.Record is { Triage: { } triage } record
+            ? AlertFacts.ForUndelivered(triage) with { LedgerKey = record.LedgerKey + "/escalation-failed" }
+            : AlertFacts.ForUnreadable(messageId, found is { } f ? Receipts(f.Record).FirstOrDefault() : message?.Id is { } id && AlertFacts.IsReceipt(id) ? id : null);
+        await dispatcher.NoticeToEveryoneAsync(facts, cancellationToken);
     }
 
     /// <summary>EscalateOverdue: every open escalation whose step is due (what a lost or late queue message would leave).</summary>
@@ -124,6 +167,7 @@ public sealed partial class AlertEscalator(
             if (step < EscalationOptions.LastStep)
             {
                 await escalations.QueueAsync(new EscalationMessage(record.Id, Step: step + 1), escalations.Options.AckWithin, cancellationToken);
+                Log.StepRecorded(logger, record.LedgerKey, step, escalations.Options.AckWithin);
             }
             else
             {
@@ -157,10 +201,15 @@ public sealed partial class AlertEscalator(
             var shown = Shown(record);
             if (record.AckedAt is not null)
             {
-                // The same responder again (a retried webhook, a second ACK): confirmed, not "someone else".
-                return string.Equals(record.AckedBy, name, StringComparison.OrdinalIgnoreCase)
-                    ? new AckResult(AckOutcome.Acknowledged, shown, record.AckedBy)
-                    : new AckResult(AckOutcome.AlreadyAcknowledged, shown, record.AckedBy);
+                if (!string.Equals(record.AckedBy, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return new AckResult(AckOutcome.AlreadyAcknowledged, shown, record.AckedBy);
+                }
+
+                // The same responder again (a retried message or webhook, a second ACK): confirmed, not "someone else".
+                // The notice is queued again, in case the first attempt stopped before it; the ledger sends it once.
+                await escalations.QueueAsync(new EscalationMessage(record.Id, Notify: true), TimeSpan.Zero, cancellationToken);
+                return new AckResult(AckOutcome.Acknowledged, shown, record.AckedBy);
             }
 
             var now = escalations.Now;
@@ -172,13 +221,10 @@ public sealed partial class AlertEscalator(
             HotlineMetrics.AcknowledgeTime(now - record.OpenedAt, via, record.Step);
             Log.Acknowledged(logger, record.LedgerKey, name, via, record.Step, now - record.OpenedAt);
             await escalations.CloseAsync(record.Id, cancellationToken);
-            if (via != ViaTool)
+            // Here, not in the tool: only an acknowledgement that took effect is who took the case.
+            foreach (var receipt in Receipts(record))
             {
-                // The tool writes its own line when it queues the acknowledgement.
-                foreach (var receipt in Receipts(record))
-                {
-                    await audit.AppendAsync(name, "ack", receipt, cancellationToken);
-                }
+                await audit.AppendAsync(name, "ack", receipt, cancellationToken);
             }
 
             await escalations.QueueAsync(new EscalationMessage(record.Id, Notify: true), TimeSpan.Zero, cancellationToken);
@@ -284,5 +330,14 @@ public sealed partial class AlertEscalator(
 
         [LoggerMessage(4, LogLevel.Warning, "Escalation {Id}: the overdue step failed ({ErrorType}); the next run tries again.")]
         public static partial void OverdueFailed(ILogger logger, string id, string errorType);
+
+        [LoggerMessage(5, LogLevel.Error, "Escalation message {MessageId} ({Kind}) failed every delivery and is in escalation-poison: handling it now (a step or an unreadable message: every responder is told).")]
+        public static partial void Poisoned(ILogger logger, string messageId, string kind);
+
+        [LoggerMessage(7, LogLevel.Warning, "Escalation message {MessageId} from escalation-poison: its alert was acknowledged or its step sent meanwhile; nobody is told.")]
+        public static partial void PoisonedButDone(ILogger logger, string messageId);
+
+        [LoggerMessage(6, LogLevel.Information, "{AlertKey}: escalation step {Step} recorded; the next is queued for {AckWithin} from now.")]
+        public static partial void StepRecorded(ILogger logger, string alertKey, int step, TimeSpan ackWithin);
     }
 }

@@ -134,20 +134,12 @@ public sealed class Escalations(HotlineStorage storage, IntakeSecrets secrets, I
     }
 
     /// <summary>Queues <paramref name="message"/>, invisible for <paramref name="delay"/>.</summary>
-    public async Task QueueAsync(EscalationMessage message, TimeSpan delay, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        var queue = storage.Queue(QueueName);
-        try
-        {
-            await queue.SendMessageAsync(message.ToJson(), visibilityTimeout: delay, cancellationToken: cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            await queue.SendMessageAsync(message.ToJson(), visibilityTimeout: delay, cancellationToken: cancellationToken);
-        }
-    }
+    public Task QueueAsync(EscalationMessage message, TimeSpan delay, CancellationToken cancellationToken) =>
+        ToolAcknowledgements.SendAsync(storage, message, delay, cancellationToken);
+
+    /// <summary>Answers the responder tool's acknowledgement that asked under <paramref name="token"/>.</summary>
+    public Task AnswerToolAsync(string? token, AckResult result, CancellationToken cancellationToken) =>
+        ToolAcknowledgements.AnswerAsync(storage, token, result, cancellationToken);
 
     public DateTimeOffset Now => time.GetUtcNow();
 

@@ -3,6 +3,7 @@ using Hotline.Functions.DispatchDigest;
 using Hotline.Escalation;
 using Hotline.Functions.DispatchTriagePoison;
 using Hotline.Functions.EscalateAlert;
+using Hotline.Functions.EscalateAlertPoison;
 using Hotline.Functions.EscalateOverdue;
 using Hotline.Functions.Hosting;
 using Hotline.Functions.Texts;
@@ -18,7 +19,7 @@ internal static partial class DispatchSetup
     /// send records, the sent-message records, with the catalogue's alert wordings), the start-up line, the two queue functions
     /// (<c>DispatchTriage</c> on <c>triage</c>, <c>DispatchTriagePoison</c> on <c>triage-poison</c>) and the
     /// surge digest's timer (<c>DispatchDigest</c>); escalation of unacknowledged alerts (<c>EscalateAlert</c> on
-    /// <c>escalation</c>, the <c>EscalateOverdue</c> timer).
+    /// <c>escalation</c>, <c>EscalateAlertPoison</c> on <c>escalation-poison</c>, the <c>EscalateOverdue</c> timer).
     /// Settings are validated at start-up, each failure naming its setting.
     /// </summary>
     public static IServiceCollection AddTriageDispatch(this IServiceCollection services, IConfiguration configuration)
@@ -33,6 +34,7 @@ internal static partial class DispatchSetup
         // Alerts that wait for an acknowledgement, and their escalation steps (Hotline:Escalation).
         services.AddEscalation(configuration);
         services.AddQueueFunction<EscalateAlertFunction>(configuration);
+        services.AddQueueFunction<EscalateAlertPoisonFunction>(configuration);
         services.AddTimerFunction<EscalateOverdueFunction>(configuration);
         return services;
     }

@@ -20,7 +20,33 @@ internal static partial class FunctionRegistration
     {
         var definition = TimerDefinition<TFunction>(configuration);
         services.AddSingleton(definition);
+
+        // A malformed schedule stops start-up with one line naming its setting, not the listener at its first occurrence.
+        var setting = SettingReference().Match(TFunction.Schedule) is { Success: true } reference ? reference.Groups[1].Value : TFunction.Name + "'s schedule";
+        services.AddOptions<TimerSchedule>(definition.Name)
+            .Configure(o => o.Resolved = definition.ResolvedSchedule)
+            .Validate(o => IsSchedule(o.Resolved), $"{setting} is not a six-field NCRONTAB schedule (e.g. {TFunction.DefaultSchedule ?? "0 */5 * * * *"}).")
+            .ValidateOnStart();
         return services.AddListener<TimerListener>(configuration, definition.Name, definition);
+    }
+
+    private static bool IsSchedule(string schedule)
+    {
+        try
+        {
+            TimerListener.ParseSchedule(schedule);
+            return true;
+        }
+        catch (NCrontab.CrontabException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A timer function's resolved schedule, as options only so start-up validation sees it.</summary>
+    internal sealed class TimerSchedule
+    {
+        public string Resolved { get; set; } = string.Empty;
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.RateLimiting;
+using Hotline.Admission;
 using Hotline.Functions.Hosting;
 using Hotline.Functions.SubmitTip;
 using Microsoft.Extensions.Options;
@@ -10,11 +11,14 @@ using Microsoft.Extensions.Options;
 namespace Hotline.Functions.Http;
 
 /// <summary>
-/// Rate limiting of intake, in memory only: <c>Hotline__RateLimit__PerMinute</c> requests per client
-/// address (an IPv6 address by its /64) per minute, and <c>Hotline__RateLimit__GlobalPerMinute</c> for all
-/// clients together (0 turns either off). Partitions are keyed by a keyed hash of the address (a
-/// fresh key each process start), so not even memory holds raw addresses, and the address is never
-/// logged or stored. Called by <see cref="HttpPolicies"/>, the same code under either host.
+/// Admission of intake, in memory only, by fairness rather than a global cap: a client may send
+/// <c>Hotline__RateLimit__PerMinute</c> requests a minute (an IPv4 address, an IPv6 /64), its network
+/// <c>__NetworkPerMinute</c> (IPv4 /24, IPv6 /56) and its IPv6 site <c>__SitePerMinute</c> (/48), so cheap address
+/// space cannot mint clients; a client within its budgets is never refused because other clients flood.
+/// <c>__GlobalPerMinute</c> is only a cost ceiling, off by default (see <see cref="RateLimitOptions"/>). 0 turns any
+/// of them off. Partitions are keyed by a keyed hash of the bucket (a fresh key each process start), so not even
+/// memory holds raw addresses, and the address is never logged or stored. Called by <see cref="HttpPolicies"/>,
+/// the same code under either host.
 /// </summary>
 internal sealed class IntakeRateLimiter : IDisposable
 {
@@ -25,35 +29,48 @@ internal sealed class IntakeRateLimiter : IDisposable
 
     private readonly byte[] _processKey = RandomNumberGenerator.GetBytes(32);
     private readonly bool _behindFunctionsHost;
-    private readonly PartitionedRateLimiter<HttpContext>? _limiter;
-    private readonly PartitionedRateLimiter<HttpContext>? _refusals;
-    private readonly FixedWindowRateLimiter? _global;
+    private readonly PartitionedRateLimiter<string>? _client;
+    private readonly PartitionedRateLimiter<string>? _network;
+    private readonly PartitionedRateLimiter<string>? _site;
+    private readonly PartitionedRateLimiter<string>? _refusals;
+    private readonly FixedWindowRateLimiter? _ceiling;
 
     public IntakeRateLimiter(IOptions<HotlineOptions> options, HostingMode mode)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(mode);
         _behindFunctionsHost = mode.Kind == HostKind.Worker;
-        _limiter = PerClient(options.Value.RateLimit.PerMinute);
-        _refusals = PerClient(options.Value.RateLimit.RefusalsPerMinute);
-        var globalPerMinute = options.Value.RateLimit.GlobalPerMinute;
-        _global = globalPerMinute == 0 ? null : new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
+        var limits = options.Value.RateLimit;
+        _client = PerBucket(limits.PerMinute);
+        _network = PerBucket(limits.NetworkPerMinute);
+        _site = PerBucket(limits.SitePerMinute);
+        _refusals = limits.RefusalsPerMinute == 0 ? null : PartitionedRateLimiter.Create<string, string>(key =>
+            RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.RefusalsPerMinute, Window = Window, QueueLimit = 0, AutoReplenishment = true }));
+        _ceiling = limits.GlobalPerMinute == 0 ? null : new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
         {
-            PermitLimit = globalPerMinute,
+            PermitLimit = limits.GlobalPerMinute,
             Window = Window,
             QueueLimit = 0,
             AutoReplenishment = true,
         });
     }
 
-    private PartitionedRateLimiter<HttpContext>? PerClient(int perMinute) => perMinute == 0 ? null : PartitionedRateLimiter.Create<HttpContext, string>(http =>
-        RateLimitPartition.GetFixedWindowLimiter(ClientKey(http), _ => new FixedWindowRateLimiterOptions
+    /// <summary>
+    /// A token bucket per key: <paramref name="perMinute"/> a minute, one token at a time, and a burst of a third of
+    /// it (at least 3, at most the whole minute's). A fixed window let every flooding client spend its whole minute at
+    /// the window's first instant, all at once, and that burst of storage work is what slowed real tipsters' reports.
+    /// </summary>
+    private static PartitionedRateLimiter<string>? PerBucket(int perMinute) => perMinute == 0 ? null : PartitionedRateLimiter.Create<string, string>(key =>
+        RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
         {
-            PermitLimit = perMinute,
-            Window = Window,
+            TokenLimit = Burst(perMinute),
+            TokensPerPeriod = 1,
+            ReplenishmentPeriod = Window / perMinute,
             QueueLimit = 0,
             AutoReplenishment = true,
         }));
+
+    internal static int Burst(int perMinute) => Math.Min(perMinute, Math.Max(3, perMinute / 3));
 
     /// <summary>
     /// Counts one request refused for its signature (one Twilio would never send) against the client's address.
@@ -61,7 +78,7 @@ internal sealed class IntakeRateLimiter : IDisposable
     public void CountRefusal(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
-        _refusals?.AttemptAcquire(http).Dispose();
+        _refusals?.AttemptAcquire(Key(ClientNetworks.Of(ClientAddress(http)).Client)).Dispose();
     }
 
     /// <summary>
@@ -71,7 +88,7 @@ internal sealed class IntakeRateLimiter : IDisposable
     public IResult? RefusalsExceeded(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
-        if (_refusals?.GetStatistics(http) is not { CurrentAvailablePermits: 0 })
+        if (_refusals?.GetStatistics(Key(ClientNetworks.Of(ClientAddress(http)).Client)) is not { CurrentAvailablePermits: 0 })
         {
             return null;
         }
@@ -86,26 +103,29 @@ internal sealed class IntakeRateLimiter : IDisposable
     public bool TryAcquire(HttpContext http, string? functionName)
     {
         ArgumentNullException.ThrowIfNull(http);
-        if ((_limiter is null && _global is null) || functionName is null || !LimitedFunctions.Contains(functionName))
+        if (functionName is null || !LimitedFunctions.Contains(functionName))
         {
             return true;
         }
 
-        using var lease = _limiter?.AttemptAcquire(http);
-        if (lease is null or { IsAcquired: true })
+        // Narrowest first: a client over its own budget does not spend its network's.
+        var networks = ClientNetworks.Of(ClientAddress(http));
+        foreach (var (limiter, bucket) in new[] { (_client, networks.Client), (_network, networks.Network), (_site, networks.Site) })
         {
-            // Then the budget of all addresses together: many addresses (a botnet, or one IPv6 prefix
-            // after another) must not page responders without limit either.
-            using var global = _global?.AttemptAcquire();
-            if (global is null or { IsAcquired: true })
+            if (limiter is null || bucket is null)
             {
-                return true;
+                continue;
             }
 
-            return Refuse(http, global);
+            using var lease = limiter.AttemptAcquire(Key(bucket));
+            if (!lease.IsAcquired)
+            {
+                return Refuse(http, lease);
+            }
         }
 
-        return Refuse(http, lease);
+        using var ceiling = _ceiling?.AttemptAcquire();
+        return ceiling is null or { IsAcquired: true } || Refuse(http, ceiling);
     }
 
     private static bool Refuse(HttpContext http, RateLimitLease lease)
@@ -116,14 +136,11 @@ internal sealed class IntakeRateLimiter : IDisposable
     }
 
     /// <summary>
+    /// The client's address as the budgets count it (the follow-up's look-up limit too); never logged or stored.
     /// Under the Functions host every request comes from the host on loopback, so the client is the
     /// X-Forwarded-For entry the platform's front end appended: the last one. Earlier entries are
     /// whatever the client sent, and must not choose the bucket. Standalone, the socket's peer.
     /// </summary>
-    private string ClientKey(HttpContext http) =>
-        Convert.ToHexString(HMACSHA256.HashData(_processKey, Encoding.UTF8.GetBytes(Bucket(ClientAddress(http)))), 0, 16);
-
-    /// <summary>The client's address as the limits count it (the follow-up's look-up limit too); never logged or stored.</summary>
     public string ClientAddress(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -131,21 +148,7 @@ internal sealed class IntakeRateLimiter : IDisposable
         return string.IsNullOrEmpty(address) ? http.Connection.RemoteIpAddress?.ToString() ?? "unknown" : address;
     }
 
-    /// <summary>
-    /// The bucket an address counts in: an IPv4 address itself, an IPv6 address its /64 (one subscriber's
-    /// network: a client can take any of its 2^64 addresses, so counting single addresses limits nothing).
-    /// </summary>
-    internal static string Bucket(string address)
-    {
-        if (!IPAddress.TryParse(address, out var ip) || ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6 || ip.IsIPv4MappedToIPv6)
-        {
-            return address;
-        }
-
-        var bytes = ip.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes) + "/64";
-    }
+    private string Key(string bucket) => Convert.ToHexString(HMACSHA256.HashData(_processKey, Encoding.UTF8.GetBytes(bucket)), 0, 16);
 
     /// <summary>
     /// The last X-Forwarded-For entry as a canonical address, without the port the front end may add
@@ -174,8 +177,10 @@ internal sealed class IntakeRateLimiter : IDisposable
 
     public void Dispose()
     {
-        _limiter?.Dispose();
+        _client?.Dispose();
+        _network?.Dispose();
+        _site?.Dispose();
         _refusals?.Dispose();
-        _global?.Dispose();
+        _ceiling?.Dispose();
     }
 }

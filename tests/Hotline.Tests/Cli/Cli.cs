@@ -5,11 +5,11 @@ namespace Hotline.Tests.Cli;
 /// <summary>One run of the <c>hotline</c> tool, in process, with its own environment and working directory (never the test process's).</summary>
 public sealed record CliRun(int Exit, string Stdout, string Stderr)
 {
-    public static async Task<CliRun> RunAsync(IReadOnlyDictionary<string, string?> environment, string workingDirectory, string[] args, Func<string, bool, string?>? ask = null)
+    public static async Task<CliRun> RunAsync(IReadOnlyDictionary<string, string?> environment, string workingDirectory, string[] args, Func<string, bool, string?>? ask = null, TimeProvider? time = null)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var host = new CliHost { Environment = environment, WorkingDirectory = workingDirectory, Ask = ask ?? ((_, _) => null) };
+        var host = new CliHost { Environment = environment, WorkingDirectory = workingDirectory, Ask = ask ?? ((_, _) => null), Time = time ?? TimeProvider.System };
         var exit = await CliApp.RunAsync(args, stdout, stderr, host, terminal: false, TestContext.Current.CancellationToken);
         return new CliRun(exit, stdout.ToString(), stderr.ToString());
     }

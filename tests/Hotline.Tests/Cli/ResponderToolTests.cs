@@ -67,7 +67,11 @@ public sealed partial class ResponderToolTests(OwnAzurite storage) : IClassFixtu
         var rows = Rows(list.Stdout);
         Assert.Equal(4, rows.Count);
         Assert.Equal(sms.ToString(), rows[0][0]); // newest first
-        Assert.Equal(["sms", "urgent", "new", "3", "PAUSED (STOP)"], rows[0][2..].Where((_, i) => i != 2).ToArray());
+        Assert.Equal(["sms", "urgent", "new", "3", "PAUSED (STOP)"], rows[0][2..^1].Where((_, i) => i != 2).ToArray());
+
+        // Its expiry: inactive for Hotline__Retention__InactiveDays (180 by default) after its last message, just now.
+        var received = DateTime.ParseExact(rows[0][1], "yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(received.AddDays(180).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), rows[0][^1]);
         Assert.Contains(rows, r => r[0] == web.ToString() && r[2] == "web" && r[4] == "ar" && r[6] == "1");
         Assert.Contains(rows, r => r[0] == form.ToString());
         Assert.Contains("4 of 4 shown.", list.Stdout, StringComparison.Ordinal);

@@ -29,6 +29,7 @@ public sealed class DispatchStartupTests
     [InlineData("Hotline:Dispatch:DigestWindow", "00:00:10", "Hotline__Dispatch__DigestWindow must be between 00:01:00 and 1.00:00:00.")]
     [InlineData("Hotline:Dispatch:DigestWindow", "2.00:00:00", "Hotline__Dispatch__DigestWindow must be between 00:01:00 and 1.00:00:00.")]
     [InlineData("SweepUntriagedSchedule", "every five minutes", "SweepUntriagedSchedule is not a six-field NCRONTAB schedule (e.g. 0 */5 * * * *).")]
+    [InlineData("ExpireCasesSchedule", "daily", "ExpireCasesSchedule is not a six-field NCRONTAB schedule (e.g. 0 30 3 * * *).")]
     [InlineData("Hotline:Sweep:Grace", "-00:01:00", "Hotline__Sweep__Grace must be between 00:00:00 and 1.00:00:00.")]
     public async Task Start_DigestOrSweepSettingOutOfRange_FailsNamingTheSetting(string setting, string value, string message)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure.Storage.Queues;
 using Hotline.Dispatch;
+using Hotline.Functions.ExpireCases;
 using Hotline.Functions.DispatchDigest;
 using Hotline.Functions.DispatchTriage;
 using Hotline.Functions.DispatchTriagePoison;
@@ -81,6 +82,7 @@ public abstract class DispatchTestBase(OwnAzurite storage) : IAsyncLifetime
                 EscalateAlertFunction.FunctionName => ActivatorUtilities.CreateInstance<EscalateAlertFunction>(context.InstanceServices).Run(body, context, Ct),
                 EscalateOverdueFunction.FunctionName => ActivatorUtilities.CreateInstance<EscalateOverdueFunction>(context.InstanceServices).Run(new Microsoft.Azure.Functions.Worker.TimerInfo(), Ct),
                 SweepUntriagedFunction.FunctionName => ActivatorUtilities.CreateInstance<SweepUntriagedFunction>(context.InstanceServices).Run(new Microsoft.Azure.Functions.Worker.TimerInfo(), Ct),
+                ExpireCasesFunction.FunctionName => ActivatorUtilities.CreateInstance<ExpireCasesFunction>(context.InstanceServices).Run(new Microsoft.Azure.Functions.Worker.TimerInfo(), Ct),
                 _ => throw new ArgumentOutOfRangeException(nameof(function)),
             });
             return true;

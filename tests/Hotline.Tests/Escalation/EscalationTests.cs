@@ -54,7 +54,8 @@ public sealed class EscalationTests(OwnAzurite storage) : DispatchTestBase(stora
     [Fact]
     public async Task Escalation_NobodyAcknowledges_RepagesThenEscalationListThenEveryoneEachOnceAtTheirTimes()
     {
-        await using var app = await StartEscalatingAsync();
+        var telemetry = new ExportedTelemetry();
+        await using var app = await StartEscalatingAsync(telemetry: telemetry);
         var alert = Urgent();
 
         Assert.True(await InvokeAsync(app, alert));
@@ -94,6 +95,13 @@ public sealed class EscalationTests(OwnAzurite storage) : DispatchTestBase(stora
         Assert.All(Stub.Sms, r => Assert.Equal(AlertText.GsmLength, r.SmsBody!.Length));
         Assert.All(Stub.Sms, r => Assert.Contains(alert.TipId, r.SmsBody, StringComparison.Ordinal));
         Assert.Contains(app.Logs.Lines, l => l.Contains($"{alert.AlertKey} escalated to everyone", StringComparison.Ordinal));
+
+        // What the escalated-to-everyone rule (infra/main.bicep) sums: one "everyone" step, as exported.
+        foreach (var step in new[] { 1, 2, 3 })
+        {
+            Assert.Equal(1, Exported(telemetry, app, Hotline.Diagnostics.HotlineMetrics.EscalationStepsMetric, "step", AlertEscalator.StepName(step)));
+        }
+
         AssertNothingSecretLogged(app);
     }
 
@@ -251,7 +259,176 @@ public sealed class EscalationTests(OwnAzurite storage) : DispatchTestBase(stora
         Assert.DoesNotContain("ACK", AlertText.Webhook(AlertFacts.ForAlert(triage) with { AckHint = true }, wording).Text, StringComparison.Ordinal);
     }
 
-    private Task<TestApp> StartEscalatingAsync(Dictionary<string, string?>? extra = null)
+    [Fact]
+    public async Task TipsAck_FromTheResponderTool_StopsEscalationIsAuditedAndTellsTheOthers()
+    {
+        // The app's own listener takes the tool's acknowledgement, as in production; the delayed steps stay invisible.
+        var telemetry = new ExportedTelemetry();
+        await using var app = await StartEscalatingAsync(new() { ["AzureWebJobs:EscalateAlert:Disabled"] = "false" }, telemetry);
+        var alert = await UrgentCaseAsync(app);
+        Assert.Equal(2, Stub.Sms.Count);
+
+        var acked = await ToolAsync("tips", "ack", alert.TipId.ToLowerInvariant().Replace('-', ' '), "--as", "Night desk");
+
+        Assert.True(acked.Exit == 0, acked.Stdout + acked.Stderr);
+        Assert.Equal($"Acknowledged: {alert.TipId}. Escalation stopped; the others are told.\n", acked.Stdout);
+        Assert.Empty(acked.Stderr);
+
+        // Nobody on the roster took it by phone, so everyone paged hears who did, once.
+        await Eventually.TrueAsync(() => Task.FromResult(Stub.Sms.Count == 4), TimeSpan.FromSeconds(20), "the acknowledged notices");
+        var notices = Stub.Sms.Skip(2).ToList();
+        Assert.Equal([Amina, Bilal], notices.Select(r => r.To).Order());
+        Assert.All(notices, r => Assert.StartsWith($"HOTLINE: ALERT ACKNOWLEDGED\nReceipt: {alert.TipId}\nBy: Night desk", r.SmsBody, StringComparison.Ordinal));
+
+        // The escalation is over: neither its queued step nor the timer pages anyone, however long.
+        _clock.Advance(AckWithin * 4);
+        Assert.True(await EscalateAsync(app, alert.TipId, step: 1));
+        Assert.True(await OverdueAsync(app));
+        Assert.Equal(4, Stub.Sms.Count);
+        Assert.Contains($"\tNight desk\tack\t{alert.TipId}\n", await AuditAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, Exported(telemetry, app, Hotline.Diagnostics.HotlineMetrics.AckTimeMetric, "via", "cli"));
+
+        // The answer the tool read is gone; the message named no number and held no content.
+        var alerts = new BlobContainerClient(Storage.ConnectionString, "alerts");
+        await foreach (var blob in alerts.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "ack-replies/", Ct))
+        {
+            Assert.Fail("an answer was left behind: " + blob.Name);
+        }
+
+        // Once more, by someone else: taken already, said in one line.
+        var again = await ToolAsync("tips", "ack", alert.TipId, "--as", "Amina");
+        Assert.Equal($"hotline: {alert.TipId} was already acknowledged by Night desk.", again.OneErrorLine());
+        await RunQueuedAsync(app);
+        Assert.Equal(4, Stub.Sms.Count);
+        AssertNothingSecretLogged(app);
+    }
+
+    [Fact]
+    public async Task TipsAck_BadUnknownOrNotEscalatingReceipt_OneLineEach()
+    {
+        await using var app = await StartEscalatingAsync();
+
+        Assert.Contains("is not a receipt", (await ToolAsync("tips", "ack", "../etc")).OneErrorLine(), StringComparison.Ordinal);
+        Assert.Equal("hotline: no case K7QF-2M9X-4TJD.", (await ToolAsync("tips", "ack", "K7QF-2M9X-4TJD")).OneErrorLine());
+
+        // A case whose alert does not wait for an acknowledgement (not urgent): the app says so, and nothing changes.
+        var reply = await SmsAsync(app, TestTips.NewPhone(), "I saw people working at a farm without pay " + Guid.NewGuid());
+        var receipt = reply![(reply!.IndexOf("case ", StringComparison.Ordinal) + 5)..][..14];
+        var triage = TriageMessage.Parse(Assert.Single(await Storage.DrainAsync("triage", Ct)).Body.ToString());
+        Assert.NotEqual(Urgency.Urgent, triage.Urgency);
+        Assert.True(await InvokeAsync(app, triage));
+        var notOpen = await ToolServedAsync(app, "tips", "ack", receipt);
+        Assert.Contains($"no alert of {receipt} waits for an acknowledgement", notOpen.OneErrorLine(), StringComparison.Ordinal);
+        Assert.DoesNotContain("\tack\t" + receipt, await AuditAsync(), StringComparison.Ordinal);
+
+        // Nothing takes the queue (the app is down): the acknowledgement stays queued, and the tool says so in one line.
+        var late = await ToolAsync("tips", "ack", receipt, "--wait", "1");
+        Assert.Contains("is queued, but the app did not take it within 1 s", late.OneErrorLine(), StringComparison.Ordinal);
+        var body = Assert.Single(await Storage.DrainAsync(Escalations.QueueName, Ct)).Body.ToString();
+        Assert.Equal(["ackBy", "id", "replyTo", "via"], System.Text.Json.JsonDocument.Parse(body).RootElement.EnumerateObject().Select(p => p.Name).Order());
+        var queued = EscalationMessage.TryParse(body)!;
+        Assert.Equal((receipt, "night-desk", "cli"), (queued.Id, queued.AckBy, queued.Via));
+        Assert.Matches("^[0-9a-f]{32}$", queued.ReplyTo);
+    }
+
+    [Fact]
+    public async Task EscalateAlert_AckWhoseReplyTokenIsNotOne_AcknowledgesAndWritesNoAnswerBlob()
+    {
+        await using var app = await StartEscalatingAsync();
+        var alert = Urgent();
+        Assert.True(await InvokeAsync(app, alert));
+
+        // Whoever can write to the queue must not choose a blob name through the token.
+        var message = new EscalationMessage(alert.TipId, AckBy: "Amina", Via: "cli", ReplyTo: "../tips/" + alert.TipId + "/report");
+        Assert.True(await InvokeAsync(app, message.ToJson(), function: EscalateAlertFunction.FunctionName));
+
+        Assert.Equal($"{alert.TipId} was already acknowledged by Amina.", await SmsAsync(app, Bilal, "ACK " + alert.TipId));
+        var alerts = new BlobContainerClient(Storage.ConnectionString, "alerts");
+        await foreach (var blob in alerts.GetBlobsAsync(cancellationToken: Ct))
+        {
+            Assert.DoesNotContain("ack-replies", blob.Name, StringComparison.Ordinal);
+            Assert.DoesNotContain("report", blob.Name, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task EscalateAlertPoison_StepOrMessageThatFailsEveryDelivery_LandsInPoisonAndEveryResponderIsTold()
+    {
+        var telemetry = new ExportedTelemetry();
+        await using var app = await StartEscalatingAsync(
+            new()
+            {
+                ["AzureWebJobs:EscalateAlert:Disabled"] = "false",
+                ["AzureWebJobs:EscalateAlertPoison:Disabled"] = "false",
+            },
+            telemetry);
+        var alert = Urgent();
+        Assert.True(await InvokeAsync(app, alert));
+
+        // Every step's SMS is refused (the first page went out); one message is not an escalation message at all.
+        Stub.Answer = r => r.IsSms && r.SmsBody!.StartsWith("HOTLINE: NOT ACKNOWLEDGED", StringComparison.Ordinal) ? StubAnswer.ServerError : StubAnswer.Ok;
+        _clock.Advance(AckWithin);
+        await Queue(Escalations.QueueName).SendMessageAsync(new EscalationMessage(alert.TipId, Step: 1).ToJson(), Ct);
+        await Queue(Escalations.QueueName).SendMessageAsync("{\"tipId\":\"not an escalation\"}", Ct);
+
+        // Both go to escalation-poison after maxDequeueCount deliveries, and its function tells the whole roster at once.
+        await Eventually.TrueAsync(() => Task.FromResult(Notices().Count == 6), TimeSpan.FromSeconds(60), "six could-not-be-delivered notices");
+        var notices = Notices();
+        Assert.Equal([Amina, Bilal, Chloe], notices.Where(r => r.SmsBody!.Contains(alert.TipId, StringComparison.Ordinal)).Select(r => r.To).Order());
+        Assert.Equal([Amina, Bilal, Chloe], notices.Where(r => !r.SmsBody!.Contains(alert.TipId, StringComparison.Ordinal)).Select(r => r.To).Order());
+        Assert.Equal(2, app.Logs.Lines.Count(l => l.Contains("moved to escalation-poison", StringComparison.Ordinal)));
+        Assert.Equal(2, app.Logs.Lines.Count(l => l.Contains("failed every delivery and is in escalation-poison", StringComparison.Ordinal)));
+        Assert.Equal(2, Exported(telemetry, app, Hotline.Diagnostics.HotlineMetrics.PoisonMetric, "queue", "escalation-poison"));
+        await Eventually.TrueAsync(async () => (await Queue(Escalations.QueueName + "-poison").GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount == 0, TimeSpan.FromSeconds(20), "escalation-poison handled");
+
+        // Not lost: the escalation is still open, and once Twilio takes the sends the timer sends the step, once.
+        Stub.Answer = _ => StubAnswer.Ok;
+        Assert.True(await OverdueAsync(app));
+        Assert.True(await OverdueAsync(app));
+        Assert.Equal([Amina, Bilal], Steps(1).Where(r => r.Delivered).Select(r => r.To).Order());
+        Assert.Equal(6, Notices().Count);
+
+        // A poisoned copy of a step that was sent after all tells nobody (no false alarm).
+        await Queue(Escalations.QueueName + "-poison").SendMessageAsync(new EscalationMessage(alert.TipId, Step: 1).ToJson(), Ct);
+        await Eventually.TrueAsync(() => Task.FromResult(app.Logs.Lines.Any(l => l.Contains("its step sent meanwhile", StringComparison.Ordinal))), TimeSpan.FromSeconds(20), "the late copy handled");
+        Assert.Equal(6, Notices().Count);
+        AssertNothingSecretLogged(app);
+
+        List<StubRequest> Notices() => Stub.Sms.Where(r => r.Delivered && r.SmsBody!.StartsWith("HOTLINE: AN ALERT COULD NOT BE DELIVERED", StringComparison.Ordinal)).ToList();
+    }
+
+    /// <summary>An urgent SMS report through the app, and its first page (dispatch invoked as the host would).</summary>
+    private async Task<TriageMessage> UrgentCaseAsync(TestApp app)
+    {
+        var reply = await SmsAsync(app, TestTips.NewPhone(), PrivacyCanaries.Register("They locked us in the container, help now " + Guid.NewGuid()));
+        Assert.StartsWith("Received, case ", reply, StringComparison.Ordinal);
+        var triage = TriageMessage.Parse(Assert.Single(await Storage.DrainAsync("triage", Ct)).Body.ToString());
+        Assert.Equal(Urgency.Urgent, triage.Urgency);
+        Assert.True(await InvokeAsync(app, triage));
+        return triage;
+    }
+
+    /// <summary>The responder tool, with storage only: no key (an acknowledgement decrypts nothing) and no pepper.</summary>
+    private Task<Hotline.Tests.Cli.CliRun> ToolAsync(params string[] args) =>
+        Hotline.Tests.Cli.CliRun.RunAsync(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = Storage.ConnectionString, ["USER"] = "night-desk" }, ToolDirectory.Value, args);
+
+    /// <summary>The tool, while the test takes the escalation queue for the app (whose listener is off), as the host would.</summary>
+    private async Task<Hotline.Tests.Cli.CliRun> ToolServedAsync(TestApp app, params string[] args)
+    {
+        var run = ToolAsync(args);
+        while (!run.IsCompleted)
+        {
+            await RunQueuedAsync(app);
+            await Task.WhenAny(run, Task.Delay(100, Ct));
+        }
+
+        return await run;
+    }
+
+    // A working directory with no local.settings.json: the tool's settings are the ones given.
+    private static readonly Lazy<string> ToolDirectory = new(() => Directory.CreateTempSubdirectory("hotline-ack-").FullName);
+
+    private Task<TestApp> StartEscalatingAsync(Dictionary<string, string?>? extra = null, ExportedTelemetry? telemetry = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -269,7 +446,19 @@ public sealed class EscalationTests(OwnAzurite storage) : DispatchTestBase(stora
         {
             services.Replace(ServiceDescriptor.Singleton(sp => ActivatorUtilities.CreateInstance<Escalations>(sp, (TimeProvider)_clock)));
             services.Replace(ServiceDescriptor.Singleton(sp => ActivatorUtilities.CreateInstance<AlertDigest>(sp, (TimeProvider)_clock)));
+            telemetry?.AddTo(services);
         });
+    }
+
+    /// <summary>What the app exported of <paramref name="metric"/> with <paramref name="tag"/> = <paramref name="value"/>: a counter's sum, a histogram's count.</summary>
+    private static long Exported(ExportedTelemetry telemetry, TestApp app, string metric, string tag, string value)
+    {
+        telemetry.Flush(app.Services);
+        return telemetry.Metrics.LastOrDefault(m => m.Name == metric) is not { } snapshot
+            ? 0
+            : snapshot.MetricPoints
+                .Where(p => ExportedTelemetry.Tags(p).Any(t => t.Key == tag && t.Value?.ToString() == value))
+                .Sum(p => snapshot.MetricType == OpenTelemetry.Metrics.MetricType.Histogram ? p.GetHistogramCount() : p.GetSumLong());
     }
 
     private static TriageMessage Urgent() => new(TipId.New().ToString(), Channel.Sms, Urgency.Urgent, new DateTimeOffset(2026, 11, 23, 10, 0, 5, TimeSpan.Zero), "ar");
@@ -318,6 +507,12 @@ public sealed class EscalationTests(OwnAzurite storage) : DispatchTestBase(stora
     {
         var audit = new BlobContainerClient(Storage.ConnectionString, Hotline.Cases.AuditLog.ContainerName);
         var text = new System.Text.StringBuilder();
+        if (!await audit.ExistsAsync(Ct))
+        {
+            // Nothing was audited on this account yet.
+            return string.Empty;
+        }
+
         await foreach (var blob in audit.GetBlobsAsync(cancellationToken: Ct))
         {
             text.Append((await audit.GetBlobClient(blob.Name).DownloadContentAsync(Ct)).Value.Content.ToString());

@@ -31,11 +31,13 @@ public sealed class FunctionsContractTests(AzuriteFixture azurite)
         { "DispatchTriagePoison", "Hotline.Functions.DispatchTriagePoison.DispatchTriagePoisonFunction.Run", "queueTrigger", "", null, "triage-poison", "AzureWebJobsStorage" },
         { "DispatchDigest", "Hotline.Functions.DispatchDigest.DispatchDigestFunction.Run", "timerTrigger", "", null, "0 * * * * *", null },
         { "SweepUntriaged", "Hotline.Functions.SweepUntriaged.SweepUntriagedFunction.Run", "timerTrigger", "", null, "%SweepUntriagedSchedule%", null },
+        { "ExpireCases", "Hotline.Functions.ExpireCases.ExpireCasesFunction.Run", "timerTrigger", "", null, "%ExpireCasesSchedule%", null },
         { "DeleteProviderCopy", "Hotline.Functions.DeleteProviderCopy.DeleteProviderCopyFunction.Run", "queueTrigger", "", null, "twilio-delete", "AzureWebJobsStorage" },
         { "FetchMedia", "Hotline.Functions.FetchMedia.FetchMediaFunction.Run", "queueTrigger", "", null, "sms-media", "AzureWebJobsStorage" },
         { "FetchMediaPoison", "Hotline.Functions.FetchMediaPoison.FetchMediaPoisonFunction.Run", "queueTrigger", "", null, "sms-media-poison", "AzureWebJobsStorage" },
         { "SmsStatus", "Hotline.Functions.SmsStatus.SmsStatusFunction.Run", "httpTrigger", "post", "api/sms/status", null, null },
         { "EscalateAlert", "Hotline.Functions.EscalateAlert.EscalateAlertFunction.Run", "queueTrigger", "", null, "escalation", "AzureWebJobsStorage" },
+        { "EscalateAlertPoison", "Hotline.Functions.EscalateAlertPoison.EscalateAlertPoisonFunction.Run", "queueTrigger", "", null, "escalation-poison", "AzureWebJobsStorage" },
         { "EscalateOverdue", "Hotline.Functions.EscalateOverdue.EscalateOverdueFunction.Run", "timerTrigger", "", null, "30 * * * * *", null },
     };
 

@@ -104,6 +104,18 @@ public sealed class StartupTests(AzuriteFixture azurite)
         Assert.DoesNotContain(" at ", stdout, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Hotline__RateLimit__GlobalPerMinute", "300", "Hotline cannot start: Hotline__RateLimit__GlobalPerMinute is a cost ceiling, not a budget: 0 (off) or at least 600 (ten networks' budgets), so that real tipsters are not refused because others flood.")]
+    [InlineData("Hotline__Retention__ClosedDays", "0", "Hotline cannot start: Hotline__Retention__ClosedDays must be a whole number of days from 1 to 36500.")]
+    [InlineData("Hotline__Retention__MaxDays", "30", "Hotline cannot start: Hotline__Retention__MaxDays must be at least ClosedDays and InactiveDays: no case outlives it.")]
+    public async Task Executable_SettingOutOfRange_ExitsWithItsOneLine(string variable, string value, string expected)
+    {
+        var environment = AppEnvironment(azurite.ConnectionString);
+        environment[variable] = value;
+
+        Assert.Equal(expected, await StartupFailureAsync(environment));
+    }
+
     [Fact]
     public async Task Executable_PrivateKeyGivenAsThePublicKey_ExitsWithOneLineAndNeverStarts()
     {

@@ -116,6 +116,31 @@ public sealed class WorkerHttpMiddlewareTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task WorkerHttpMiddleware_ManyIPv6NetworksOfOneSite_ShareTheSitesBudgetAndSpendNoOtherSites()
+    {
+        // A provider's /48 holds 256 /56 networks and 65,536 /64 clients: synthetic addresses from a different /64 and
+        // /56 each time, as an attacker with a /48 would send, all count against the site.
+        await using var worker = await WorkerPipeline.StartAsync(
+            azurite,
+            SubmitTipFunction.Name,
+            http => SubmitTipFunction.SubmitAsync(http.Request, http.RequestServices.GetRequiredService<TipIntake>(), hotlineNumber: null, http.RequestAborted),
+            perMinute: 10,
+            more: new Dictionary<string, string?> { ["Hotline:RateLimit:NetworkPerMinute"] = "10", ["Hotline:RateLimit:SitePerMinute"] = "3" });
+
+        var statuses = new List<HttpStatusCode>();
+        foreach (var client in new[] { "2001:db8:7:100::1", "2001:db8:7:200::2", "[2001:db8:7:300:aaaa::3]:443", "2001:db8:7:400::4", "2001:db8:7:500::5", "2001:db8:8:100::1" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/tips") { Content = JsonContent.Create(new { message = "site budget probe" }) };
+            request.Headers.Add("X-Forwarded-For", client);
+            using var response = await worker.Http.SendAsync(request, Ct);
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests, HttpStatusCode.Accepted], statuses);
+        Assert.DoesNotContain(worker.Logs.Lines, l => l.Contains("2001:db8", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public async Task WorkerHttpMiddleware_QueueInvocation_PassesThroughUntouched()
     {
         await using var app = await WorkerPipeline.StartAppAsync(azurite, perMinute: 0);
@@ -162,16 +187,21 @@ public sealed class WorkerHttpMiddlewareTests(AzuriteFixture azurite)
         public LogCapture Logs => _app.Logs;
 
         /// <summary>The app's services as the worker builds them (worker mode), on the test's Azurite.</summary>
-        public static Task<TestApp> StartAppAsync(AzuriteFixture azurite, int perMinute)
+        public static Task<TestApp> StartAppAsync(AzuriteFixture azurite, int perMinute, IReadOnlyDictionary<string, string?>? more = null)
         {
             var settings = TestApp.BaseSettings(azurite.ConnectionString);
             settings["Hotline:RateLimit:PerMinute"] = perMinute.ToString(CultureInfo.InvariantCulture);
+            foreach (var (key, value) in more ?? new Dictionary<string, string?>())
+            {
+                settings[key] = value;
+            }
+
             return TestApp.StartAsync(settings, configureServices: (services, _) => services.AddSingleton(new HostingMode(HostKind.Worker, VerifyOnly: false, [])), cancellationToken: Ct);
         }
 
-        public static async Task<WorkerPipeline> StartAsync(AzuriteFixture azurite, string functionName, Func<HttpContext, Task<IResult>> function, int perMinute = 0)
+        public static async Task<WorkerPipeline> StartAsync(AzuriteFixture azurite, string functionName, Func<HttpContext, Task<IResult>> function, int perMinute = 0, IReadOnlyDictionary<string, string?>? more = null)
         {
-            var app = await StartAppAsync(azurite, perMinute);
+            var app = await StartAppAsync(azurite, perMinute, more);
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();

@@ -42,15 +42,34 @@ public sealed class MainBicepTests(MainBicepFixture bicep) : IClassFixture<MainB
     public void Storage_LifecycleRule_DeletesIntakeRecordsAndTheLedgerAfter30Days()
     {
         // What the app leaves behind in intake/ (sent-message records of messages Twilio never reports final, pointers,
-        // idempotency records) and alerts/ (the send ledger) is deleted by this rule; reports in tips/ never are.
-        var rule = Assert.Single(Assert.Single(bicep.Resources("Microsoft.Storage/storageAccounts/managementPolicies"))
-            .GetProperty("properties").GetProperty("policy").GetProperty("rules").EnumerateArray());
+        // idempotency records) and alerts/ (the send ledger) is deleted by this rule.
+        var rule = Rules().Single(r => r.GetProperty("name").GetString() == "expire-intake-pointers-and-alert-ledger");
         var definition = rule.GetProperty("definition");
 
         Assert.True(rule.GetProperty("enabled").GetBoolean());
         Assert.Equal([$"{StorageNames.IntakeContainer}/", $"{AlertLedger.ContainerName}/"], definition.GetProperty("filters").GetProperty("prefixMatch").EnumerateArray().Select(p => p.GetString()));
         Assert.Equal(30, definition.GetProperty("actions").GetProperty("baseBlob").GetProperty("delete").GetProperty("daysAfterModificationGreaterThan").GetInt32());
     }
+
+    [Fact]
+    public void Storage_BackstopRule_DeletesReportsAndCaseRecordsAMonthAfterMaxRetention()
+    {
+        // Retention's backstop: a stopped ExpireCases timer cannot keep a report forever.
+        var rule = Rules().Single(r => r.GetProperty("name").GetString() == "backstop-delete-reports-past-max-retention");
+        var definition = rule.GetProperty("definition");
+        var parameters = bicep.Template.GetProperty("parameters");
+
+        Assert.True(rule.GetProperty("enabled").GetBoolean());
+        Assert.Equal([$"{StorageNames.TipsContainer}/", $"{StorageNames.CasesContainer}/", $"{StorageNames.AlertDigestContainer}/"], definition.GetProperty("filters").GetProperty("prefixMatch").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal("[add(parameters('retentionMaxDays'), 30)]", definition.GetProperty("actions").GetProperty("baseBlob").GetProperty("delete").GetProperty("daysAfterCreationGreaterThan").GetString());
+        Assert.Equal(new Hotline.Retention.RetentionOptions().MaxDays, parameters.GetProperty("retentionMaxDays").GetProperty("defaultValue").GetInt32());
+        Assert.Equal(new Hotline.Retention.RetentionOptions().ClosedDays, parameters.GetProperty("retentionClosedDays").GetProperty("defaultValue").GetInt32());
+        Assert.Equal(new Hotline.Retention.RetentionOptions().InactiveDays, parameters.GetProperty("retentionInactiveDays").GetProperty("defaultValue").GetInt32());
+        Assert.Equal(30, Hotline.Retention.RetentionOptions.BackstopMarginDays);
+    }
+
+    private List<JsonElement> Rules() =>
+        [.. Assert.Single(bicep.Resources("Microsoft.Storage/storageAccounts/managementPolicies")).GetProperty("properties").GetProperty("policy").GetProperty("rules").EnumerateArray()];
 
     [Fact]
     public void AlertRules_OnTheAppsMetricsAndTheHostsRecords_NotifyTheOnCallActionGroup()
@@ -60,7 +79,7 @@ public sealed class MainBicepTests(MainBicepFixture bicep) : IClassFixture<MainB
         var rule = Assert.Single(bicep.Resources("Microsoft.Insights/scheduledQueryRules")).GetProperty("properties");
         var group = Assert.Single(bicep.Resources("Microsoft.Insights/actionGroups")).GetProperty("properties");
 
-        Assert.Equal(["poison", "poison-poison", "dispatch-failures", "alert-refused", "followup-failures", "health"], rules.Keys);
+        Assert.Equal(["poison", "poison-poison", "escalated-to-everyone", "dispatch-failures", "alert-refused", "followup-failures", "health"], rules.Keys);
         Assert.Contains($"name == \"{HotlineMetrics.FollowUpFailuresMetric}\"", rules["followup-failures"], StringComparison.Ordinal);
         Assert.Contains("parameters('followUpFailureThreshold')", rules["followup-failures"], StringComparison.Ordinal);
         Assert.Equal(200, bicep.Template.GetProperty("parameters").GetProperty("followUpFailureThreshold").GetProperty("defaultValue").GetInt32());
@@ -68,6 +87,9 @@ public sealed class MainBicepTests(MainBicepFixture bicep) : IClassFixture<MainB
         Assert.Contains($"name == \"{HotlineMetrics.AlertsMetric}\"", rules["alert-refused"], StringComparison.Ordinal);
         Assert.Contains("outcome) == \"refused\"", rules["alert-refused"], StringComparison.Ordinal);
         Assert.Contains("\"DispatchTriagePoison\"", rules["poison-poison"], StringComparison.Ordinal);
+        Assert.Contains($"\"{Hotline.Functions.EscalateAlertPoison.EscalateAlertPoisonFunction.FunctionName}\"", rules["poison-poison"], StringComparison.Ordinal);
+        Assert.Contains($"name == \"{HotlineMetrics.EscalationStepsMetric}\"", rules["escalated-to-everyone"], StringComparison.Ordinal);
+        Assert.Contains($"step) == \"{Hotline.Escalation.AlertEscalator.StepName(Hotline.Escalation.EscalationOptions.LastStep)}\"", rules["escalated-to-everyone"], StringComparison.Ordinal);
         Assert.Contains("\"DispatchTriage\"", rules["dispatch-failures"], StringComparison.Ordinal);
         Assert.Contains("availabilityResults", rules["health"], StringComparison.Ordinal);
         Assert.Contains("actionGroups", rule.GetProperty("actions").GetProperty("actionGroups")[0].GetString()!, StringComparison.Ordinal);
@@ -174,7 +196,7 @@ public sealed class MainBicepTests(MainBicepFixture bicep) : IClassFixture<MainB
         Assert.Equal("true", SettingValue("AzureWebJobsDisableHomepage"));
 
         // The sweeper's trigger reads its schedule from a setting: without it the host cannot index the function.
-        Assert.Equal(Hotline.Functions.SweepUntriaged.SweepSchedule.Default, SettingValue(Hotline.Functions.SweepUntriaged.SweepSchedule.Setting));
+        Assert.Equal(Hotline.Functions.SweepUntriaged.SweepUntriagedFunction.DefaultScheduleValue, SettingValue(Hotline.Functions.SweepUntriaged.SweepUntriagedFunction.ScheduleSetting));
 
         // The queue triggers' connection (AzureWebJobsStorage) is identity-based, through the same settings.
         Assert.Contains("userAssignedIdentities", SettingValue("AzureWebJobsStorage__clientId"), StringComparison.Ordinal);

@@ -47,7 +47,8 @@ public sealed class TestApp : IAsyncDisposable
         ["Hotline:PhonePepper"] = TestKeys.PhonePepper,
         ["Hotline:RateLimit:PerMinute"] = "0",
         ["Hotline:RateLimit:RefusalsPerMinute"] = "0",
-        ["Hotline:RateLimit:GlobalPerMinute"] = "0",
+        ["Hotline:RateLimit:NetworkPerMinute"] = "0",
+        ["Hotline:RateLimit:SitePerMinute"] = "0",
         ["AzureWebJobs:DispatchTriage:Disabled"] = "true",
         ["AzureWebJobs:DispatchTriagePoison:Disabled"] = "true",
 
@@ -56,8 +57,12 @@ public sealed class TestApp : IAsyncDisposable
         ["AzureWebJobs:DispatchDigest:Disabled"] = "true",
         ["AzureWebJobs:SweepUntriaged:Disabled"] = "true",
 
+        // Retention deletes cases of every app on one Azurite: tests that want it run it.
+        ["AzureWebJobs:ExpireCases:Disabled"] = "true",
+
         // Escalation steps take from the "escalation" queue every app on one Azurite shares: tests that want them invoke them.
         ["AzureWebJobs:EscalateAlert:Disabled"] = "true",
+        ["AzureWebJobs:EscalateAlertPoison:Disabled"] = "true",
         ["AzureWebJobs:EscalateOverdue:Disabled"] = "true",
 
         // Deleting Twilio's copies takes from a queue every app on one Azurite shares: tests that want it turn it on.

@@ -137,7 +137,8 @@ public sealed class CrashTests(DedicatedAzurite storage) : IClassFixture<Dedicat
             ["Hotline__Sweep__Grace"] = "00:00:20",
             ["Hotline__Dispatch__DigestAfter"] = "0",
             ["Hotline__RateLimit__PerMinute"] = "0",
-            ["Hotline__RateLimit__GlobalPerMinute"] = "0",
+            ["Hotline__RateLimit__NetworkPerMinute"] = "0",
+            ["Hotline__RateLimit__SitePerMinute"] = "0",
             ["Hotline__RateLimit__RefusalsPerMinute"] = "0",
             // Production's attempt timeout: a shorter one times out sends the stub did take under load,
             // and the retry pages again (Twilio has no idempotency key). Shorter total: claims go stale sooner.
@@ -157,7 +158,8 @@ public sealed class CrashTests(DedicatedAzurite storage) : IClassFixture<Dedicat
         return environment;
     }
 
-    private static async Task<Process> StartAsync(Dictionary<string, string?> environment, int port, ConcurrentQueue<string> logs)
+    /// <summary>The built app on <paramref name="port"/>, once it answers /api/health (the escalation crash test starts it so too).</summary>
+    internal static async Task<Process> StartAsync(Dictionary<string, string?> environment, int port, ConcurrentQueue<string> logs)
     {
         var process = StartupTests.StartExecutable(["--urls", $"http://127.0.0.1:{port}"], environment, output: logs);
         _ = process.StandardError.ReadToEndAsync();
