@@ -234,7 +234,7 @@ public sealed partial class FollowUpTests(OwnAzurite storage) : IClassFixture<Ow
         }
 
         Assert.Equal(HttpStatusCode.NotFound, pages[0].Item1);
-        Assert.Contains("No conversation opens with this code.", pages[0].Item2, StringComparison.Ordinal);
+        Assert.Contains("This code did not open a report.", pages[0].Item2, StringComparison.Ordinal);
         Assert.All(pages, p => Assert.Equal(pages[0], p));
         Assert.All(problems, p => Assert.Equal(problems[0], p));
         Assert.Equal(HttpStatusCode.NotFound, problems[0].Item1);
@@ -266,7 +266,7 @@ public sealed partial class FollowUpTests(OwnAzurite storage) : IClassFixture<Ow
             Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero);
             var html = await limited.Content.ReadAsStringAsync(Ct);
             AssertTipsterPage(limited, html, "en", "ltr");
-            Assert.Contains("Too many wrong codes from this connection.", html, StringComparison.Ordinal);
+            Assert.Contains("Too many wrong codes were tried from this connection.", html, StringComparison.Ordinal);
         }
 
         // The right code still opens: the limit never locks out the tipster.
@@ -317,7 +317,7 @@ public sealed partial class FollowUpTests(OwnAzurite storage) : IClassFixture<Ow
         var html = await refused.Content.ReadAsStringAsync(Ct);
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         AssertTipsterPage(refused, html, "en", "ltr");
-        Assert.Contains("This page was open too long.", html, StringComparison.Ordinal);
+        Assert.Contains("For your safety this page closes after a while.", html, StringComparison.Ordinal);
         Assert.Contains("name=\"code\"", html, StringComparison.Ordinal);
         Assert.Equal(draft, WebUtility.HtmlDecode(Hidden(html, "message")));
 
