@@ -208,7 +208,7 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
           definition: {
             filters: {
               blobTypes: [ 'blockBlob' ]
-              prefixMatch: [ 'tips/', 'cases/', 'alert-digest/' ]
+              prefixMatch: [ 'tips/', 'cases/', 'alert-digest/', 'followup/' ]
             }
             actions: {
               baseBlob: {

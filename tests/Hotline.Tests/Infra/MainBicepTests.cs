@@ -60,7 +60,7 @@ public sealed class MainBicepTests(MainBicepFixture bicep) : IClassFixture<MainB
         var parameters = bicep.Template.GetProperty("parameters");
 
         Assert.True(rule.GetProperty("enabled").GetBoolean());
-        Assert.Equal([$"{StorageNames.TipsContainer}/", $"{StorageNames.CasesContainer}/", $"{StorageNames.AlertDigestContainer}/"], definition.GetProperty("filters").GetProperty("prefixMatch").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal([$"{StorageNames.TipsContainer}/", $"{StorageNames.CasesContainer}/", $"{StorageNames.AlertDigestContainer}/", $"{StorageNames.FollowUpContainer}/"], definition.GetProperty("filters").GetProperty("prefixMatch").EnumerateArray().Select(p => p.GetString()));
         Assert.Equal("[add(parameters('retentionMaxDays'), 30)]", definition.GetProperty("actions").GetProperty("baseBlob").GetProperty("delete").GetProperty("daysAfterCreationGreaterThan").GetString());
         Assert.Equal(new Hotline.Retention.RetentionOptions().MaxDays, parameters.GetProperty("retentionMaxDays").GetProperty("defaultValue").GetInt32());
         Assert.Equal(new Hotline.Retention.RetentionOptions().ClosedDays, parameters.GetProperty("retentionClosedDays").GetProperty("defaultValue").GetInt32());

@@ -43,6 +43,7 @@ public sealed class RetentionTests(OwnAzurite storage) : DispatchTestBase(storag
         var closed = await SubmitAsync(app, "They took our passports at the farm");
         var open = await SubmitAsync(app, "My sister works at a bar and cannot leave");
         Assert.Equal(0, (await ToolAsync("tips", "status", closed.ToString(), "closed")).Exit);
+        var lookupsBefore = await CountAsync(StorageNames.FollowUpContainer);
 
         _clock.Advance(TimeSpan.FromDays(59));
         Assert.True(await InvokeAsync(app, string.Empty, function: ExpireCasesFunction.FunctionName));
@@ -54,6 +55,9 @@ public sealed class RetentionTests(OwnAzurite storage) : DispatchTestBase(storag
         Assert.Empty(await BlobsOfAsync(closed));
         Assert.NotEmpty(await BlobsOfAsync(open));
         Assert.Single(await AuditLinesAsync($"\tretention\texpired\t{closed}"));
+
+        // Each web case had a follow-up code; the expired one's look-up blob went with it (without the key, by its pointer).
+        Assert.Equal(lookupsBefore - 1, await CountAsync(StorageNames.FollowUpContainer));
         Assert.DoesNotContain(app.Logs.Lines, l => l.Contains("Retention", StringComparison.Ordinal) && l.Contains(closed.ToString(), StringComparison.Ordinal));
         Assert.Contains(app.Logs.Lines, l => l.Contains("Retention: 1 cases expired", StringComparison.Ordinal));
     }
@@ -221,6 +225,21 @@ public sealed class RetentionTests(OwnAzurite storage) : DispatchTestBase(storag
         }
 
         return found;
+    }
+
+    private async Task<int> CountAsync(string containerName)
+    {
+        var container = new BlobContainerClient(Storage.ConnectionString, containerName);
+        var count = 0;
+        if (await container.ExistsAsync(Ct))
+        {
+            await foreach (var _ in container.GetBlobsAsync(cancellationToken: Ct))
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     private async Task<List<string>> AuditLinesAsync(string containing)
