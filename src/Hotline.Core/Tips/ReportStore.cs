@@ -2,10 +2,8 @@ using System.Net;
 using System.Security.Cryptography;
 using Azure;
 using Azure.Core.Cryptography;
-using Azure.Storage;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using Azure.Storage.Blobs.Specialized;
 using Hotline.Encryption;
 using Hotline.Storage;
 
@@ -13,7 +11,8 @@ namespace Hotline.Tips;
 
 /// <summary>
 /// Writes report envelopes to the <c>tips</c> container with client-side encryption v2
-/// (AES-256-GCM, a fresh content key per blob, wrapped with the hotline's RSA public key).
+/// (AES-256-GCM, a fresh content key per blob, wrapped with the hotline's RSA public key), written by
+/// <see cref="ClientSideEncryptionV2"/> rather than the SDK's encryptor; the SDK still reads every blob.
 /// Blobs are written once (<c>If-None-Match: *</c>); their names derive from the tip id alone, and the one
 /// metadata entry of ours is the write's mark (<see cref="WriteMarkMetadata"/>), random or a keyed MAC that
 /// looks random: nothing outside the ciphertext says anything about a report.
@@ -21,18 +20,14 @@ namespace Hotline.Tips;
 public sealed class ReportStore
 {
     private readonly BlobContainerClient _container;
-    private readonly ClientSideEncryptionOptions _encryption;
+    private readonly IKeyEncryptionKey _keyEncryptionKey;
 
     public ReportStore(HotlineStorage storage, IKeyEncryptionKey keyEncryptionKey)
     {
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(keyEncryptionKey);
         _container = storage.Tips;
-        _encryption = new ClientSideEncryptionOptions(ClientSideEncryptionVersion.V2_0)
-        {
-            KeyEncryptionKey = keyEncryptionKey,
-            KeyWrapAlgorithm = RsaKeyEncryptionKey.Algorithm,
-        };
+        _keyEncryptionKey = keyEncryptionKey;
     }
 
     /// <summary>The first message of a case: <c>{TIPID}/report</c>.</summary>
@@ -55,12 +50,15 @@ public sealed class ReportStore
     public async Task StoreMediaAsync(string blobName, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(blobName);
-        await _container.GetBlobClient(blobName).WithClientSideEncryptionOptions(_encryption)
-            .UploadAsync(BinaryData.FromBytes(content), overwrite: true, cancellationToken).ConfigureAwait(false);
+        var (ciphertext, encryptionData) = await ClientSideEncryptionV2.EncryptAsync(content, _keyEncryptionKey, RsaKeyEncryptionKey.Algorithm, cancellationToken).ConfigureAwait(false);
+        await _container.GetBlobClient(blobName).UploadAsync(
+            BinaryData.FromBytes(ciphertext),
+            new BlobUploadOptions { Metadata = new Dictionary<string, string>(StringComparer.Ordinal) { [ClientSideEncryptionV2.MetadataName] = encryptionData } },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// The metadata entry a create-once write is marked with, beside the SDK's <c>encryptiondata</c>. Written with
+    /// The metadata entry a create-once write is marked with, beside <c>encryptiondata</c>. Written with
     /// the blob in the same request: Set Blob Metadata would drop <c>encryptiondata</c>, and is never called.
     /// </summary>
     public const string WriteMarkMetadata = "writemark";
@@ -97,14 +95,15 @@ public sealed class ReportStore
         ArgumentException.ThrowIfNullOrEmpty(blobName);
         ArgumentNullException.ThrowIfNull(json);
         writeMark ??= NewWriteMark();
-        var blob = _container.GetBlobClient(blobName).WithClientSideEncryptionOptions(_encryption);
+        var (ciphertext, encryptionData) = await ClientSideEncryptionV2.EncryptAsync(Padded(json), _keyEncryptionKey, RsaKeyEncryptionKey.Algorithm, cancellationToken).ConfigureAwait(false);
         try
         {
-            await blob.UploadAsync(
-                BinaryData.FromBytes(Padded(json)),
+            // One Put Blob: the key material and the mark travel with the content, so no reader ever sees one without the other.
+            await _container.GetBlobClient(blobName).UploadAsync(
+                BinaryData.FromBytes(ciphertext),
                 new BlobUploadOptions
                 {
-                    Metadata = new Dictionary<string, string>(StringComparer.Ordinal) { [WriteMarkMetadata] = writeMark },
+                    Metadata = new Dictionary<string, string>(StringComparer.Ordinal) { [ClientSideEncryptionV2.MetadataName] = encryptionData, [WriteMarkMetadata] = writeMark },
                     Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
                 },
                 cancellationToken).ConfigureAwait(false);

@@ -404,12 +404,11 @@ public sealed class SubmitTipTests(OwnAzurite storage) : IClassFixture<OwnAzurit
     }
 
     [Fact]
-    public async Task StoredReport_EncryptionMetadata_NamesTheLibraryAndRuntimeAndNothingOfTheReport()
+    public async Task StoredReport_EncryptionMetadata_NamesTheFormatAndNothingOfTheIntakeOrTheReport()
     {
-        // Hardening 13: the SDK's encryptiondata names the library build and the runtime and OS of the
-        // intake (KeyWrappingMetadata.EncryptionLibrary). It is written by the SDK during the upload and
-        // cannot be trimmed without Set Blob Metadata, which DESIGN forbids (a slip drops encryptiondata
-        // and makes the report unreadable). It is the same for every report: it says nothing of a tipster.
+        // Hardening 13: the SDK's encryptor wrote its library build and the runtime and OS of the intake into
+        // KeyWrappingMetadata.EncryptionLibrary, and it could not be trimmed without Set Blob Metadata (which DESIGN
+        // forbids). Hotline writes the envelope itself now (issue 30) and names only the format there.
         var text = PrivacyCanaries.Register("They work us at night in the greenhouses " + Guid.NewGuid());
         using var response = await App.Http.PostAsJsonAsync("/api/tips", new { message = text, location = "Evros" }, Ct);
         var id = ParseReceipt((await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("receipt").GetString());
@@ -422,7 +421,8 @@ public sealed class SubmitTipTests(OwnAzurite storage) : IClassFixture<OwnAzurit
             metadata.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         var library = Assert.Single(metadata.RootElement.GetProperty("KeyWrappingMetadata").EnumerateObject());
         Assert.Equal("EncryptionLibrary", library.Name);
-        TestContext.Current.TestOutputHelper?.WriteLine("EncryptionLibrary: " + library.Value.GetString());
+        Assert.Equal(ClientSideEncryptionV2.EncryptionLibrary, library.Value.GetString());
+        Assert.DoesNotContain(System.Runtime.InteropServices.RuntimeInformation.OSDescription, json, StringComparison.Ordinal);
         Assert.DoesNotContain("Evros", json, StringComparison.Ordinal);
         Assert.DoesNotContain("greenhouses", json, StringComparison.Ordinal);
     }
