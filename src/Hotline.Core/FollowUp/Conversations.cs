@@ -27,6 +27,14 @@ public static class Conversations
     /// </summary>
     public const string LookupPointerPrefix = "lookup-";
 
+    /// <summary>True for a blob of a case's follow-up (its key, a code's pointer, a conversation entry) rather than a message of the case.</summary>
+    public static bool IsFollowUpBlob(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var file = name[(name.LastIndexOf('/') + 1)..];
+        return file.StartsWith(Prefix, StringComparison.Ordinal) || file.StartsWith(CaseKeyPrefix, StringComparison.Ordinal) || file.StartsWith(LookupPointerPrefix, StringComparison.Ordinal);
+    }
+
     public static string LookupPointerName(TipId id, CaseKey key)
     {
         ArgumentNullException.ThrowIfNull(key);

@@ -68,9 +68,9 @@ public sealed class FollowUpBrowserTests(AzuriteFixture azurite, BrowserFixture 
         Assert.True(await page.Locator("#followup-when").IsVisibleAsync());
         var receipt = await page.Locator("#receipt").InnerTextAsync();
         await AxeCleanAsync(page, javaScript);
-        if (language == "en" && !javaScript)
+        if (!javaScript)
         {
-            await ScreenshotAsync(page, "followup-code-en-320.png");
+            await ScreenshotAsync(page, $"followup-code-{language}-320.png");
         }
 
         var answer = PrivacyCanaries.Register((language == "ar" ? "شكراً لك. هل أنت بأمان الآن؟ " : "Thank you. Are you safe now? ") + Guid.NewGuid());
@@ -94,9 +94,9 @@ public sealed class FollowUpBrowserTests(AzuriteFixture azurite, BrowserFixture 
         Assert.Contains(added, await page.Locator("#conversation").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(string.Empty, (await page.Locator("#message").InputValueAsync()).Trim());
         await AxeCleanAsync(page, javaScript);
-        if (language == "en" && !javaScript)
+        if (!javaScript)
         {
-            await ScreenshotAsync(page, "followup-conversation-en-320.png");
+            await ScreenshotAsync(page, $"followup-conversation-{language}-320.png");
         }
 
         if (javaScript)

@@ -33,7 +33,7 @@ public sealed class HostingModeTests(AzuriteFixture azurite)
         var (exitCode, stdout, stderr) = await RunToExitAsync([.. HostSwitches(StartupTests.FreePort()), HostingMode.VerifyWorkerSwitch], environment);
 
         Assert.True(exitCode == 0, stdout + stderr);
-        Assert.Contains("worker host built (GeneratedFunctionMetadataProvider); 17 functions", stdout, StringComparison.Ordinal);
+        Assert.Contains("worker host built (GeneratedFunctionMetadataProvider); 19 functions", stdout, StringComparison.Ordinal);
         foreach (var function in new[] { "DispatchTriage", "DispatchTriagePoison", "DispatchDigest", "SweepUntriaged", "DeleteProviderCopy", "FetchMedia", "FetchMediaPoison", "EscalateAlert", "EscalateAlertPoison", "EscalateOverdue", "Health", "SmsInbound", "SmsStatus", "SubmitTip" })
         {
             Assert.Matches($"function {function} Hotline\\.Functions\\.[A-Za-z.]+\\.Run \\[(httpTrigger|queueTrigger|timerTrigger)\\] activated Hotline\\.Functions\\.", stdout);

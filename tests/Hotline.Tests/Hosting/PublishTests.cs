@@ -84,7 +84,7 @@ public sealed class PublishTests(DedicatedAzurite azurite) : IClassFixture<Dedic
 
         Assert.True(process.ExitCode == 0, await stdout + await stderr);
         var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(13, lines.Count(l => l.StartsWith("function ", StringComparison.Ordinal) && (l.Contains(" activated ", StringComparison.Ordinal) || l.EndsWith(" static", StringComparison.Ordinal))));
+        Assert.Equal(19, lines.Count(l => l.StartsWith("function ", StringComparison.Ordinal) && (l.Contains(" activated ", StringComparison.Ordinal) || l.EndsWith(" static", StringComparison.Ordinal))));
         Assert.DoesNotContain(lines, l => l.Contains("Now listening", StringComparison.Ordinal));
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Storage.Blobs;
+using Hotline.FollowUp;
 using Hotline.Tests.Dispatch;
 using Hotline.Tests.Infrastructure;
 using Hotline.Tips;
@@ -145,7 +146,12 @@ public sealed class LostAnswerTests(OwnAzurite storage) : IClassFixture<OwnAzuri
     /// </summary>
     private async Task AssertOneReportInOneCaseAsync(TipId id, string text, List<string> tipsBefore, List<string> casesBefore)
     {
-        Assert.Equal(ReportStore.ReportBlobName(id), Assert.Single((await NamesAsync("tips")).Except(tipsBefore)));
+        // A web report's follow-up blobs (its key, its code's pointer, the tipster's copy: one set per answered request,
+        // each answer carrying a code) stand beside the one report, in the same case.
+        var added = (await NamesAsync("tips")).Except(tipsBefore).ToList();
+        var followUp = added.Where(Conversations.IsFollowUpBlob).ToList();
+        Assert.Equal(ReportStore.ReportBlobName(id), Assert.Single(added.Except(followUp)));
+        Assert.All(followUp, n => Assert.StartsWith(id.Compact + "/", n, StringComparison.Ordinal));
         Assert.Equal([id.Compact], (await NamesAsync("cases")).Except(casesBefore));
         Assert.Equal(text, (await TestKeys.DecryptReportAsync(storage.ConnectionString, ReportStore.ReportBlobName(id), Ct)).Message);
         Assert.Equal([id.ToString()], (await storage.DrainAsync("triage", Ct)).Select(m => TriageMessage.Parse(m.Body.ToString()).TipId).Distinct());

@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Azure.Storage.Blobs;
+using Hotline.FollowUp;
 using Hotline.Tests.Dispatch;
 using Hotline.Tests.Infrastructure;
 using Hotline.Tips;
@@ -103,7 +104,12 @@ public static partial class TipTraffic
             expected.Add(blob);
         }
 
-        var blobs = (await TipsAsync(connectionString, ct)).Except(before).ToList();
+        // A web report's follow-up blobs (its key, its code's pointer, the tipster's copy) stand beside its messages, in
+        // its case's folder; the messages are what must be stored once each.
+        var all = (await TipsAsync(connectionString, ct)).Except(before).ToList();
+        var cases = accepted.Select(a => TipId.TryParse(a.Receipt, out var parsed) ? parsed.Value.Compact + "/" : a.Receipt).ToHashSet(StringComparer.Ordinal);
+        Assert.All(all.Where(Conversations.IsFollowUpBlob), n => Assert.Contains(n[..(n.IndexOf('/') + 1)], cases));
+        var blobs = all.Where(n => !Conversations.IsFollowUpBlob(n)).ToList();
         Assert.Equal(accepted.Count, blobs.Count);
         Assert.Equal(accepted.Count(a => a.Sequence == 1), blobs.Count(b => b.EndsWith("/report", StringComparison.Ordinal)));
         Assert.Equal(expected.Order(StringComparer.Ordinal), blobs.Order(StringComparer.Ordinal));
