@@ -56,21 +56,7 @@ public class EnvelopeBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "floor: AES-256-GCM + RSA-OAEP-256 wrap")]
-    public byte[] Floor()
-    {
-        Span<byte> contentKey = stackalloc byte[32];
-        Span<byte> nonce = stackalloc byte[12];
-        Span<byte> tag = stackalloc byte[16];
-        RandomNumberGenerator.Fill(contentKey);
-        RandomNumberGenerator.Fill(nonce);
-        var cipher = new byte[_plain.Length];
-        using (var aes = new AesGcm(contentKey, tag.Length))
-        {
-            aes.Encrypt(nonce, _plain, cipher, tag);
-        }
-
-        return _rsa.Encrypt(contentKey.ToArray(), RSAEncryptionPadding.OaepSHA256);
-    }
+    public byte[] Floor() => EncryptionFloor.Run(_plain, _rsa);
 
     [Benchmark(Description = "envelope: ReportStore.CreateOnceAsync (Hotline's v2 writer)")]
     public Task<CreateOutcome> Envelope() => _store.CreateOnceAsync("7K2M9QXD4HTR/report", _report, writeMark: null);

@@ -54,21 +54,7 @@ public class FollowUpBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "floor: AES-256-GCM + RSA-OAEP-256 wrap (1 KiB)")]
-    public byte[] Floor()
-    {
-        Span<byte> contentKey = stackalloc byte[32];
-        Span<byte> nonce = stackalloc byte[12];
-        Span<byte> tag = stackalloc byte[16];
-        RandomNumberGenerator.Fill(contentKey);
-        RandomNumberGenerator.Fill(nonce);
-        var cipher = new byte[_plain.Length];
-        using (var aes = new AesGcm(contentKey, tag.Length))
-        {
-            aes.Encrypt(nonce, _plain, cipher, tag);
-        }
-
-        return _rsa.Encrypt(contentKey.ToArray(), RSAEncryptionPadding.OaepSHA256);
-    }
+    public byte[] Floor() => EncryptionFloor.Run(_plain, _rsa);
 
     [Benchmark(Description = "the report's envelope: ReportStore.CreateOnceAsync (1 KiB)")]
     public Task<CreateOutcome> Envelope() => _store.CreateOnceAsync("7K2M9QXD4HTR/report", _report, writeMark: null);

@@ -185,6 +185,8 @@ internal static class TipsCommands
         {
             var id = Receipt(result.GetValue(receipt));
             var who = context.Settings.Responder(result.GetValue(responder));
+            var retention = context.Settings.Retention();
+            var records = Files(context, keys: []);
             if (result.GetValue(release))
             {
                 if (result.GetValue(until) is not null || result.GetValue(reason) is not null)
@@ -192,8 +194,8 @@ internal static class TipsCommands
                     throw new CliException("--release ends a hold: give it alone, without --until or --reason.");
                 }
 
-                await Files(context, keys: []).ReleaseAsync(id, who, ct);
-                context.Out($"{id} is no longer held: it expires {Day(CaseRetentionOf(context, await Files(context, keys: []).RecordAsync(id, ct)))} by the retention settings.");
+                await records.ReleaseAsync(id, who, ct);
+                context.Out($"{id} is no longer held: it expires {Day(Hotline.Retention.CaseRetention.ExpiresAt(await records.RecordAsync(id, ct), retention))} by the retention settings.");
                 return 0;
             }
 
@@ -203,21 +205,19 @@ internal static class TipsCommands
             }
 
             // The day as typed: a hold "until 2027-06-30" lasts through that day (UTC).
-            var retention = context.Settings.Retention();
-            var backstop = Hotline.Retention.CaseRetention.BackstopAt(await Files(context, keys: []).RecordAsync(id, ct), retention);
-            if (DateOnly.FromDateTime(day.DateTime) >= DateOnly.FromDateTime(backstop.UtcDateTime))
+            var lastDay = DateOnly.FromDateTime(day.DateTime);
+            var backstop = Hotline.Retention.CaseRetention.BackstopAt(await records.RecordAsync(id, ct), retention);
+            if (lastDay >= DateOnly.FromDateTime(backstop.UtcDateTime))
             {
                 throw new CliException($"the storage lifecycle rule deletes {id} on {Day(backstop)}, hold or not ({retention.MaxDays} days after its first message, and {Hotline.Retention.RetentionOptions.BackstopMarginDays} more): hold it until an earlier day, or raise Hotline__Retention__MaxDays and infra's retentionMaxDays first.");
             }
 
-            await Files(context, await KeysAsync(context, result, keys, ct)).KeepAsync(id, DateOnly.FromDateTime(day.DateTime), result.GetValue(reason)!, who, ct);
+            await Files(context, await KeysAsync(context, result, keys, ct)).KeepAsync(id, lastDay, result.GetValue(reason)!, who, ct);
             context.Out($"{id} is held until {day:yyyy-MM-dd} (it does not expire before); the reason is stored encrypted in the case.");
             return 0;
         });
         return command;
     }
-
-    private static DateTimeOffset CaseRetentionOf(CliContext context, CaseRecord record) => Hotline.Retention.CaseRetention.ExpiresAt(record, context.Settings.Retention());
 
     private static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 

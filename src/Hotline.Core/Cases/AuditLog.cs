@@ -41,7 +41,8 @@ public sealed partial class AuditLog(HotlineStorage storage, TimeProvider time)
         // A writer whose clock is behind (a responder's laptop at a month's end) appends to the latest log, not to an
         // earlier month's: a line added to a month after the next one began would break the chain there.
         var own = LogName(now);
-        var latest = (await LogNamesAsync(cancellationToken).ConfigureAwait(false)).LastOrDefault();
+        var names = await LogNamesAsync(cancellationToken).ConfigureAwait(false);
+        var latest = names.LastOrDefault();
         var blob = Container.GetAppendBlobClient(latest is not null && string.CompareOrdinal(latest, own) > 0 ? latest : own);
         for (var round = 0; round < AppendRounds; round++)
         {
@@ -53,7 +54,7 @@ public sealed partial class AuditLog(HotlineStorage storage, TimeProvider time)
                 continue;
             }
 
-            previous ??= await HeadBeforeAsync(blob.Name, cancellationToken).ConfigureAwait(false);
+            previous ??= await HeadBeforeAsync(names, blob.Name, cancellationToken).ConfigureAwait(false);
             var parts = fields.Split('\t');
             var line = string.Join('\t', parts[0], AuditChain.Next(previous, fields), parts[1], parts[2], parts[3]) + "\n";
             try
@@ -216,10 +217,9 @@ public sealed partial class AuditLog(HotlineStorage storage, TimeProvider time)
     }
 
     /// <summary>The chain value a new month's log starts from: the last line of the latest log before it.</summary>
-    private async Task<string> HeadBeforeAsync(string name, CancellationToken cancellationToken)
+    private async Task<string> HeadBeforeAsync(List<string> names, string name, CancellationToken cancellationToken)
     {
-        var earlier = (await LogNamesAsync(cancellationToken).ConfigureAwait(false)).Where(n => string.CompareOrdinal(n, name) < 0);
-        foreach (var before in earlier.Reverse())
+        foreach (var before in names.Where(n => string.CompareOrdinal(n, name) < 0).Reverse())
         {
             if ((await TailAsync(Container.GetAppendBlobClient(before), cancellationToken).ConfigureAwait(false)).Last is { } last)
             {

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using Hotline.Admission;
 using Microsoft.Extensions.Options;
 
 namespace Hotline.FollowUp;
@@ -59,37 +58,12 @@ public sealed class LookupLimiter(IOptions<FollowUpOptions> options, TimeProvide
         }
     }
 
+    /// <summary>The address's bucket and its network's (intake's buckets: <see cref="ClientNetworks"/>; for IPv6 the /48, a provider's site).</summary>
     private IEnumerable<(string Bucket, int Limit)> Buckets(string? address)
     {
-        var (single, network) = Networks(address);
-        yield return (Hash("a\n" + single), options.Value.FailuresPerHour);
-        yield return (Hash("n\n" + network), options.Value.NetworkFailuresPerHour);
-    }
-
-    /// <summary>The address's bucket and its network's: <c>203.0.113.7</c> and <c>203.0.113.0/24</c>; an IPv6 address's /64 and /48.</summary>
-    public static (string Address, string Network) Networks(string? address)
-    {
-        if (!IPAddress.TryParse(address, out var ip))
-        {
-            return (address ?? "unknown", address ?? "unknown");
-        }
-
-        if (ip.IsIPv4MappedToIPv6)
-        {
-            ip = ip.MapToIPv4();
-        }
-
-        var bytes = ip.GetAddressBytes();
-        if (ip.AddressFamily == AddressFamily.InterNetwork)
-        {
-            bytes[3] = 0;
-            return (ip.ToString(), new IPAddress(bytes) + "/24");
-        }
-
-        Array.Clear(bytes, 8, 8);
-        var slash64 = new IPAddress(bytes) + "/64";
-        Array.Clear(bytes, 6, 2);
-        return (slash64, new IPAddress(bytes) + "/48");
+        var networks = ClientNetworks.Of(address);
+        yield return (Hash("a\n" + networks.Client), options.Value.FailuresPerHour);
+        yield return (Hash("n\n" + (networks.Site ?? networks.Network)), options.Value.NetworkFailuresPerHour);
     }
 
     private string Hash(string value) => Convert.ToHexString(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(value)), 0, 16);

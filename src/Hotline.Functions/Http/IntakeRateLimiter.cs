@@ -110,22 +110,24 @@ internal sealed class IntakeRateLimiter : IDisposable
 
         // Narrowest first: a client over its own budget does not spend its network's.
         var networks = ClientNetworks.Of(ClientAddress(http));
-        foreach (var (limiter, bucket) in new[] { (_client, networks.Client), (_network, networks.Network), (_site, networks.Site) })
+        if (!Admits(_client, networks.Client, http) || !Admits(_network, networks.Network, http) || !Admits(_site, networks.Site, http))
         {
-            if (limiter is null || bucket is null)
-            {
-                continue;
-            }
-
-            using var lease = limiter.AttemptAcquire(Key(bucket));
-            if (!lease.IsAcquired)
-            {
-                return Refuse(http, lease);
-            }
+            return false;
         }
 
         using var ceiling = _ceiling?.AttemptAcquire();
         return ceiling is null or { IsAcquired: true } || Refuse(http, ceiling);
+    }
+
+    private bool Admits(PartitionedRateLimiter<string>? limiter, string? bucket, HttpContext http)
+    {
+        if (limiter is null || bucket is null)
+        {
+            return true;
+        }
+
+        using var lease = limiter.AttemptAcquire(Key(bucket));
+        return lease.IsAcquired || Refuse(http, lease);
     }
 
     private static bool Refuse(HttpContext http, RateLimitLease lease)

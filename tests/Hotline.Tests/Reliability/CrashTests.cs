@@ -61,7 +61,6 @@ public sealed class CrashTests(DedicatedAzurite storage) : IClassFixture<Dedicat
                     // SIGKILL mid-load: requests in flight are cut, claims and leases are left behind.
                     app.Kill(entireProcessTree: true);
                     await app.WaitForExitAsync(ct);
-                    await Task.Delay(300, ct);
                     app = await StartAsync(environment, port, logs);
                 }
                 finally
